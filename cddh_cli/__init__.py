@@ -1,0 +1,1 @@
+"""The `cddh` command line: an entrypoint over `core` (dòng lệnh)."""

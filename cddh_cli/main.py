@@ -1,0 +1,327 @@
+"""`cddh` commands: db, demo, import, metrics, periods, calendar, briefing, run.
+
+Thin: each command parses its options, calls `core`, and prints in Vietnamese. Errors are
+shown as messages naming the field and reason, never as tracebacks, and exit non-zero.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from datetime import date
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import typer
+
+from core import config, localdb
+from core.dates import parse_day
+from core.errors import ConflictError, DatabaseUnavailable, ValidationFailed
+
+app = typer.Typer(
+    help="cddh: theo dõi nhiệm vụ UBND tỉnh giao (leadership dashboard of assigned tasks).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Máy chủ MongoDB cục bộ cho phát triển (development only).", no_args_is_help=True)
+calendar_app = typer.Typer(help="Lịch ngày làm việc: ngày nghỉ, ngày làm bù.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(calendar_app, name="calendar")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def fail(message: str, code: int = 1) -> None:
+    """Print a Vietnamese error and exit non-zero."""
+    typer.secho(f"Lỗi: {message}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(code)
+
+
+def friendly(fn: F) -> F:
+    """Turn known errors into Vietnamese messages and a non-zero exit, never a traceback."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except ValidationFailed as exc:
+            typer.secho("Lỗi: dữ liệu không hợp lệ, không ghi gì cả:", fg=typer.colors.RED, err=True)
+            for problem in exc.problems:
+                typer.echo(f"  - {problem}", err=True)
+            raise typer.Exit(2) from None
+        except (DatabaseUnavailable, localdb.LocalDbError, ConflictError) as exc:
+            fail(str(exc))
+        except ValueError as exc:
+            fail(str(exc), 2)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def day_option(value: str | None, field: str) -> date | None:
+    """Parse a day option or exit with a message naming the option."""
+    if value is None:
+        return None
+    try:
+        return parse_day(value)
+    except ValueError as exc:
+        fail(f"{field}: {exc}", 2)
+    raise AssertionError
+
+
+def repo_or_start(start_local: bool = True) -> Any:
+    """Connect to MONGODB_URI, or start the embedded server when it is unset."""
+    from core import repository
+
+    if not config.mongodb_uri() and start_local:
+        localdb.start()
+    repo = repository.connect()
+    repo.ensure_schema()
+    return repo
+
+
+# --- db ---------------------------------------------------------------------------------------
+
+
+@db_app.command("start")
+@friendly
+def db_start() -> None:
+    """Khởi động mongod cục bộ (replica set một nút, chỉ 127.0.0.1)."""
+    status = localdb.start()
+    typer.echo(f"mongod đang chạy: {status.uri} (pid {status.pid}, phiên bản {status.version})")
+    typer.echo(f"Tệp mongod: {status.binary} — nguồn: {status.source}")
+    typer.echo(f"Dữ liệu: {status.data_dir}; nhật ký: {status.log_file}")
+    typer.echo("Chỉ dùng cho phát triển/chạy thử, không dùng làm máy chủ sản xuất.")
+
+
+@db_app.command("stop")
+@friendly
+def db_stop() -> None:
+    """Dừng mongod cục bộ an toàn."""
+    if localdb.stop():
+        typer.echo("Đã dừng mongod cục bộ.")
+    else:
+        typer.echo("mongod cục bộ không chạy.")
+
+
+@db_app.command("status")
+@friendly
+def db_status(as_json: bool = typer.Option(False, "--json", help="In JSON.")) -> None:
+    """Trạng thái mongod cục bộ và nguồn của tệp mongod."""
+    status = localdb.status()
+    if as_json:
+        typer.echo(json.dumps(status.to_dict(), ensure_ascii=False, indent=2))
+        return
+    state = "đang chạy" if status.running else "không chạy"
+    typer.echo(f"mongod cục bộ: {state}")
+    typer.echo(f"  URI: {status.uri}")
+    if status.pid:
+        typer.echo(f"  pid: {status.pid}; phiên bản: {status.version}")
+    typer.echo(f"  tệp mongod: {status.binary or 'không tìm thấy'} (nguồn: {status.source or '—'})")
+    typer.echo(f"  dữ liệu: {status.data_dir}; nhật ký: {status.log_file}")
+    if config.mongodb_uri():
+        typer.echo("  Lưu ý: MONGODB_URI đang đặt, ứng dụng dùng máy chủ đó chứ không dùng máy cục bộ.")
+    if not status.running:
+        raise typer.Exit(3)
+
+
+@db_app.command("init")
+@friendly
+def db_init() -> None:
+    """Tạo collection, validator và chỉ mục (chạy lại nhiều lần vẫn an toàn)."""
+    repo = repo_or_start()
+    repo.ensure_schema()
+    counts = repo.counts()
+    typer.echo("Đã khởi tạo lược đồ: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+# --- data -------------------------------------------------------------------------------------
+
+
+@app.command("demo")
+@friendly
+def demo(
+    tasks: int = typer.Option(9000, "--tasks", help="Số nhiệm vụ (mặc định ~3.000/năm × 3 năm)."),
+    seed: int = typer.Option(2025, "--seed", help="Hạt giống ngẫu nhiên (cùng hạt → cùng dữ liệu)."),
+    replace: bool = typer.Option(False, "--replace", help="Xóa dữ liệu đang có rồi nạp lại."),
+) -> None:
+    """Nạp tỉnh mẫu (đơn vị, lãnh đạo, văn bản, nhiệm vụ) vào cơ sở dữ liệu."""
+    from core import demo as demo_mod
+
+    repo = repo_or_start()
+    if not repo.is_empty():
+        if not replace:
+            fail("Cơ sở dữ liệu đã có dữ liệu; dùng --replace để xóa và nạp lại tỉnh mẫu.", 2)
+        repo.drop_all()
+        repo.ensure_schema()
+    stats = demo_mod.load_demo(repo, tasks=tasks, seed=seed)
+    typer.echo("Đã nạp tỉnh mẫu: " + ", ".join(f"{k} {v:,}".replace(",", ".") for k, v in stats.items()))
+
+
+@app.command("import")
+@friendly
+def import_file(
+    file: Path = typer.Argument(..., help="Tệp CSV, XLSX hoặc JSON Lines."),
+    kind: str = typer.Option(
+        "auto", "--kind", help="tasks (văn bản và nhiệm vụ), org (tổ chức) hoặc auto."
+    ),
+) -> None:
+    """Nhập văn bản và nhiệm vụ, hoặc tổ chức: tất cả hoặc không có gì."""
+    from core import importer
+
+    if not file.exists():
+        fail(f"tệp: không tìm thấy «{file}»", 2)
+    repo = repo_or_start()
+    report = importer.import_file(repo, file, kind=kind, actor=f"import:{file.name}")
+    typer.echo(report.summary())
+
+
+# --- metrics and periods ----------------------------------------------------------------------
+
+
+@app.command("periods")
+@friendly
+def periods(
+    kind: str = typer.Option("month", "--kind", help="month|quarter|half|nine_months|year"),
+    on: str | None = typer.Option(None, "--date", help="Kỳ chứa ngày này (YYYY-MM-DD)."),
+    report: str | None = typer.Option(None, "--report", help="Kỳ báo cáo: 2026-11, 2026-Q4…"),
+    rule: str | None = typer.Option(None, "--rule", help="decree09|calendar (mặc định: cài đặt)."),
+) -> None:
+    """In kỳ báo cáo (JSON) theo quy tắc đang dùng (mặc định Nghị định 09/2019)."""
+    from core import periods as p
+
+    use_rule = rule or p.default_rule()
+    if use_rule not in ("decree09", "calendar"):
+        fail(f"--rule: «{use_rule}» không hợp lệ (decree09 hoặc calendar)", 2)
+    if kind not in ("month", "quarter", "half", "nine_months", "year"):
+        fail(f"--kind: «{kind}» không hợp lệ (month, quarter, half, nine_months, year)", 2)
+    if report is not None and on is not None:
+        fail("chỉ dùng một trong --date hoặc --report", 2)
+    if report is not None:
+        period = p.period_for_report(kind, report, use_rule)  # type: ignore[arg-type]
+    else:
+        day = day_option(on, "--date") or date.today()
+        period = p.period_containing(kind, day, use_rule)  # type: ignore[arg-type]
+    out = period.to_dict()
+    out["previous"] = p.previous_period(period).to_dict()
+    out["same_period_last_year"] = p.same_period_last_year(period).to_dict()
+    typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
+
+
+@app.command("metrics")
+@friendly
+def metrics(
+    as_of: str = typer.Option(..., "--as-of", help="Ngày chốt số liệu (YYYY-MM-DD)."),
+    assigned_from: str | None = typer.Option(None, "--assigned-from"),
+    assigned_to: str | None = typer.Option(None, "--assigned-to"),
+    deadline_from: str | None = typer.Option(None, "--deadline-from"),
+    deadline_to: str | None = typer.Option(None, "--deadline-to"),
+    by: str = typer.Option(
+        "unit", "--by", help="unit|portfolio|signer|tracking_room|document_type|priority|none"
+    ),
+    rollup_successors: bool = typer.Option(False, "--rollup-successors"),
+    as_json: bool = typer.Option(False, "--json", help="In JSON theo hợp đồng cddh metrics."),
+) -> None:
+    """Số liệu theo trạng thái tại một ngày, theo nhóm (đơn vị, lãnh đạo phụ trách…)."""
+    from core import metrics as m
+
+    query = m.MetricsQuery(
+        as_of=day_option(as_of, "--as-of") or date.today(),
+        assigned_from=day_option(assigned_from, "--assigned-from"),
+        assigned_to=day_option(assigned_to, "--assigned-to"),
+        deadline_from=day_option(deadline_from, "--deadline-from"),
+        deadline_to=day_option(deadline_to, "--deadline-to"),
+        by=by,
+        rollup_successors=rollup_successors,
+    )
+    repo = repo_or_start()
+    result = m.status_metrics(repo, query)
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False))
+    else:
+        typer.echo(m.format_table(result))
+
+
+# --- calendar ---------------------------------------------------------------------------------
+
+
+@calendar_app.command("add-holiday")
+@friendly
+def calendar_add_holiday(
+    day: str = typer.Argument(..., help="Ngày (YYYY-MM-DD hoặc dd/mm/yyyy)."),
+    name: str = typer.Option(..., "--name", help="Tên ngày nghỉ."),
+) -> None:
+    """Thêm một ngày nghỉ (ngoài ngày lễ theo luật)."""
+    repo = repo_or_start()
+    d = day_option(day, "ngày")
+    assert d is not None
+    repo.save_calendar_day(d, "holiday", name, actor="cli")
+    typer.echo(f"Đã thêm ngày nghỉ {d:%d/%m/%Y}: {name}")
+
+
+@calendar_app.command("add-workday")
+@friendly
+def calendar_add_workday(
+    day: str = typer.Argument(..., help="Ngày (YYYY-MM-DD hoặc dd/mm/yyyy)."),
+    name: str = typer.Option(..., "--name", help="Lý do làm bù."),
+) -> None:
+    """Thêm một ngày làm việc bù (thường là thứ Bảy)."""
+    repo = repo_or_start()
+    d = day_option(day, "ngày")
+    assert d is not None
+    repo.save_calendar_day(d, "workday", name, actor="cli")
+    typer.echo(f"Đã thêm ngày làm bù {d:%d/%m/%Y}: {name}")
+
+
+@calendar_app.command("list")
+@friendly
+def calendar_list(year: int = typer.Option(date.today().year, "--year")) -> None:
+    """Liệt kê ngày nghỉ và ngày làm bù của một năm."""
+    from core import services
+
+    cal = services.work_calendar(repo_or_start())
+    typer.echo(f"Ngày nghỉ năm {year}:")
+    for item in cal.days_off(year):
+        typer.echo(f"  {item.date:%d/%m/%Y}  {item.name}  ({item.source})")
+    typer.echo(f"Ngày làm bù năm {year}:")
+    for item in cal.make_up_workdays(year):
+        typer.echo(f"  {item.date:%d/%m/%Y}  {item.name}  ({item.source})")
+
+
+# --- run --------------------------------------------------------------------------------------
+
+
+@app.command("run")
+@friendly
+def run(
+    port: int = typer.Option(int(config.get("CDDH_PORT")), "--port"),
+    demo_tasks: int = typer.Option(9000, "--demo-tasks", help="Số nhiệm vụ của tỉnh mẫu."),
+) -> None:
+    """Chạy bảng điều hành: nếu chưa đặt MONGODB_URI thì khởi động mongod cục bộ và nạp tỉnh mẫu."""
+    from core import demo as demo_mod
+
+    repo = repo_or_start()
+    if not config.mongodb_uri() and repo.is_empty():
+        typer.echo("Cơ sở dữ liệu trống: đang nạp tỉnh mẫu…")
+        demo_mod.load_demo(repo, tasks=demo_tasks, seed=2025)
+    app_path = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+    env = dict(os.environ)
+    if not config.mongodb_uri():
+        env["MONGODB_URI"] = config.local_uri()
+    typer.echo(f"Bảng điều hành: http://localhost:{port}")
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", str(app_path),
+        "--server.port", str(port),
+        "--server.address", "127.0.0.1",
+        "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    raise typer.Exit(subprocess.call(cmd, env=env))
+
+
+if __name__ == "__main__":
+    app()

