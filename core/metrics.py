@@ -1,0 +1,1060 @@
+"""Task status as of a date and the measures built on it, computed by MongoDB pipelines (số liệu).
+
+Pure functions build the pipelines (tests can print and compare them); `Repository` runs them
+and only summaries come back. The rules (DOMAIN.md "Status categories"):
+
+* population as of D: assigned on or before D, not cancelled on or before D, within the
+  optional filters (assigned between two dates; *effective* deadline between two dates);
+* completed as of D: completion date on or before D;
+* effective deadline: the new deadline of the latest extension approved on or before the
+  earlier of the completion date and D, else the original deadline (so an extension approved
+  after completion never turns a late completion into an on-time one);
+* categories: completed_on_time (completion <= effective deadline), completed_late,
+  open_within_deadline (D <= effective deadline), open_overdue (D > effective deadline), and for
+  tasks without a deadline no_deadline_completed / no_deadline_open (never overdue);
+* rates, named for their denominators, None when the denominator is 0:
+  completion_rate_due and on_time_rate_due over (completed_on_time + completed_late +
+  open_overdue), overdue_share_assigned over assigned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from typing import Any
+
+from core.calendar import WorkCalendar, working_day_index_expr
+from core.dates import format_vn, from_bson_day, to_bson_day
+from core.periods import Period, last_n_periods, previous_period, same_period_last_year
+from core.repository import Repository
+from core.scope import Scope
+from core.vocab import DOCUMENT_TYPES, STATUS_LABELS
+
+CATEGORIES: tuple[str, ...] = tuple(STATUS_LABELS)
+COUNT_FIELDS: tuple[str, ...] = ("assigned", *CATEGORIES)
+RATE_FIELDS: tuple[str, ...] = ("completion_rate_due", "on_time_rate_due", "overdue_share_assigned")
+GROUPINGS: tuple[str, ...] = (
+    "unit",
+    "portfolio",
+    "signer",
+    "tracking_room",
+    "document_type",
+    "priority",
+    "none",
+)
+
+# What each rate divides by, in the words a report uses.
+RATE_LABELS: dict[str, str] = {
+    "completion_rate_due": "Tỷ lệ hoàn thành (trên số nhiệm vụ đã đến hạn)",
+    "on_time_rate_due": "Tỷ lệ hoàn thành đúng hạn (trên số nhiệm vụ đã đến hạn)",
+    "overdue_share_assigned": "Tỷ lệ quá hạn (trên tổng số nhiệm vụ được giao)",
+}
+RATE_DENOMINATORS: dict[str, str] = {
+    "completion_rate_due": "nhiệm vụ đã đến hạn = hoàn thành đúng hạn + hoàn thành quá hạn "
+    "+ chưa hoàn thành quá hạn",
+    "on_time_rate_due": "nhiệm vụ đã đến hạn = hoàn thành đúng hạn + hoàn thành quá hạn "
+    "+ chưa hoàn thành quá hạn",
+    "overdue_share_assigned": "tổng số nhiệm vụ được giao (kể cả nhiệm vụ không có thời hạn)",
+}
+
+# Overdue age buckets in working days (tuổi quá hạn): (key, label, low, high inclusive).
+AGE_BUCKETS: tuple[tuple[str, str, int, int | None], ...] = (
+    ("1-7", "Từ 1 đến 7 ngày", 0, 7),
+    ("8-30", "Từ 8 đến 30 ngày", 8, 30),
+    ("31-90", "Từ 31 đến 90 ngày", 31, 90),
+    ("91-120", "Từ 91 đến 120 ngày", 91, 120),
+    (">120", "Trên 120 ngày", 121, None),
+)
+
+
+@dataclass(frozen=True)
+class MetricsQuery:
+    """What to count: as of which day, which tasks, grouped how."""
+
+    as_of: date
+    assigned_from: date | None = None
+    assigned_to: date | None = None
+    deadline_from: date | None = None
+    deadline_to: date | None = None
+    by: str = "unit"
+    rollup_successors: bool = False
+    priority_only: bool = False
+    lead_units: frozenset[str] | None = None
+    scope: Scope = field(default_factory=Scope.everything)
+
+    def __post_init__(self) -> None:
+        if self.by not in GROUPINGS:
+            raise ValueError(
+                f"--by: «{self.by}» không hợp lệ (chọn một trong {', '.join(GROUPINGS)})"
+            )
+        for low, high, name in (
+            (self.assigned_from, self.assigned_to, "ngày giao"),
+            (self.deadline_from, self.deadline_to, "thời hạn"),
+        ):
+            if low is not None and high is not None and low > high:
+                raise ValueError(f"{name}: ngày bắt đầu sau ngày kết thúc")
+
+    def filters(self) -> dict[str, Any]:
+        """The filters echoed in the `cddh metrics` JSON."""
+
+        def iso(d: date | None) -> str | None:
+            return d.isoformat() if d else None
+
+        out: dict[str, Any] = {
+            "assigned_from": iso(self.assigned_from),
+            "assigned_to": iso(self.assigned_to),
+            "deadline_from": iso(self.deadline_from),
+            "deadline_to": iso(self.deadline_to),
+            "rollup_successors": self.rollup_successors,
+        }
+        if self.priority_only:
+            out["priority_only"] = True
+        if self.lead_units is not None:
+            out["lead_units"] = sorted(self.lead_units)
+        return out
+
+    def for_period(self, period: Period, population: str = "deadline") -> MetricsQuery:
+        """The same query as of a period's end, restricted to tasks due (or assigned) in it."""
+        if population == "deadline":
+            return replace(
+                self, as_of=period.end, deadline_from=period.start, deadline_to=period.end
+            )
+        if population == "assigned":
+            return replace(
+                self, as_of=period.end, assigned_from=period.start, assigned_to=period.end
+            )
+        return replace(self, as_of=period.end)
+
+
+# --- pipeline builders (pure) -------------------------------------------------------------------
+
+
+def population_match(q: MetricsQuery) -> dict[str, Any]:
+    """$match for the population as of D that can use indexes (effective deadline comes later)."""
+    d = to_bson_day(q.as_of)
+    assigned: dict[str, Any] = {"$lte": d}
+    if q.assigned_from is not None:
+        assigned["$gte"] = to_bson_day(q.assigned_from)
+    if q.assigned_to is not None:
+        assigned["$lte"] = min(d, to_bson_day(q.assigned_to))
+    match: dict[str, Any] = {
+        "assigned_date": assigned,
+        "$or": [{"cancelled_date": None}, {"cancelled_date": {"$gt": d}}],
+    }
+    if q.deadline_from is not None or q.deadline_to is not None:
+        # The effective deadline is the original one or one of the extensions' new deadlines,
+        # so one of them must lie in the range: an exact pre-filter that indexes can serve.
+        rng: dict[str, Any] = {}
+        if q.deadline_from is not None:
+            rng["$gte"] = to_bson_day(q.deadline_from)
+        if q.deadline_to is not None:
+            rng["$lte"] = to_bson_day(q.deadline_to)
+        match["$and"] = [{"$or": [{"deadline": rng}, {"extensions.new_deadline": rng}]}]
+    if q.priority_only:
+        match["priority"] = True
+    if q.lead_units is not None:
+        match["lead_unit"] = {"$in": sorted(q.lead_units)}
+    return match
+
+
+def effective_deadline_expr(as_of: date) -> dict[str, Any]:
+    """Expression: the deadline in force as of D (latest extension approved by the cut-off)."""
+    d = to_bson_day(as_of)
+    cutoff = {
+        "$cond": [
+            {"$and": [{"$ne": ["$completed_date", None]}, {"$lte": ["$completed_date", d]}]},
+            "$completed_date",
+            d,
+        ]
+    }
+    return {
+        "$cond": [
+            {"$eq": [{"$size": {"$ifNull": ["$extensions", []]}}, 0]},
+            "$deadline",
+            {
+                "$let": {
+                    "vars": {"cut": cutoff},
+                    "in": {
+                        "$getField": {
+                            "field": "d",
+                            "input": {
+                                "$reduce": {
+                                    "input": "$extensions",
+                                    "initialValue": {"a": None, "d": "$deadline"},
+                                    "in": {
+                                        "$cond": [
+                                            {
+                                                "$and": [
+                                                    {"$lte": ["$$this.approved_date", "$$cut"]},
+                                                    {
+                                                        "$or": [
+                                                            {"$eq": ["$$value.a", None]},
+                                                            {
+                                                                "$gte": [
+                                                                    "$$this.approved_date",
+                                                                    "$$value.a",
+                                                                ]
+                                                            },
+                                                        ]
+                                                    },
+                                                ]
+                                            },
+                                            {
+                                                "a": "$$this.approved_date",
+                                                "d": "$$this.new_deadline",
+                                            },
+                                            "$$value",
+                                        ]
+                                    },
+                                }
+                            },
+                        }
+                    },
+                }
+            },
+        ]
+    }
+
+
+def category_expr(as_of: date, eff: str = "$eff") -> dict[str, Any]:
+    """Expression: the status category as of D, given the effective deadline field `eff`."""
+    d = to_bson_day(as_of)
+    done = {"$and": [{"$ne": ["$completed_date", None]}, {"$lte": ["$completed_date", d]}]}
+    return {
+        "$switch": {
+            "branches": [
+                {
+                    "case": {"$eq": [{"$ifNull": [eff, None]}, None]},
+                    "then": {"$cond": [done, "no_deadline_completed", "no_deadline_open"]},
+                },
+                {
+                    "case": done,
+                    "then": {
+                        "$cond": [
+                            {"$lte": ["$completed_date", eff]},
+                            "completed_on_time",
+                            "completed_late",
+                        ]
+                    },
+                },
+                {"case": {"$lte": [d, eff]}, "then": "open_within_deadline"},
+            ],
+            "default": "open_overdue",
+        }
+    }
+
+
+def classify_stages(q: MetricsQuery, keep: Sequence[str] = ()) -> list[dict[str, Any]]:
+    """$match + $project giving each task of the population `eff` and `cat` (and `keep` fields)."""
+    stages: list[dict[str, Any]] = [
+        {"$match": population_match(q)},
+        {
+            "$project": {
+                **{name: 1 for name in keep},
+                "completed_date": 1,
+                "eff": effective_deadline_expr(q.as_of),
+            }
+        },
+    ]
+    rng: dict[str, Any] = {}
+    if q.deadline_from is not None:
+        rng["$gte"] = to_bson_day(q.deadline_from)
+    if q.deadline_to is not None:
+        rng["$lte"] = to_bson_day(q.deadline_to)
+    if rng:
+        stages.append({"$match": {"eff": rng}})
+    stages.append({"$addFields": {"cat": category_expr(q.as_of)}})
+    return stages
+
+
+def _count_fields(source: str | None = None) -> dict[str, Any]:
+    """$group accumulators: one count per category (from `cat`) or sums of existing counts."""
+    if source == "sum":
+        return {name: {"$sum": f"${name}"} for name in COUNT_FIELDS}
+    out: dict[str, Any] = {"assigned": {"$sum": 1}}
+    for cat in CATEGORIES:
+        out[cat] = {"$sum": {"$cond": [{"$eq": ["$cat", cat]}, 1, 0]}}
+    return out
+
+
+def _rate_fields() -> dict[str, Any]:
+    due = {"$add": ["$completed_on_time", "$completed_late", "$open_overdue"]}
+
+    def ratio(num: Any, den: Any) -> dict[str, Any]:
+        return {"$cond": [{"$eq": [den, 0]}, None, {"$divide": [num, den]}]}
+
+    return {
+        "completion_rate_due": ratio({"$add": ["$completed_on_time", "$completed_late"]}, due),
+        "on_time_rate_due": ratio("$completed_on_time", due),
+        "overdue_share_assigned": ratio("$open_overdue", "$assigned"),
+    }
+
+
+_GROUP_FIELD = {
+    "unit": "lead_unit",
+    "portfolio": "lead_unit",
+    "signer": "signer",
+    "tracking_room": "tracking_room",
+    "document_type": "doc_type",
+    "priority": "priority",
+}
+
+
+def _map_expr(value: str, mapping: Mapping[str, str], default: Any) -> dict[str, Any]:
+    """Expression mapping a string through a literal table (for a few hundred grouped rows)."""
+    keys = list(mapping)
+    values = [mapping[k] for k in keys]
+    return {
+        "$let": {
+            "vars": {"i": {"$indexOfArray": [{"$literal": keys}, value]}},
+            "in": {
+                "$cond": [
+                    {"$lt": ["$$i", 0]},
+                    default,
+                    {"$arrayElemAt": [{"$literal": values}, "$$i"]},
+                ]
+            },
+        }
+    }
+
+
+def status_pipeline(
+    q: MetricsQuery, key_map: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """The whole per-group pipeline: classify, count per raw key, re-key, total, rates.
+
+    Counting first per raw field (≤ a few hundred groups) and only then mapping keys (unit →
+    successor, unit → Vice-Chairman) keeps the per-task work minimal.
+    """
+    raw = _GROUP_FIELD.get(q.by)
+    stages = classify_stages(q, keep=[raw] if raw else [])
+    stages.append({"$group": {"_id": f"${raw}" if raw else None, **_count_fields()}})
+    if key_map is not None:
+        stages.append({"$addFields": {"_id": _map_expr("$_id", key_map, "$_id")}})
+        stages.append({"$group": {"_id": "$_id", **_count_fields("sum")}})
+    rates = _rate_fields()
+    stages.append(
+        {
+            "$facet": {
+                "rows": [{"$addFields": rates}, {"$sort": {"_id": 1}}],
+                "total": [
+                    {"$group": {"_id": "ALL", **_count_fields("sum")}},
+                    {"$addFields": rates},
+                ],
+            }
+        }
+    )
+    return stages
+
+
+# --- organisation lookups used for keys and names -----------------------------------------------
+
+
+def successor_map(units: Sequence[Mapping[str, Any]], as_of: date) -> dict[str, str]:
+    """unit → the unit its tasks roll up to: follow successors while the unit has ended by D."""
+    by_code = {u["_id"]: u for u in units}
+    out: dict[str, str] = {}
+    for code in by_code:
+        current, seen = code, {code}
+        while True:
+            unit = by_code.get(current)
+            if unit is None or not unit.get("successor"):
+                break
+            valid_to = unit.get("valid_to")
+            if valid_to is not None and from_bson_day(valid_to) >= as_of:
+                break  # still in existence on D: its tasks stay its own
+            nxt = unit["successor"]
+            if nxt in seen:
+                break
+            seen.add(nxt)
+            current = nxt
+        if current != code:
+            out[code] = current
+    return out
+
+
+def portfolio_map(
+    units: Sequence[Mapping[str, Any]], leaders: Sequence[Mapping[str, Any]], as_of: date
+) -> dict[str, str]:
+    """unit → the id of the leader (Vice-Chairman, else Chairman) whose portfolio holds it on D.
+
+    A unit named explicitly in a portfolio wins over a sector match; Vice-Chairmen before the
+    Chairman. Units in nobody's portfolio map to "none".
+    """
+    d = to_bson_day(as_of)
+    active = [
+        ldr
+        for ldr in leaders
+        if ldr.get("title") in ("vice_chairman", "chairman")
+        and ldr["term_from"] <= d
+        and (ldr.get("term_to") is None or ldr["term_to"] >= d)
+    ]
+    active.sort(key=lambda ldr: (ldr["title"] != "vice_chairman", ldr["_id"]))
+    out: dict[str, str] = {}
+    for unit in units:
+        code = unit["_id"]
+        holder = next(
+            (ldr["_id"] for ldr in active if code in ldr.get("portfolio", {}).get("units", [])),
+            None,
+        )
+        if holder is None and unit.get("sector"):
+            holder = next(
+                (
+                    ldr["_id"]
+                    for ldr in active
+                    if unit["sector"] in ldr.get("portfolio", {}).get("sectors", [])
+                ),
+                None,
+            )
+        out[code] = holder or "none"
+    return out
+
+
+def _names(repo: Repository, by: str) -> dict[Any, str]:
+    if by in ("unit", "tracking_room"):
+        return {u["_id"]: u["name"] for u in repo.units()}
+    if by in ("portfolio", "signer"):
+        names = {ldr["_id"]: ldr["name"] for ldr in repo.leaders()}
+        names["none"] = "Chưa phân công"
+        return names
+    if by == "document_type":
+        return {code: name for code, (name, _abbr) in DOCUMENT_TYPES.items()}
+    if by == "priority":
+        return {True: "Nhiệm vụ trọng tâm", False: "Nhiệm vụ khác"}
+    return {None: "Toàn tỉnh"}
+
+
+def _key_map(repo: Repository, q: MetricsQuery) -> dict[str, str] | None:
+    if q.by not in ("unit", "portfolio") or (q.by == "unit" and not q.rollup_successors):
+        return None
+    units = repo.units()
+    rollup = successor_map(units, q.as_of) if q.rollup_successors else {}
+    if q.by == "unit":
+        return rollup
+    owners = portfolio_map(units, repo.leaders(), q.as_of)
+    return {u["_id"]: owners.get(rollup.get(u["_id"], u["_id"]), "none") for u in units}
+
+
+def _row(raw: Mapping[str, Any], names: Mapping[Any, str]) -> dict[str, Any]:
+    key = raw["_id"]
+    row: dict[str, Any] = {
+        "key": key if key is not None else "none",
+        "name": names.get(key, str(key) if key is not None else "Chưa xác định"),
+    }
+    for name in COUNT_FIELDS:
+        row[name] = int(raw.get(name, 0))
+    for name in RATE_FIELDS:
+        value = raw.get(name)
+        row[name] = float(value) if value is not None else None
+    return row
+
+
+def empty_row(key: str, name: str) -> dict[str, Any]:
+    """A row of zeros (rates None)."""
+    return {
+        "key": key,
+        "name": name,
+        **dict.fromkeys(COUNT_FIELDS, 0),
+        **dict.fromkeys(RATE_FIELDS),
+    }
+
+
+def status_metrics(repo: Repository, q: MetricsQuery) -> dict[str, Any]:
+    """Counts and rates per group as of D: the `cddh metrics --json` object."""
+    key_map = _key_map(repo, q)
+    result = repo.aggregate_tasks(status_pipeline(q, key_map), q.scope)
+    facet = result[0] if result else {"rows": [], "total": []}
+    names = _names(repo, q.by)
+    if q.by == "priority":
+        rows = [_row(r, names) for r in facet["rows"]]
+        for row in rows:
+            row["key"] = "priority" if row["key"] is True else "normal"
+    else:
+        rows = [_row(r, names) for r in facet["rows"]]
+    if q.by == "none":
+        for row in rows:
+            row["key"], row["name"] = "ALL", "Toàn tỉnh"
+    total = _row(facet["total"][0], {"ALL": "Tổng cộng"}) if facet["total"] else None
+    if total is None:
+        total = empty_row("ALL", "Tổng cộng")
+    total["key"], total["name"] = "ALL", "Tổng cộng"
+    return {
+        "as_of": q.as_of.isoformat(),
+        "by": q.by,
+        "filters": q.filters(),
+        "rows": rows,
+        "total": total,
+    }
+
+
+# --- ranking, comparison, trend ---------------------------------------------------------------
+
+
+def rank_rows(
+    rows: Sequence[Mapping[str, Any]], rate: str = "on_time_rate_due"
+) -> list[dict[str, Any]]:
+    """Rows ordered by a rate (best first, rows without a rate last), ties by volume, then key.
+
+    Volume is the rate's denominator (tasks fallen due, or assigned); equal rates with more
+    tasks behind them rank higher. Each row gets `rank` (1-based; rows without a rate: None).
+    """
+    if rate not in RATE_FIELDS:
+        raise ValueError(f"tỷ lệ: «{rate}» không hợp lệ")
+    lower_is_better = rate == "overdue_share_assigned"
+
+    def volume(row: Mapping[str, Any]) -> int:
+        if rate == "overdue_share_assigned":
+            return int(row["assigned"])
+        return int(row["completed_on_time"] + row["completed_late"] + row["open_overdue"])
+
+    def sort_key(row: Mapping[str, Any]) -> tuple[int, float, int, str]:
+        value = row.get(rate)
+        if value is None:
+            return (1, 0.0, -volume(row), str(row["key"]))
+        signed = value if lower_is_better else -value
+        return (0, signed, -volume(row), str(row["key"]))
+
+    ranked = [dict(r) for r in sorted(rows, key=sort_key)]
+    position = 0
+    for row in ranked:
+        if row.get(rate) is None:
+            row["rank"] = None
+        else:
+            position += 1
+            row["rank"] = position
+    return ranked
+
+
+def delta(current: float | None, before: float | None) -> float | None:
+    """current - before, None when either is missing."""
+    if current is None or before is None:
+        return None
+    return current - before
+
+
+def compare_periods(
+    repo: Repository, q: MetricsQuery, period: Period, population: str = "assigned"
+) -> dict[str, Any]:
+    """Totals for a period, the previous period and the same period a year earlier.
+
+    `population`: 'assigned' (tasks assigned in the period, status at its end), 'deadline'
+    (tasks whose effective deadline falls in it) or 'cumulative' (everything assigned up to
+    its end). Each is evaluated as of the period's end, capped at the query's as-of date.
+    """
+    out: dict[str, Any] = {"population": population}
+    for name, p in (
+        ("current", period),
+        ("previous", previous_period(period)),
+        ("last_year", same_period_last_year(period)),
+    ):
+        pq = replace(q.for_period(p, population), by="none")
+        if pq.as_of > q.as_of:
+            pq = replace(pq, as_of=q.as_of)
+        res = status_metrics(repo, pq)
+        out[name] = {"period": p.to_dict(), "as_of": pq.as_of.isoformat(), **res["total"]}
+    return out
+
+
+def trend(
+    repo: Repository,
+    q: MetricsQuery,
+    period: Period,
+    n: int = 12,
+    population: str = "deadline",
+    by_unit: bool = False,
+) -> list[dict[str, Any]]:
+    """Per period (oldest first), the totals (or per-unit rows) as of each period's end.
+
+    Default population: tasks whose effective deadline falls in the period (the third official
+    style: "of tasks due in the period"), so each period's rate describes that period alone.
+    """
+    out: list[dict[str, Any]] = []
+    for p in last_n_periods(period, n):
+        pq = replace(q.for_period(p, population), by="unit" if by_unit else "none")
+        if pq.as_of > q.as_of:
+            pq = replace(pq, as_of=q.as_of)
+        res = status_metrics(repo, pq)
+        base = {"period": p.report, "label": p.label, "start": p.start, "end": p.end}
+        if by_unit:
+            out.extend({**base, **row} for row in res["rows"])
+        else:
+            out.append({**base, **res["total"]})
+    return out
+
+
+# --- overdue age, longest overdue, due soon ---------------------------------------------------
+
+
+def _wd_range(q: MetricsQuery) -> tuple[date, date]:
+    return date(2000, 1, 3), q.as_of + timedelta(days=400)
+
+
+def overdue_pipeline(q: MetricsQuery, cal: WorkCalendar) -> list[dict[str, Any]]:
+    """Open overdue tasks as of D with `age` = working days overdue (in (eff, D])."""
+    start, end = _wd_range(q)
+    d_index = cal.working_day_index(q.as_of)
+    stages = classify_stages(q, keep=["lead_unit"])
+    stages.append({"$match": {"cat": "open_overdue"}})
+    stages.append(
+        {
+            "$addFields": {
+                "age": {"$subtract": [d_index, working_day_index_expr(cal, "$eff", start, end)]}
+            }
+        }
+    )
+    return stages
+
+
+def _bucket_expr() -> dict[str, Any]:
+    branches = []
+    for key, _label, _low, high in AGE_BUCKETS:
+        if high is not None:
+            branches.append({"case": {"$lte": ["$age", high]}, "then": key})
+    return {"$switch": {"branches": branches, "default": AGE_BUCKETS[-1][0]}}
+
+
+def overdue_age(repo: Repository, q: MetricsQuery, cal: WorkCalendar) -> dict[str, Any]:
+    """Counts of open overdue tasks by age bucket, in total and per lead unit."""
+    stages = overdue_pipeline(q, cal)
+    stages.append({"$group": {"_id": {"u": "$lead_unit", "b": _bucket_expr()}, "n": {"$sum": 1}}})
+    rows = repo.aggregate_tasks(stages, q.scope)
+    totals = {key: 0 for key, *_ in AGE_BUCKETS}
+    by_unit: dict[str, dict[str, int]] = {}
+    for row in rows:
+        bucket, unit = row["_id"]["b"], row["_id"]["u"]
+        totals[bucket] += row["n"]
+        by_unit.setdefault(unit, {key: 0 for key, *_ in AGE_BUCKETS})[bucket] += row["n"]
+    return {
+        "as_of": q.as_of.isoformat(),
+        "buckets": [
+            {"key": key, "label": label, "count": totals[key]} for key, label, *_ in AGE_BUCKETS
+        ],
+        "by_unit": by_unit,
+    }
+
+
+_TASK_FIELDS = [
+    "document",
+    "seq",
+    "content",
+    "lead_unit",
+    "coord_units",
+    "deadline",
+    "assigned_date",
+    "priority",
+    "signer",
+    "doc_type",
+    "tracking_room",
+    "extensions",
+]
+
+
+def longest_overdue(
+    repo: Repository, q: MetricsQuery, cal: WorkCalendar, limit: int = 20, skip: int = 0
+) -> list[dict[str, Any]]:
+    """The open overdue tasks, longest overdue first, with working days overdue."""
+    stages = overdue_pipeline(q, cal)
+    stages[1]["$project"].update({name: 1 for name in _TASK_FIELDS})
+    stages += [
+        {"$sort": {"eff": 1, "_id": 1}},
+        {"$skip": skip},
+        {"$limit": limit},
+        {
+            "$lookup": {
+                "from": "documents",
+                "localField": "document",
+                "foreignField": "_id",
+                "as": "doc",
+                "pipeline": [{"$project": {"number": 1, "abstract": 1, "issue_date": 1}}],
+            }
+        },
+    ]
+    return [_task_row(t) for t in repo.aggregate_tasks(stages, q.scope)]
+
+
+def _task_row(t: Mapping[str, Any]) -> dict[str, Any]:
+    doc = (t.get("doc") or [{}])[0]
+    return {
+        "id": t["_id"],
+        "content": t.get("content"),
+        "lead_unit": t.get("lead_unit"),
+        "coord_units": t.get("coord_units", []),
+        "document": t.get("document"),
+        "document_number": doc.get("number"),
+        "document_abstract": doc.get("abstract"),
+        "assigned_date": from_bson_day(t["assigned_date"]) if t.get("assigned_date") else None,
+        "deadline": from_bson_day(t["deadline"]) if t.get("deadline") else None,
+        "effective_deadline": from_bson_day(t["eff"]) if t.get("eff") else None,
+        "extended": bool(t.get("extensions")),
+        "priority": bool(t.get("priority")),
+        "category": t.get("cat"),
+        "days_overdue": int(t["age"]) if t.get("age") is not None else None,
+        "days_left": int(t["left"]) if t.get("left") is not None else None,
+    }
+
+
+def due_soon(
+    repo: Repository,
+    q: MetricsQuery,
+    cal: WorkCalendar,
+    windows: Sequence[int] = (1, 3, 7),
+    limit: int = 50,
+) -> dict[str, Any]:
+    """Open tasks whose effective deadline is D or within N working days after D (sắp đến hạn)."""
+    horizon = max(windows)
+    last_day = cal.add_working_days(q.as_of, horizon)
+    limits = {n: to_bson_day(cal.add_working_days(q.as_of, n)) for n in windows}
+    stages = classify_stages(q, keep=_TASK_FIELDS)
+    stages.append(
+        {"$match": {"cat": "open_within_deadline", "eff": {"$lte": to_bson_day(last_day)}}}
+    )
+    start, end = _wd_range(q)
+    d_index = cal.working_day_index(q.as_of)
+    stages.append(
+        {
+            "$facet": {
+                "counts": [
+                    {
+                        "$group": {
+                            "_id": None,
+                            **{
+                                str(n): {"$sum": {"$cond": [{"$lte": ["$eff", limit_day]}, 1, 0]}}
+                                for n, limit_day in limits.items()
+                            },
+                        }
+                    }
+                ],
+                "tasks": [
+                    {"$sort": {"eff": 1, "_id": 1}},
+                    {"$limit": limit},
+                    {
+                        "$addFields": {
+                            "left": {
+                                "$subtract": [
+                                    working_day_index_expr(cal, "$eff", start, end),
+                                    d_index,
+                                ]
+                            }
+                        }
+                    },
+                    {
+                        "$lookup": {
+                            "from": "documents",
+                            "localField": "document",
+                            "foreignField": "_id",
+                            "as": "doc",
+                            "pipeline": [{"$project": {"number": 1, "abstract": 1}}],
+                        }
+                    },
+                ],
+            }
+        }
+    )
+    res = repo.aggregate_tasks(stages, q.scope)
+    facet = res[0] if res else {"counts": [], "tasks": []}
+    counts = facet["counts"][0] if facet["counts"] else {}
+    return {
+        "as_of": q.as_of.isoformat(),
+        "windows": {str(n): int(counts.get(str(n), 0)) for n in windows},
+        "window_ends": {str(n): cal.add_working_days(q.as_of, n).isoformat() for n in windows},
+        "tasks": [_task_row(t) for t in facet["tasks"]],
+    }
+
+
+# --- update discipline ------------------------------------------------------------------------
+
+
+def discipline_pipeline(q: MetricsQuery, cal: WorkCalendar) -> list[dict[str, Any]]:
+    """Per lead unit: the update duties that fell due by D and how many were met on time.
+
+    * late entry (Art. 7.1.a): entered by the Office more than 1 working day after issue;
+    * overdue update (Art. 8.1.a): a task that passed its effective deadline unfinished needs a
+      progress report (or its completion) within 1 working day after the deadline;
+    * monthly update of tasks without a deadline: an open no-deadline task assigned before the
+      month of D needs a progress report dated in that month (up to D).
+    """
+    d = to_bson_day(q.as_of)
+    start, end = _wd_range(q)
+    month_start = to_bson_day(q.as_of.replace(day=1))
+    entered_day = {
+        "$dateTrunc": {"date": "$entered_at", "unit": "day", "timezone": "Asia/Ho_Chi_Minh"}
+    }
+    idx = working_day_index_expr
+    stages = classify_stages(
+        q, keep=["lead_unit", "tracking_room", "entered_at", "doc_issue_date", "progress"]
+    )
+    progress_dates = {"$map": {"input": {"$ifNull": ["$progress", []]}, "in": "$$this.date"}}
+    stages.append(
+        {
+            "$addFields": {
+                "late_entry": {
+                    "$cond": [
+                        {
+                            "$or": [
+                                {"$eq": ["$entered_at", None]},
+                                {"$eq": ["$doc_issue_date", None]},
+                            ]
+                        },
+                        0,
+                        {
+                            "$cond": [
+                                {
+                                    "$gt": [
+                                        {
+                                            "$subtract": [
+                                                idx(cal, entered_day, start, end),
+                                                idx(cal, "$doc_issue_date", start, end),
+                                            ]
+                                        },
+                                        1,
+                                    ]
+                                },
+                                1,
+                                0,
+                            ]
+                        },
+                    ]
+                },
+                # Went overdue: a deadline passed before D while the task was unfinished.
+                "went_overdue": {
+                    "$and": [
+                        {"$ne": ["$eff", None]},
+                        {"$lt": ["$eff", d]},
+                        {"$in": ["$cat", ["open_overdue", "completed_late"]]},
+                    ]
+                },
+                "pdates": progress_dates,
+            }
+        }
+    )
+    stages.append(
+        {
+            "$addFields": {
+                "update_due": {
+                    "$cond": [
+                        "$went_overdue",
+                        {"$add": [idx(cal, "$eff", start, end), 1]},
+                        None,
+                    ]
+                },
+                "d_index": cal.working_day_index(q.as_of),
+            }
+        }
+    )
+    # An overdue update duty is due when D's index reaches eff's index + 1.
+    stages.append(
+        {
+            "$addFields": {
+                "overdue_duty": {
+                    "$cond": [
+                        {
+                            "$and": [
+                                {"$ne": ["$update_due", None]},
+                                {"$gte": ["$d_index", "$update_due"]},
+                            ]
+                        },
+                        1,
+                        0,
+                    ]
+                },
+            }
+        }
+    )
+    reported_in_window = {
+        "$or": [
+            {
+                "$gt": [
+                    {
+                        "$size": {
+                            "$filter": {
+                                "input": "$pdates",
+                                "as": "p",
+                                "cond": {
+                                    "$and": [
+                                        {"$gt": ["$$p", "$eff"]},
+                                        {"$lte": [idx(cal, "$$p", start, end), "$update_due"]},
+                                    ]
+                                },
+                            }
+                        }
+                    },
+                    0,
+                ]
+            },
+            {
+                "$and": [
+                    {"$ne": ["$completed_date", None]},
+                    {"$lte": ["$completed_date", d]},
+                    {"$lte": [idx(cal, "$completed_date", start, end), "$update_due"]},
+                ]
+            },
+        ]
+    }
+    stages.append(
+        {
+            "$addFields": {
+                "overdue_ok": {
+                    "$cond": [
+                        {"$eq": ["$overdue_duty", 1]},
+                        {"$cond": [reported_in_window, 1, 0]},
+                        0,
+                    ]
+                },
+                "monthly_duty": {
+                    "$cond": [
+                        {
+                            "$and": [
+                                {"$eq": ["$cat", "no_deadline_open"]},
+                                {"$lt": ["$assigned_date_kept", month_start]},
+                            ]
+                        },
+                        1,
+                        0,
+                    ]
+                },
+            }
+        }
+    )
+    stages.append(
+        {
+            "$addFields": {
+                "monthly_ok": {
+                    "$cond": [
+                        {"$eq": ["$monthly_duty", 1]},
+                        {
+                            "$cond": [
+                                {
+                                    "$gt": [
+                                        {
+                                            "$size": {
+                                                "$filter": {
+                                                    "input": "$pdates",
+                                                    "as": "p",
+                                                    "cond": {
+                                                        "$and": [
+                                                            {"$gte": ["$$p", month_start]},
+                                                            {"$lte": ["$$p", d]},
+                                                        ]
+                                                    },
+                                                }
+                                            }
+                                        },
+                                        0,
+                                    ]
+                                },
+                                1,
+                                0,
+                            ]
+                        },
+                        0,
+                    ]
+                }
+            }
+        }
+    )
+    stages.append(
+        {
+            "$group": {
+                "_id": "$lead_unit",
+                "tasks": {"$sum": 1},
+                "late_entry": {"$sum": "$late_entry"},
+                "overdue_duties": {"$sum": "$overdue_duty"},
+                "overdue_updated": {"$sum": "$overdue_ok"},
+                "monthly_duties": {"$sum": "$monthly_duty"},
+                "monthly_updated": {"$sum": "$monthly_ok"},
+            }
+        }
+    )
+    stages.append({"$sort": {"_id": 1}})
+    # classify_stages projects only what it keeps; assigned_date is needed for the monthly duty.
+    stages[1]["$project"]["assigned_date_kept"] = "$assigned_date"
+    return stages
+
+
+def update_discipline(repo: Repository, q: MetricsQuery, cal: WorkCalendar) -> dict[str, Any]:
+    """Update discipline per lead unit (chất lượng cập nhật), with the share updated on time."""
+    rows = repo.aggregate_tasks(discipline_pipeline(q, cal), q.scope)
+    names = _names(repo, "unit")
+    out_rows = []
+    total = {
+        k: 0
+        for k in (
+            "tasks",
+            "late_entry",
+            "overdue_duties",
+            "overdue_updated",
+            "monthly_duties",
+            "monthly_updated",
+        )
+    }
+    for raw in rows:
+        row = {"key": raw["_id"], "name": names.get(raw["_id"], raw["_id"])}
+        for k in total:
+            row[k] = int(raw.get(k, 0))
+            total[k] += row[k]
+        out_rows.append(_discipline_rates(row))
+    return {
+        "as_of": q.as_of.isoformat(),
+        "rows": out_rows,
+        "total": _discipline_rates({"key": "ALL", "name": "Tổng cộng", **total}),
+    }
+
+
+def _discipline_rates(row: dict[str, Any]) -> dict[str, Any]:
+    duties = row["overdue_duties"] + row["monthly_duties"]
+    met = row["overdue_updated"] + row["monthly_updated"]
+    row["duties"] = duties
+    row["updated_on_time"] = met
+    row["not_updated"] = duties - met
+    row["update_rate"] = met / duties if duties else None
+    row["late_entry_share"] = row["late_entry"] / row["tasks"] if row["tasks"] else None
+    return row
+
+
+# --- presentation helpers shared by the CLI, pages and briefings --------------------------------
+
+
+def format_rate(value: float | None, digits: int = 1) -> str:
+    """98.6% in Vietnamese style: '98,6%'; '—' when there is no denominator."""
+    if value is None:
+        return "—"
+    return f"{value * 100:.{digits}f}%".replace(".", ",")
+
+
+def format_count(n: int) -> str:
+    """1.234 in Vietnamese style."""
+    return f"{n:,}".replace(",", ".")
+
+
+def format_table(result: Mapping[str, Any]) -> str:
+    """A readable Vietnamese table of a `status_metrics` result (CLI without --json)."""
+    head = (
+        f"Số liệu tại ngày {format_vn(date.fromisoformat(result['as_of']))} "
+        f"(nhóm theo: {result['by']})"
+    )
+    cols = [
+        ("Giao", "assigned"),
+        ("HT đúng hạn", "completed_on_time"),
+        ("HT quá hạn", "completed_late"),
+        ("Chưa HT trong hạn", "open_within_deadline"),
+        ("Chưa HT quá hạn", "open_overdue"),
+        ("KTH đã HT", "no_deadline_completed"),
+        ("KTH chưa HT", "no_deadline_open"),
+        ("Tỷ lệ HT đúng hạn*", "on_time_rate_due"),
+    ]
+    rows = [*result["rows"], result["total"]]
+    width = max([len("Nhóm")] + [len(str(r["name"])) for r in rows])
+    lines = [head, f"{'Nhóm':<{width}}  " + "  ".join(c for c, _ in cols)]
+    for r in rows:
+        cells = []
+        for label, key in cols:
+            value = r[key]
+            text = format_rate(value) if key in RATE_FIELDS else format_count(value)
+            cells.append(f"{text:>{len(label)}}")
+        lines.append(f"{r['name']:<{width}}  " + "  ".join(cells))
+    lines.append(
+        "* " + RATE_LABELS["on_time_rate_due"] + ": " + RATE_DENOMINATORS["on_time_rate_due"]
+    )
+    lines.append("HT: hoàn thành; KTH: không có thời hạn.")
+    return "\n".join(lines)
