@@ -36,12 +36,19 @@ def status_scale() -> alt.Scale:
 
 def _base(chart: alt.Chart, scale: float = 1.0) -> alt.Chart:
     size = int(13 * scale)
-    return (
-        chart.configure_axis(labelFont=FONT, titleFont=FONT, labelFontSize=size, titleFontSize=size)
+    configured = (
+        chart.configure_axis(
+            labelFont=FONT,
+            titleFont=FONT,
+            labelFontSize=size,
+            titleFontSize=size,
+            labelLimit=420,
+        )
         .configure_legend(labelFont=FONT, titleFont=FONT, labelFontSize=size, titleFontSize=size)
         .configure_title(font=FONT, fontSize=int(15 * scale))
         .configure_text(font=FONT)
     )
+    return cast(alt.Chart, configured)
 
 
 def status_breakdown(total: Mapping[str, Any], scale: float = 1.0, width: int = 560) -> alt.Chart:
