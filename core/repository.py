@@ -492,6 +492,11 @@ class Repository:
                     {"_id": {"$in": sorted(missing)}}, session=session
                 ):
                     parents[found["_id"]] = found
+            orphans = sorted({t.document for t in tasks} - set(parents))
+            if orphans:
+                raise ValidationFailed(
+                    [Problem("văn bản", f"chưa có văn bản «{key}»") for key in orphans]
+                )
             task_forms = [t.to_mongo(parents[t.document]) for t in tasks]
             existing = {
                 d["_id"]: d
