@@ -751,10 +751,13 @@ def task_input(stored: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def iter_collection(
-    repo: Repository, collection: str, query: Mapping[str, Any]
+    repo: Repository,
+    collection: str,
+    query: Mapping[str, Any],
+    projection: Mapping[str, Any] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Stream a collection (used only by the naive benchmark baseline and exports)."""
-    yield from repo.db[collection].find(dict(query))
+    yield from repo.db[collection].find(dict(query), projection, batch_size=10_000)
 
 
 __all__ = [
