@@ -22,6 +22,7 @@ from core.model import (
     Record,
     Task,
     Unit,
+    delegation_rule_problems,
     document_key,
     validate,
 )
@@ -1745,41 +1746,16 @@ def _check_delegation_rules(
     stored_tasks = known.stored_tasks(task_ids)
     for d in delegations:
         r = line_of[d.id]
-        for other in sorted(union.values(), key=lambda o: str(o["id"])):
-            if other["id"] == d.id or other["to_leader"] != d.from_leader:
-                continue
-            if not (other["date_from"] <= d.date_to and other["date_to"] >= d.date_from):
-                continue
-            oscope = other.get("scope") or {}
-            shared = (
-                set(d.scope.units) & set(oscope.get("units", []))
-                or set(d.scope.sectors) & set(oscope.get("sectors", []))
-                or set(d.scope.tasks) & set(oscope.get("tasks", []))
-            )
-            if shared:
-                issues.add(
-                    r.sheet,
-                    r.line,
-                    "người ủy quyền",
-                    "người được ủy quyền không được ủy quyền lại "
-                    f"(phạm vi {', '.join(sorted(shared))} "
-                    f"được ủy quyền theo «{other['id']}»)",
-                )
-                break
         missing = [t for t in d.scope.tasks if t not in stored_tasks]
         if missing:
             issues.add(
                 r.sheet, r.line, "nhiệm vụ ủy quyền", f"không có nhiệm vụ «{', '.join(missing)}»"
             )
         personal = [t for t in d.scope.tasks if stored_tasks.get(t, {}).get("personal")]
-        if personal and ppc_member.get(d.from_leader):
-            issues.add(
-                r.sheet,
-                r.line,
-                "phạm vi ủy quyền",
-                "thủ trưởng là thành viên UBND tỉnh phải trực tiếp chỉ đạo nhiệm vụ giao "
-                f"đích danh, không ủy quyền cho cấp phó (nhiệm vụ {', '.join(personal)})",
-            )
+        for problem in delegation_rule_problems(
+            d, union.values(), ppc_member.get(d.from_leader, False), personal
+        ):
+            issues.add(r.sheet, r.line, problem.field, problem.reason)
 
 
 # --- entry points -----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ reasons naming the field.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
 
@@ -81,6 +82,14 @@ FIELD_LABELS: dict[str, str] = {
     "cancelled_date": "ngày hủy",
     "priority": "nhiệm vụ trọng tâm",
     "seq": "số thứ tự nhiệm vụ",
+    "tracking_room": "phòng theo dõi",
+    "specialist": "chuyên viên theo dõi",
+    "result": "kết quả",
+    "confirmed_by": "người xác nhận",
+    "confirmed_date": "ngày xác nhận",
+    "cancel_reason": "lý do hủy",
+    "submitting_unit": "cơ quan trình",
+    "personal": "giao đích danh",
 }
 
 _PYDANTIC_REASONS: dict[str, str] = {
@@ -207,6 +216,55 @@ class Delegation(Record):
         doc["date_from"] = to_bson_day(self.date_from)
         doc["date_to"] = to_bson_day(self.date_to)
         return doc
+
+
+def delegation_rule_problems(
+    delegation: Delegation,
+    others: Iterable[Mapping[str, Any]],
+    giver_is_ppc_member: bool,
+    personal_tasks: Iterable[str],
+) -> list[Problem]:
+    """The delegation rules (DOMAIN.md), as a pure function over plain data.
+
+    `others`: other delegations as dicts with id, to_leader, date_from, date_to (dates) and
+    scope; a delegate may not re-delegate what he received for an overlapping period.
+    `personal_tasks`: the ids in the scope that were assigned to a head personally; a head who
+    is a PPC member may not delegate those (Directive 06/CT-UBND).
+    """
+    problems: list[Problem] = []
+    scope = delegation.scope
+    for other in sorted(others, key=lambda o: str(o["id"])):
+        if other["id"] == delegation.id or other["to_leader"] != delegation.from_leader:
+            continue
+        if not (
+            other["date_from"] <= delegation.date_to and other["date_to"] >= delegation.date_from
+        ):
+            continue
+        oscope = other.get("scope") or {}
+        shared = (
+            set(scope.units) & set(oscope.get("units", []))
+            or set(scope.sectors) & set(oscope.get("sectors", []))
+            or set(scope.tasks) & set(oscope.get("tasks", []))
+        )
+        if shared:
+            problems.append(
+                Problem(
+                    "người ủy quyền",
+                    "người được ủy quyền không được ủy quyền lại "
+                    f"(phạm vi {', '.join(sorted(shared))} được ủy quyền theo «{other['id']}»)",
+                )
+            )
+            break
+    personal = sorted(set(personal_tasks))
+    if personal and giver_is_ppc_member:
+        problems.append(
+            Problem(
+                "phạm vi ủy quyền",
+                "thủ trưởng là thành viên UBND tỉnh phải trực tiếp chỉ đạo nhiệm vụ giao "
+                f"đích danh, không ủy quyền cho cấp phó (nhiệm vụ {', '.join(personal)})",
+            )
+        )
+    return problems
 
 
 def document_key(number: str, issue_date: date) -> str:

@@ -31,7 +31,15 @@ from pymongo.write_concern import WriteConcern
 from core import config
 from core.dates import from_bson_day, now_utc, to_bson_day
 from core.errors import ConflictError, DatabaseUnavailable, Problem, ValidationFailed
-from core.model import Delegation, Document, Leader, Task, Unit, validate
+from core.model import (
+    Delegation,
+    Document,
+    Leader,
+    Task,
+    Unit,
+    delegation_rule_problems,
+    validate,
+)
 from core.schema import INDEXES, VALIDATORS
 from core.scope import Scope
 
@@ -287,7 +295,6 @@ class Repository:
 
     def delegation_problems(self, delegation: Delegation) -> list[Problem]:
         """Why a delegation breaks the rules (DOMAIN.md): re-delegation, a head's personal task."""
-        problems: list[Problem] = []
         giver = self.leader(delegation.from_leader)
         if giver is None:
             return [Problem("người ủy quyền", f"không có lãnh đạo mã «{delegation.from_leader}»")]
@@ -295,52 +302,32 @@ class Repository:
             return [
                 Problem("người được ủy quyền", f"không có lãnh đạo mã «{delegation.to_leader}»")
             ]
-        scope = delegation.scope
         start, end = to_bson_day(delegation.date_from), to_bson_day(delegation.date_to)
-        received = list(
-            self.db.delegations.find(
+        received = [
+            {
+                "id": other["_id"],
+                "to_leader": other["to_leader"],
+                "date_from": from_bson_day(other["date_from"]),
+                "date_to": from_bson_day(other["date_to"]),
+                "scope": other.get("scope", {}),
+            }
+            for other in self.db.delegations.find(
                 {
                     "to_leader": delegation.from_leader,
                     "date_from": {"$lte": end},
                     "date_to": {"$gte": start},
-                    "_id": {"$ne": delegation.id},
                 }
             )
+        ]
+        personal = [
+            t["_id"]
+            for t in self.db.tasks.find(
+                {"_id": {"$in": delegation.scope.tasks}, "personal": True}, {"_id": 1}
+            )
+        ]
+        return delegation_rule_problems(
+            delegation, received, bool(giver.get("ppc_member")), personal
         )
-        for other in received:
-            oscope = other.get("scope", {})
-            shared = (
-                set(scope.units) & set(oscope.get("units", []))
-                or set(scope.sectors) & set(oscope.get("sectors", []))
-                or set(scope.tasks) & set(oscope.get("tasks", []))
-            )
-            if shared:
-                problems.append(
-                    Problem(
-                        "người ủy quyền",
-                        "người được ủy quyền không được ủy quyền lại "
-                        f"(phạm vi {', '.join(sorted(shared))} "
-                        f"được ủy quyền theo «{other['_id']}»)",
-                    )
-                )
-                break
-        if scope.tasks:
-            personal = list(
-                self.db.tasks.find(
-                    {"_id": {"$in": scope.tasks}, "personal": True},
-                    {"_id": 1, "lead_unit": 1},
-                )
-            )
-            if personal and giver.get("ppc_member"):
-                names = ", ".join(t["_id"] for t in personal)
-                problems.append(
-                    Problem(
-                        "phạm vi ủy quyền",
-                        "thủ trưởng là thành viên UBND tỉnh phải trực tiếp chỉ đạo nhiệm vụ giao "
-                        f"đích danh, không ủy quyền cho cấp phó (nhiệm vụ {names})",
-                    )
-                )
-        return problems
 
     def save_delegation(self, delegation: Delegation, actor: str) -> None:
         """Record a delegation after checking the rules; raises ValidationFailed."""
@@ -692,6 +679,52 @@ class Repository:
             target = holidays if row["kind"] == "holiday" else workdays
             target[from_bson_day(row["date"])] = row["name"]
         return holidays, workdays
+
+    # -- briefing archive (GridFS bucket "briefings"; owned by the briefings issue) -------------
+
+    def _briefing_bucket(self) -> Any:
+        from gridfs import GridFSBucket
+
+        return GridFSBucket(self.db, bucket_name="briefings")
+
+    def save_briefing(self, data: bytes, filename: str, metadata: Mapping[str, Any]) -> str:
+        """Store a generated Word file with its metadata (period, scope, who, when, sha256)."""
+        file_id = self._briefing_bucket().upload_from_stream(
+            filename, data, metadata=dict(metadata)
+        )
+        return str(file_id)
+
+    def list_briefings(self, limit: int = 50) -> list[dict[str, Any]]:
+        """The latest stored briefings, newest first: id, filename, size, uploaded, metadata."""
+        cursor = self.db["briefings.files"].find({}).sort("uploadDate", -1).limit(limit)
+        return [
+            {
+                "id": str(f["_id"]),
+                "filename": f["filename"],
+                "length": int(f["length"]),
+                "uploaded": f["uploadDate"],
+                "metadata": f.get("metadata") or {},
+            }
+            for f in cursor
+        ]
+
+    def briefing_file(self, file_id: str) -> tuple[bytes, dict[str, Any]] | None:
+        """The bytes and metadata of one stored briefing, None when there is no such file."""
+        from bson import ObjectId
+        from bson.errors import InvalidId
+        from gridfs.errors import NoFile
+
+        try:
+            oid = ObjectId(file_id)
+        except (InvalidId, TypeError):
+            return None
+        try:
+            stream = self._briefing_bucket().open_download_stream(oid)
+        except NoFile:
+            return None
+        return stream.read(), dict(stream.metadata or {})
+
+    # -- end of briefing archive ----------------------------------------------------------------
 
 
 def _and(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
