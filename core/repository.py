@@ -41,7 +41,7 @@ from core.model import (
     delegation_rule_problems,
     validate,
 )
-from core.schema import INDEXES, VALIDATORS
+from core.schema import INDEXES, VALIDATORS, task_facts, task_facts_projection
 from core.scope import Scope
 
 _CLIENTS: dict[str, MongoClient[dict[str, Any]]] = {}
@@ -166,6 +166,22 @@ class Repository:
         for coll, index_name, keys, options in INDEXES:
             self.db[coll].create_index(keys, name=index_name, **options)
         self._schema_ready = True
+        if (
+            self.db.task_facts.estimated_document_count()
+            != self.db.tasks.estimated_document_count()
+        ):
+            self.rebuild_facts()
+
+    def rebuild_facts(self) -> int:
+        """Recompute `task_facts` from `tasks` on the server (after a restore or an upgrade)."""
+        self.db.task_facts.delete_many({})
+        self.db.tasks.aggregate(
+            [
+                {"$project": task_facts_projection()},
+                {"$merge": {"into": "task_facts", "whenMatched": "replace"}},
+            ]
+        )
+        return self.db.task_facts.estimated_document_count()
 
     def _ready(self) -> None:
         if not self._schema_ready:
@@ -368,6 +384,7 @@ class Repository:
             if self.db.tasks.find_one({"_id": doc["_id"]}, {"_id": 1}, session=session):
                 raise ValidationFailed([Problem("nhiệm vụ", f"đã có nhiệm vụ «{doc['_id']}»")])
             self.db.tasks.insert_one(doc, session=session)
+            self.db.task_facts.insert_one(task_facts(doc), session=session)
             self.db.task_events.insert_one(
                 {
                     "task": doc["_id"],
@@ -423,6 +440,12 @@ class Repository:
             )
             if result.matched_count != 1:
                 raise ConflictError(f"Nhiệm vụ {task_id} vừa thay đổi, hãy tải lại")
+            self.db.task_facts.replace_one(
+                {"_id": task_id},
+                task_facts({**new_doc, "_id": task_id}),
+                upsert=True,
+                session=session,
+            )
             self.db.task_events.insert_one(
                 {
                     "task": task_id,
@@ -493,6 +516,7 @@ class Repository:
                 )
             }
             ops: list[Any] = []
+            fact_ops: list[Any] = []
             events: list[dict[str, Any]] = []
             for form in task_forms:
                 old = existing.get(form["_id"])
@@ -524,6 +548,7 @@ class Repository:
                     "updated_at": now,
                 }
                 ops.append(ReplaceOne({"_id": form["_id"]}, full, upsert=True))
+                fact_ops.append(ReplaceOne({"_id": form["_id"]}, task_facts(full), upsert=True))
                 events.append(
                     {
                         "task": form["_id"],
@@ -537,6 +562,7 @@ class Repository:
                 )
             if ops:
                 self.db.tasks.bulk_write(ops, ordered=True, session=session)
+                self.db.task_facts.bulk_write(fact_ops, ordered=True, session=session)
                 self.db.task_events.insert_many(events, session=session)
             stats["tasks"] = len(ops)
             return stats
@@ -568,7 +594,10 @@ class Repository:
         at the end is cheap. The rebuild (ensure_schema) also re-checks unique keys.
         """
         self._ready()
-        for name in collections or ("tasks", "task_events", "documents"):
+        names = set(collections or ("tasks", "task_events", "documents"))
+        if "tasks" in names:
+            names.add("task_facts")
+        for name in sorted(names):
             for index in list(self.db[name].list_indexes()):
                 if index["name"] != "_id_":
                     self.db[name].drop_index(index["name"])
@@ -595,7 +624,10 @@ class Repository:
 
     def _insert_chunk(self, collection: str, chunk: list[dict[str, Any]]) -> int:
         try:
-            return len(self.db[collection].insert_many(chunk, ordered=False).inserted_ids)
+            inserted = len(self.db[collection].insert_many(chunk, ordered=False).inserted_ids)
+            if collection == "tasks":
+                self.db.task_facts.insert_many([task_facts(t) for t in chunk], ordered=False)
+            return inserted
         except BulkWriteError as exc:
             first = exc.details.get("writeErrors", [{}])[0]
             raise ValidationFailed(
@@ -628,9 +660,19 @@ class Repository:
         return self.db.tasks.count_documents(_and(dict(query), scope.task_match()))
 
     def aggregate_tasks(
-        self, pipeline: Sequence[Mapping[str, Any]], scope: Scope, allow_disk_use: bool = True
+        self,
+        pipeline: Sequence[Mapping[str, Any]],
+        scope: Scope,
+        allow_disk_use: bool = True,
+        source: str = "tasks",
     ) -> list[dict[str, Any]]:
-        """Run a pipeline on tasks after the scope's $match; returns the (small) result."""
+        """Run a pipeline on tasks after the scope's $match; returns the (small) result.
+
+        `source="facts"` runs it on `task_facts`, the narrow projection holding only the
+        fields the status metrics read (schema.FACT_FIELDS): same keys, a tenth of the bytes.
+        """
+        if source not in ("tasks", "facts"):
+            raise ValueError(f"source: {source!r}")
         stages = list(pipeline)
         match = scope.task_match()
         if match:
@@ -638,7 +680,8 @@ class Repository:
                 stages[0] = {"$match": _and(dict(stages[0]["$match"]), match)}
             else:
                 stages.insert(0, {"$match": match})
-        return list(self.db.tasks.aggregate(stages, allowDiskUse=allow_disk_use))
+        coll = self.db.task_facts if source == "facts" else self.db.tasks
+        return list(coll.aggregate(stages, allowDiskUse=allow_disk_use))
 
     def aggregate(
         self, collection: str, pipeline: Sequence[Mapping[str, Any]]

@@ -369,8 +369,8 @@ def random_task(draw: st.DrawFn) -> dict[str, Any]:
 def test_pipeline_matches_reference(
     repo: Repository, tasks: list[dict[str, Any]], as_of: date, window: tuple[date, int] | None
 ) -> None:
-    repo.db.tasks.delete_many({})
-    repo.db.documents.delete_many({})
+    for name in ("tasks", "task_facts", "documents", "task_events"):
+        repo.db[name].delete_many({})
     if not repo.db.units.count_documents({}):
         from tests.integration.orgdata import load_org as _load
 

@@ -277,3 +277,38 @@ def test_unreachable_database_gives_vietnamese_message() -> None:
             f"mongodb://127.0.0.1:{free_port()}/?directConnection=true", "x", timeout_ms=300
         )
     assert "Không kết nối được" in str(err.value) and "MONGODB_URI" in str(err.value)
+
+
+def test_task_facts_stay_in_step_with_tasks(repo: Repository) -> None:
+    from core.schema import task_facts
+
+    load_org(repo)
+    key = repo.save_document(_doc(), actor="t")
+    tid = repo.insert_task(
+        {"document": key, "seq": 1, "content": "A", "lead_unit": "SYT", "coord_units": ["STC"],
+         "assigned_date": "2025-03-03", "deadline": "2025-03-31"},
+        actor="t",
+    )  # fmt: skip
+    repo.update_task(
+        tid,
+        {"extensions": [{"new_deadline": date(2025, 4, 30), "approved_date": date(2025, 3, 20)}]},
+        actor="t",
+        expected_version=1,
+    )
+    other = validate(Task, {"document": key, "seq": 2, "content": "B", "lead_unit": "STC",
+                            "assigned_date": "2025-03-03", "priority": True})  # fmt: skip
+    repo.import_batch(tasks=[other], actor="t")
+
+    def facts_match() -> None:
+        tasks = {t["_id"]: task_facts(t) for t in repo.db.tasks.find({})}
+        facts = {f["_id"]: f for f in repo.db.task_facts.find({})}
+        assert tasks == facts and len(facts) == 2
+
+    facts_match()
+    assert repo.db.task_facts.find_one({"_id": tid})["extensions"][0][
+        "new_deadline"
+    ] == to_bson_day(date(2025, 4, 30))
+    # A store whose facts are lost (e.g. restored from an old backup) rebuilds them.
+    repo.db.task_facts.delete_many({})
+    repo.ensure_schema()
+    facts_match()
