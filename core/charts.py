@@ -24,6 +24,18 @@ STATUS_COLORS: dict[str, str] = {
     "no_deadline_open": "#BDBDBD",  # light grey
 }
 FONT = "DejaVu Sans"  # carries Vietnamese diacritics; installed with fonts-dejavu-core
+# Numbers in tooltips and axes the Vietnamese way: 1.234 and 98,6.
+VN_LOCALE: dict[str, Any] = {
+    "number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " đ"]},
+}
+
+
+COUNT_AXIS = alt.Axis(format="d", tickMinStep=1)  # counts: whole numbers, 1.234
+
+
+def short_rate_label(rate: str) -> str:
+    """'Tỷ lệ hoàn thành đúng hạn' (the label without its denominator, for chart titles)."""
+    return RATE_LABELS[rate].split(" (")[0]
 
 
 def status_scale() -> alt.Scale:
@@ -36,8 +48,11 @@ def status_scale() -> alt.Scale:
 
 def _base(chart: alt.Chart, scale: float = 1.0) -> alt.Chart:
     size = int(13 * scale)
+    # fit-x: fill the column's width but keep the height asked for (labels never dropped).
+    sized = chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
     configured = (
-        chart.configure_axis(
+        sized.configure(locale=VN_LOCALE)
+        .configure_axis(
             labelFont=FONT,
             titleFont=FONT,
             labelFontSize=size,
@@ -61,7 +76,7 @@ def status_breakdown(total: Mapping[str, Any], scale: float = 1.0, width: int = 
         .mark_bar()
         .encode(
             y=alt.Y("Trạng thái:N", sort=list(df["Trạng thái"]), title=None),
-            x=alt.X("Số nhiệm vụ:Q", title="Số nhiệm vụ"),
+            x=alt.X("Số nhiệm vụ:Q", title="Số nhiệm vụ", axis=COUNT_AXIS),
             color=alt.Color("Trạng thái:N", scale=status_scale(), legend=None),
             tooltip=["Trạng thái:N", alt.Tooltip("Số nhiệm vụ:Q", format=",d")],
         )
@@ -76,8 +91,13 @@ def ranking_bars(
     limit: int = 25,
     scale: float = 1.0,
     width: int = 560,
+    selectable: bool = False,
 ) -> alt.Chart:
-    """Units ranked by a rate (best at the top), with the counts in the tooltip."""
+    """Units ranked by a rate (best at the top), with the counts in the tooltip.
+
+    `selectable`: clicking a bar selects its unit code (selection "don_vi" on field "Mã"), for
+    a page that opens the unit.
+    """
     data = [r for r in rows if r.get(rate) is not None][:limit]
     df = pd.DataFrame(
         [
@@ -109,6 +129,8 @@ def ranking_bars(
         )
         .properties(width=width, height=max(60, int(22 * len(df) * scale)))
     )
+    if selectable:
+        chart = chart.add_params(alt.selection_point(name="don_vi", fields=["Mã"]))
     return _base(chart, scale)
 
 
@@ -132,7 +154,7 @@ def trend_lines(
         columns=["Kỳ", "Thứ tự", "Tỷ lệ", "Đã đến hạn"],
     )
     chart = (
-        alt.Chart(df, title=f"Xu hướng: {RATE_LABELS[rate].lower()}")
+        alt.Chart(df, title=f"Xu hướng {short_rate_label(rate).lower()}")
         .mark_line(point=True, color="#0072B2")
         .encode(
             x=alt.X("Kỳ:N", sort=list(df["Kỳ"]), title="Kỳ báo cáo", axis=alt.Axis(labelAngle=-40)),
@@ -140,5 +162,127 @@ def trend_lines(
             tooltip=["Kỳ:N", alt.Tooltip("Tỷ lệ:Q", format=".1f"), "Đã đến hạn:Q"],
         )
         .properties(width=width, height=int(260 * scale))
+    )
+    return _base(chart, scale)
+
+
+def rate_heatmap(
+    rows: Sequence[Mapping[str, Any]],
+    rate: str = "on_time_rate_due",
+    scale: float = 1.0,
+    width: int = 560,
+) -> alt.Chart:
+    """Unit × period grid of a rate (rows: `trend(by_unit=True)` rows with `label` and `name`).
+
+    Cells without a denominator stay blank; the colour runs from vermillion (low) through
+    yellow to bluish green (high), the same ends as "quá hạn" and "đúng hạn" elsewhere.
+    """
+    periods: list[str] = []
+    for r in rows:
+        if r["label"] not in periods:
+            periods.append(r["label"])
+    df = pd.DataFrame(
+        [
+            {
+                "Đơn vị": r["name"],
+                "Kỳ": r["label"],
+                "Tỷ lệ": float(r[rate]) * 100 if r.get(rate) is not None else None,
+                "Đã đến hạn": int(r["completed_on_time"] + r["completed_late"] + r["open_overdue"]),
+            }
+            for r in rows
+        ],
+        columns=["Đơn vị", "Kỳ", "Tỷ lệ", "Đã đến hạn"],
+    )
+    units = list(dict.fromkeys(df["Đơn vị"]))
+    chart = (
+        alt.Chart(df.dropna(subset=["Tỷ lệ"]), title=f"{short_rate_label(rate)} theo đơn vị và kỳ")
+        .mark_rect(stroke="white", strokeWidth=1)
+        .encode(
+            x=alt.X("Kỳ:N", sort=periods, title="Kỳ báo cáo", axis=alt.Axis(labelAngle=-40)),
+            y=alt.Y("Đơn vị:N", sort=units, title=None),
+            color=alt.Color(
+                "Tỷ lệ:Q",
+                title="Tỷ lệ (%)",
+                scale=alt.Scale(
+                    domain=[0, 50, 100],
+                    range=[
+                        STATUS_COLORS["open_overdue"],
+                        "#F0E442",
+                        STATUS_COLORS["completed_on_time"],
+                    ],
+                ),
+            ),
+            tooltip=[
+                "Đơn vị:N",
+                "Kỳ:N",
+                alt.Tooltip("Tỷ lệ:Q", format=".1f", title="Tỷ lệ (%)"),
+                alt.Tooltip("Đã đến hạn:Q", format=",d"),
+            ],
+        )
+        .properties(width=width, height=max(60, int(24 * len(units) * scale)))
+    )
+    return _base(chart, scale)
+
+
+def age_bars(
+    buckets: Sequence[Mapping[str, Any]], scale: float = 1.0, width: int = 560
+) -> alt.Chart:
+    """Open overdue tasks by age bucket (`overdue_age()["buckets"]`), oldest in the darkest tone."""
+    df = pd.DataFrame(
+        [{"Quá hạn": b["label"], "Số nhiệm vụ": int(b["count"])} for b in buckets],
+        columns=["Quá hạn", "Số nhiệm vụ"],
+    )
+    tones = ["#F4B183", "#EE8F4F", "#E3702A", STATUS_COLORS["open_overdue"], "#8C3A00"]
+    chart = (
+        alt.Chart(df, title="Nhiệm vụ quá hạn theo số ngày quá hạn")
+        .mark_bar()
+        .encode(
+            y=alt.Y("Quá hạn:N", sort=list(df["Quá hạn"]), title=None),
+            x=alt.X("Số nhiệm vụ:Q", title="Số nhiệm vụ", axis=COUNT_AXIS),
+            color=alt.Color(
+                "Quá hạn:N",
+                scale=alt.Scale(domain=list(df["Quá hạn"]), range=tones[: len(df)]),
+                legend=None,
+            ),
+            tooltip=["Quá hạn:N", alt.Tooltip("Số nhiệm vụ:Q", format=",d")],
+        )
+        .properties(width=width, height=max(60, int(32 * len(df) * scale)))
+    )
+    return _base(chart, scale)
+
+
+def status_stack(
+    rows: Sequence[Mapping[str, Any]], scale: float = 1.0, width: int = 560, title: str = ""
+) -> alt.Chart:
+    """One horizontal bar per row (`name`) split into the status categories, fixed colours."""
+    names = [str(r["name"]) for r in rows]
+    df = pd.DataFrame(
+        [
+            {
+                "Nhóm": str(r["name"]),
+                "Trạng thái": STATUS_LABELS[c],
+                "Thứ tự": i,
+                "Số nhiệm vụ": int(r.get(c, 0)),
+            }
+            for r in rows
+            for i, c in enumerate(CATEGORIES)
+        ],
+        columns=["Nhóm", "Trạng thái", "Thứ tự", "Số nhiệm vụ"],
+    )
+    chart = (
+        alt.Chart(df, title=title or "Nhiệm vụ theo trạng thái")
+        .mark_bar()
+        .encode(
+            y=alt.Y("Nhóm:N", sort=names, title=None),
+            x=alt.X("sum(Số nhiệm vụ):Q", title="Số nhiệm vụ", axis=COUNT_AXIS),
+            color=alt.Color(
+                "Trạng thái:N",
+                scale=status_scale(),
+                legend=alt.Legend(title=None, orient="bottom", columns=3),
+            ),
+            order=alt.Order("Thứ tự:Q"),
+            tooltip=["Nhóm:N", "Trạng thái:N", alt.Tooltip("Số nhiệm vụ:Q", format=",d")],
+        )
+        .properties(width=width, height=max(60, int(26 * len(names) * scale)))
     )
     return _base(chart, scale)

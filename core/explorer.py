@@ -1,0 +1,517 @@
+"""Task and document look-ups for the dashboard (tra cứu): search, paging, sorting, one record.
+
+Pure functions build the MongoDB filters and pipelines (tests can print and compare them); the
+read functions take a `Repository` and a `Scope` and return small page-sized results. The
+status category of every row is computed by the same expressions as `core.metrics`, so a task
+listed here as "Chưa hoàn thành, quá hạn" is counted as such in every figure.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from core.dates import from_bson_day, to_bson_day
+from core.metrics import (
+    CATEGORIES,
+    COUNT_FIELDS,
+    MetricsQuery,
+    category_expr,
+    classify_stages,
+    effective_deadline_expr,
+    population_match,
+    portfolio_map,
+    successor_map,
+)
+from core.repository import Repository
+from core.scope import Scope
+from core.text import fold
+
+# Sort orders of the task list: key -> (Vietnamese label, MongoDB sort on stored fields).
+# One indexed field each: the index then returns the first page without sorting a million
+# tasks (a tie-breaker such as _id would force a blocking sort); ties keep the index's order.
+TASK_SORTS: dict[str, tuple[str, list[tuple[str, int]]]] = {
+    "assigned_desc": ("Ngày giao: mới nhất trước", [("assigned_date", -1)]),
+    "assigned_asc": ("Ngày giao: cũ nhất trước", [("assigned_date", 1)]),
+    "deadline_asc": ("Thời hạn: sớm nhất trước (chỉ nhiệm vụ có thời hạn)", [("deadline", 1)]),
+    "deadline_desc": ("Thời hạn: muộn nhất trước", [("deadline", -1)]),
+}
+COUNT_CAP = 10_000  # beyond this the list says "more than 10.000" instead of counting them all
+
+# Fields a task row needs (kept small: pages never ship whole tasks).
+ROW_FIELDS: tuple[str, ...] = (
+    "document",
+    "seq",
+    "content",
+    "lead_unit",
+    "coord_units",
+    "assigned_date",
+    "deadline",
+    "extensions",
+    "completed_date",
+    "priority",
+    "signer",
+    "doc_type",
+)
+
+
+@dataclass(frozen=True)
+class TaskSearch:
+    """What the task list shows: the population as of D narrowed by the user's filters."""
+
+    as_of: date
+    text: str = ""
+    categories: tuple[str, ...] = ()
+    lead_units: frozenset[str] | None = None
+    unit: str | None = None
+    coordinating: bool = False
+    signer: str | None = None
+    doc_type: str | None = None
+    document: str | None = None
+    priority_only: bool = False
+    deadline_from: date | None = None
+    deadline_to: date | None = None
+    sort: str = "assigned_desc"
+    page: int = 1
+    page_size: int = 25
+    scope: Scope = field(default_factory=Scope.everything)
+
+    def __post_init__(self) -> None:
+        if self.sort not in TASK_SORTS:
+            raise ValueError(f"sắp xếp: «{self.sort}» không hợp lệ")
+        unknown = [c for c in self.categories if c not in CATEGORIES]
+        if unknown:
+            raise ValueError(f"trạng thái: «{unknown[0]}» không hợp lệ")
+        if self.page < 1 or self.page_size < 1:
+            raise ValueError("trang: số trang và cỡ trang phải từ 1 trở lên")
+
+    def metrics_query(self) -> MetricsQuery:
+        """The metrics population these filters select (same rules as every figure)."""
+        return MetricsQuery(
+            as_of=self.as_of,
+            deadline_from=self.deadline_from,
+            deadline_to=self.deadline_to,
+            priority_only=self.priority_only,
+            lead_units=self.lead_units,
+            scope=self.scope,
+        )
+
+    @property
+    def needs_classification(self) -> bool:
+        """True when the filter depends on the status or effective deadline as of D."""
+        return (
+            bool(self.categories)
+            or self.deadline_from is not None
+            or (self.deadline_to is not None)
+        )
+
+
+@dataclass(frozen=True)
+class TaskPage:
+    """One page of tasks and how many match in all."""
+
+    rows: list[dict[str, Any]]
+    total: int
+    page: int
+    page_size: int
+    capped: bool = False  # True: at least `total` tasks match (counting stopped at COUNT_CAP)
+
+    @property
+    def pages(self) -> int:
+        """Number of pages (at least 1)."""
+        return max(1, math.ceil(self.total / self.page_size))
+
+
+# --- pure builders ------------------------------------------------------------------------------
+
+
+def text_search(text: str) -> str:
+    """The regex on the folded `search_text`: the folded words as one phrase, whole words.
+
+    "Sở Y tế" → r"\bso y te\b". A phrase, not loose words: Vietnamese syllables such as "so" or
+    "te" occur everywhere, so "so y te" must find "Sở Y tế", not every task with "số" and "tế".
+    A regex scan of the short folded field is several times faster than a `$text` phrase search
+    here (MongoDB unions the index entries of such common terms before checking the phrase).
+    """
+    words = [w for w in re.split(r"[^0-9a-z]+", fold(text)) if w]
+    return rf"\b{' '.join(words)}\b" if words else ""
+
+
+_VARIANTS = {
+    "a": "aàáảãạăằắẳẵặâầấẩẫậ",
+    "e": "eèéẻẽẹêềếểễệ",
+    "i": "iìíỉĩị",
+    "o": "oòóỏõọôồốổỗộơờớởỡợ",
+    "u": "uùúủũụưừứửữự",
+    "y": "yỳýỷỹỵ",
+    "d": "dđ",
+}
+
+
+def diacritic_regex(text: str) -> str:
+    """A case-insensitive regex matching `text` whatever its Vietnamese diacritics.
+
+    "so y te" → matches "Sở Y tế": each base letter becomes the class of its accented forms.
+    Used on collections without a folded search field (documents' numbers and abstracts).
+    """
+    out: list[str] = []
+    for ch in fold(text):
+        variants = _VARIANTS.get(ch)
+        if variants is None:
+            out.append(r"\s+" if ch == " " else re.escape(ch))
+        else:
+            both = variants + variants.upper()
+            out.append("[" + unicodedata.normalize("NFC", both) + "]")
+    return "".join(out)
+
+
+def task_match(s: TaskSearch) -> dict[str, Any]:
+    """The $match of the task list: population as of D plus the user's filters (index-friendly)."""
+    parts: list[dict[str, Any]] = [population_match(s.metrics_query())]
+    if s.text.strip():
+        search = text_search(s.text)
+        if search:
+            parts.append({"search_text": {"$regex": search}})
+    if s.unit is not None:
+        parts.append({"coord_units" if s.coordinating else "lead_unit": s.unit})
+    if s.signer is not None:
+        parts.append({"signer": s.signer})
+    if s.doc_type is not None:
+        parts.append({"doc_type": s.doc_type})
+    if s.document is not None:
+        parts.append({"document": s.document})
+    if s.sort == "deadline_asc":
+        parts.append({"deadline": {"$ne": None}})
+    return parts[0] if len(parts) == 1 else {"$and": parts}
+
+
+def _status_fields(as_of: date) -> list[dict[str, Any]]:
+    return [
+        {"$addFields": {"eff": effective_deadline_expr(as_of)}},
+        {"$addFields": {"cat": category_expr(as_of)}},
+    ]
+
+
+def _document_lookup() -> dict[str, Any]:
+    return {
+        "$lookup": {
+            "from": "documents",
+            "localField": "document",
+            "foreignField": "_id",
+            "as": "doc",
+            "pipeline": [{"$project": {"number": 1, "abstract": 1, "issue_date": 1, "type": 1}}],
+        }
+    }
+
+
+def task_page_pipeline(s: TaskSearch) -> list[dict[str, Any]]:
+    """The pipeline of one page of the task list.
+
+    Without a status or deadline filter: match, sort on stored fields, skip, limit, and only
+    then compute the status of the page's rows (the total comes from `count_tasks`). With one:
+    classify the matching tasks, filter, and count and page them in one `$facet`.
+    """
+    sort = dict(TASK_SORTS[s.sort][1])
+    skip = (s.page - 1) * s.page_size
+    keep = {name: 1 for name in ROW_FIELDS}
+    if not s.needs_classification:
+        return [
+            {"$match": task_match(s)},
+            {"$sort": sort},
+            {"$skip": skip},
+            {"$limit": s.page_size},
+            {"$project": keep},
+            *_status_fields(s.as_of),
+            _document_lookup(),
+        ]
+    stages = classify_stages(s.metrics_query(), keep=list(ROW_FIELDS))
+    stages[0] = {"$match": task_match(s)}
+    if s.categories:
+        stages.append({"$match": {"cat": {"$in": list(s.categories)}}})
+    stages.append(
+        {
+            "$facet": {
+                "rows": [
+                    {"$sort": sort},
+                    {"$skip": skip},
+                    {"$limit": s.page_size},
+                    _document_lookup(),
+                ],
+                "total": [{"$limit": COUNT_CAP + 1}, {"$count": "n"}],
+            }
+        }
+    )
+    return stages
+
+
+def task_row(t: Mapping[str, Any]) -> dict[str, Any]:
+    """A plain row of the task list (days as `date`, status category as of D)."""
+
+    def day(v: Any) -> date | None:
+        return from_bson_day(v) if v is not None else None
+
+    doc = (t.get("doc") or [{}])[0]
+    return {
+        "id": t["_id"],
+        "content": t.get("content"),
+        "lead_unit": t.get("lead_unit"),
+        "coord_units": list(t.get("coord_units") or []),
+        "document": t.get("document"),
+        "document_number": doc.get("number"),
+        "document_abstract": doc.get("abstract"),
+        "doc_type": t.get("doc_type"),
+        "signer": t.get("signer"),
+        "assigned_date": day(t.get("assigned_date")),
+        "deadline": day(t.get("deadline")),
+        "effective_deadline": day(t.get("eff")),
+        "extensions": len(t.get("extensions") or []),
+        "completed_date": day(t.get("completed_date")),
+        "priority": bool(t.get("priority")),
+        "category": t.get("cat"),
+    }
+
+
+# --- task reads ---------------------------------------------------------------------------------
+
+
+def search_tasks(repo: Repository, s: TaskSearch) -> TaskPage:
+    """One page of the task list, sorted and paged on the server, with the total."""
+    result = repo.aggregate_tasks(task_page_pipeline(s), s.scope)
+    if s.needs_classification:
+        facet = result[0] if result else {"rows": [], "total": []}
+        rows, total = facet["rows"], int(facet["total"][0]["n"]) if facet["total"] else 0
+    else:
+        counted = repo.aggregate_tasks(
+            [{"$match": task_match(s)}, {"$limit": COUNT_CAP + 1}, {"$count": "n"}], s.scope
+        )
+        rows, total = result, int(counted[0]["n"]) if counted else 0
+    capped = total > COUNT_CAP
+    return TaskPage([task_row(t) for t in rows], min(total, COUNT_CAP), s.page, s.page_size, capped)
+
+
+def task_detail(repo: Repository, task_id: str, as_of: date, scope: Scope) -> dict[str, Any] | None:
+    """One task as the reader may see it: document, units, deadline history, events, status.
+
+    `category` is the status as of D (None when the task was not yet assigned or was cancelled
+    by D); every extension says whether it was in force as of D.
+    """
+    found = repo.task(task_id, scope)
+    if found is None:
+        return None
+    stages = [
+        {"$match": {"_id": task_id}},
+        *_status_fields(as_of),
+        {"$project": {"eff": 1, "cat": 1}},
+    ]
+    status = (repo.aggregate_tasks(stages, scope) or [{}])[0]
+    d = to_bson_day(as_of)
+    assigned = found["assigned_date"] <= d
+    cancelled = found.get("cancelled_date") is not None and found["cancelled_date"] <= d
+
+    def day(v: Any) -> date | None:
+        return from_bson_day(v) if v is not None else None
+
+    eff = day(status.get("eff"))
+    extensions = sorted(
+        (
+            {
+                "new_deadline": day(e["new_deadline"]),
+                "approved_date": day(e["approved_date"]),
+                "approver": e.get("approver"),
+                "reason": e.get("reason"),
+            }
+            for e in found.get("extensions") or []
+        ),
+        key=lambda e: (e["approved_date"], e["new_deadline"]),
+    )
+    cut = day(found.get("completed_date"))
+    cut = min(cut, as_of) if cut is not None else as_of
+    in_force = [e for e in extensions if e["approved_date"] <= cut]
+    for e in extensions:
+        e["in_force"] = bool(in_force) and e is in_force[-1]
+    return {
+        "id": found["_id"],
+        "document": repo.document(found["document"]),
+        "seq": found.get("seq"),
+        "content": found.get("content"),
+        "lead_unit": found.get("lead_unit"),
+        "coord_units": list(found.get("coord_units") or []),
+        "tracking_room": found.get("tracking_room"),
+        "specialist": found.get("specialist"),
+        "assigned_date": day(found.get("assigned_date")),
+        "deadline": day(found.get("deadline")),
+        "effective_deadline": eff,
+        "extensions": extensions,
+        "completed_date": day(found.get("completed_date")),
+        "result": found.get("result"),
+        "confirmed_date": day(found.get("confirmed_date")),
+        "confirmed_by": found.get("confirmed_by"),
+        "priority": bool(found.get("priority")),
+        "personal": bool(found.get("personal")),
+        "cancelled_date": day(found.get("cancelled_date")),
+        "cancel_reason": found.get("cancel_reason"),
+        "returns": [
+            {"date": day(r["date"]), "unit": r["unit"], "reason": r["reason"]}
+            for r in found.get("returns") or []
+        ],
+        "progress": [
+            {"date": day(p["date"]), "note": p.get("note")} for p in found.get("progress") or []
+        ],
+        "category": status.get("cat") if assigned and not cancelled else None,
+        "not_yet_assigned": not assigned,
+        "cancelled": cancelled,
+        "events": repo.task_events(task_id),
+        "version": found.get("version"),
+    }
+
+
+# --- documents ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentSearch:
+    """Which directive documents to list: issued by D, by type, signer, dates, text."""
+
+    as_of: date
+    text: str = ""
+    doc_type: str | None = None
+    signer: str | None = None
+    issued_from: date | None = None
+    issued_to: date | None = None
+    page: int = 1
+    page_size: int = 20
+
+
+def document_match(s: DocumentSearch) -> dict[str, Any]:
+    """$match on documents (number or abstract found whatever the diacritics)."""
+    issued: dict[str, Any] = {"$lte": to_bson_day(s.as_of)}
+    if s.issued_from is not None:
+        issued["$gte"] = to_bson_day(s.issued_from)
+    if s.issued_to is not None:
+        issued["$lte"] = min(issued["$lte"], to_bson_day(s.issued_to))
+    match: dict[str, Any] = {"issue_date": issued}
+    if s.doc_type is not None:
+        match["type"] = s.doc_type
+    if s.signer is not None:
+        match["signer"] = s.signer
+    if s.text.strip():
+        pattern = diacritic_regex(s.text.strip())
+        match["$or"] = [
+            {"number": {"$regex": pattern, "$options": "i"}},
+            {"abstract": {"$regex": pattern, "$options": "i"}},
+        ]
+    return match
+
+
+def progress_pipeline(document_ids: Sequence[str], q: MetricsQuery) -> list[dict[str, Any]]:
+    """Per document: tasks assigned by D and their count per status category as of D."""
+    stages = classify_stages(q, keep=["document"])
+    stages[0] = {
+        "$match": {"$and": [{"document": {"$in": list(document_ids)}}, stages[0]["$match"]]}
+    }
+    counts: dict[str, Any] = {"assigned": {"$sum": 1}}
+    for cat in CATEGORIES:
+        counts[cat] = {"$sum": {"$cond": [{"$eq": ["$cat", cat]}, 1, 0]}}
+    stages.append({"$group": {"_id": "$document", **counts}})
+    return stages
+
+
+def documents_with_progress(
+    repo: Repository, s: DocumentSearch, scope: Scope, lead_units: frozenset[str] | None = None
+) -> tuple[list[dict[str, Any]], int]:
+    """A page of documents (newest first) with their tasks' counts per category, and the total."""
+    match = document_match(s)
+    docs = repo.documents_page(match, skip=(s.page - 1) * s.page_size, limit=s.page_size)
+    total = repo.count_documents(match)
+    q = MetricsQuery(as_of=s.as_of, lead_units=lead_units, scope=scope)
+    counts = {
+        r["_id"]: r
+        for r in repo.aggregate_tasks(progress_pipeline([d["_id"] for d in docs], q), scope)
+    }
+    rows = []
+    for d in docs:
+        c = counts.get(d["_id"], {})
+        row = {
+            "id": d["_id"],
+            "type": d.get("type"),
+            "number": d.get("number"),
+            "abstract": d.get("abstract"),
+            "issue_date": from_bson_day(d["issue_date"]),
+            "signer": d.get("signer"),
+            "submitting_unit": d.get("submitting_unit"),
+            **{name: int(c.get(name, 0)) for name in COUNT_FIELDS},
+        }
+        done = row["completed_on_time"] + row["completed_late"] + row["no_deadline_completed"]
+        row["completed"] = done
+        row["progress"] = done / row["assigned"] if row["assigned"] else None
+        rows.append(row)
+    return rows, total
+
+
+# --- organisation: portfolios, successors -------------------------------------------------------
+
+
+def portfolio_units(
+    units: Sequence[Mapping[str, Any]],
+    leaders: Sequence[Mapping[str, Any]],
+    delegations: Iterable[Mapping[str, Any]],
+    leader_id: str,
+    as_of: date,
+) -> dict[str, Any]:
+    """The units a leader follows on D: his own portfolio and what is delegated to him.
+
+    Returns {"own": [codes], "delegated": [codes], "delegated_tasks": [task ids],
+    "delegations": [the delegations in force received by him]}. `delegations` are the stored
+    delegations in force on D (any receiver).
+    """
+    owners = portfolio_map(units, leaders, as_of)
+    own = sorted(code for code, holder in owners.items() if holder == leader_id)
+    received = [g for g in delegations if g.get("to_leader") == leader_id]
+    delegated: set[str] = set()
+    tasks: list[str] = []
+    for g in received:
+        scope = g.get("scope") or {}
+        delegated.update(scope.get("units") or [])
+        sectors = set(scope.get("sectors") or [])
+        delegated.update(u["_id"] for u in units if u.get("sector") in sectors)
+        tasks.extend(scope.get("tasks") or [])
+    return {
+        "own": own,
+        "delegated": sorted(delegated - set(own)),
+        "delegated_tasks": sorted(set(tasks)),
+        "delegations": received,
+    }
+
+
+def predecessors(units: Sequence[Mapping[str, Any]], code: str, as_of: date) -> list[str]:
+    """Units that had ended by D and whose tasks roll up to `code` (sáp nhập vào)."""
+    return sorted(old for old, new in successor_map(units, as_of).items() if new == code)
+
+
+def totals_of(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """Counts summed over rows of `status_metrics`, with the rates recomputed (same formulas)."""
+    out: dict[str, Any] = {name: sum(int(r.get(name, 0)) for r in rows) for name in COUNT_FIELDS}
+    due = out["completed_on_time"] + out["completed_late"] + out["open_overdue"]
+    out["completion_rate_due"] = (
+        (out["completed_on_time"] + out["completed_late"]) / due if due else None
+    )
+    out["on_time_rate_due"] = out["completed_on_time"] / due if due else None
+    out["overdue_share_assigned"] = (
+        out["open_overdue"] / out["assigned"] if out["assigned"] else None
+    )
+    return out
+
+
+def with_units(q: MetricsQuery, units: Iterable[str] | None) -> MetricsQuery:
+    """The query narrowed to some lead units (intersected with any it already has)."""
+    if units is None:
+        return q
+    wanted = frozenset(units)
+    if q.lead_units is not None:
+        wanted = wanted & q.lead_units
+    return replace(q, lead_units=wanted)

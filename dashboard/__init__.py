@@ -1,0 +1,1 @@
+"""The Streamlit dashboard (bảng điều hành): entrypoint `app.py`, pages in `pages/`."""

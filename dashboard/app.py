@@ -1,0 +1,39 @@
+"""Entrypoint of the leadership dashboard: page set-up, shared filters, navigation, the URL."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.repository import ConnectionFailure
+from dashboard import common
+
+st.set_page_config(
+    page_title="Theo dõi nhiệm vụ UBND tỉnh giao",
+    layout="wide",
+    initial_sidebar_state="expanded",
+    menu_items={"About": "Theo dõi, đôn đốc nhiệm vụ do UBND tỉnh, Chủ tịch UBND tỉnh giao."},
+)
+
+PAGES = [
+    st.Page(common.PAGE_OVERVIEW, title="Tổng quan", url_path="tong-quan", default=True),
+    st.Page(common.PAGE_UNITS, title="Đơn vị", url_path="don-vi"),
+    st.Page(common.PAGE_TASKS, title="Nhiệm vụ", url_path="nhiem-vu"),
+    st.Page(common.PAGE_DOCUMENTS, title="Văn bản", url_path="van-ban"),
+    st.Page(common.PAGE_LEADERS, title="Lãnh đạo", url_path="lanh-dao"),
+    st.Page(common.PAGE_DISCIPLINE, title="Chất lượng cập nhật", url_path="chat-luong-cap-nhat"),
+    st.Page(common.PAGE_BRIEFING, title="Báo cáo", url_path="bao-cao"),
+]
+
+common.begin_run()
+common.get_repo()  # stops with a Vietnamese message when MongoDB is out of reach
+try:
+    meeting = common.meeting_requested()
+    page = st.navigation(PAGES, position="top" if meeting else "sidebar")
+    common.enter_page(page.url_path)
+    page.run()  # the page's first `current_filters()` draws the shared filters
+    common.sync_url(common.current_filters())
+except ConnectionFailure as exc:
+    common.show_unavailable(
+        "Mất kết nối tới MongoDB trong khi đọc số liệu "
+        f"({type(exc).__name__}). Kiểm tra máy chủ rồi tải lại trang."
+    )

@@ -1,0 +1,870 @@
+"""Shared helpers of the dashboard: connection, filters bound to the URL, cached reads, formats.
+
+Every page starts with `get_repo()` and `current_filters()`. The shared filters live in the
+sidebar (drawn by `app.py` through `render_filters`), are kept in the session when moving
+between pages and are written to the URL with each page's own drill-down parameters, so that a
+link pasted into a chat reopens the same view. Summaries are cached with `st.cache_data` keyed
+by the database and the filters; pages never read whole collections.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import Any, TypeVar
+
+import pandas as pd
+import streamlit as st
+
+from core import config, explorer, metrics, repository
+from core.calendar import WorkCalendar
+from core.dates import format_vn, parse_day, today_local
+from core.errors import DatabaseUnavailable
+from core.metrics import MetricsQuery
+from core.periods import (
+    KIND_LABELS,
+    PERIOD_KINDS,
+    PERIOD_RULES,
+    RULE_LABELS,
+    Period,
+    custom_period,
+    default_rule,
+    last_n_periods,
+    period_containing,
+    period_for_report,
+)
+from core.repository import Repository
+from core.scope import Scope
+from core.services import work_calendar
+from core.vocab import DOCUMENT_TYPES, LEADER_TITLES, STATUS_LABELS, UNIT_KINDS
+
+TTL = 300  # seconds a summary may be stale (reads only; the data changes a few times a day)
+
+# Page files (relative to app.py); app.py builds the navigation from these.
+PAGE_OVERVIEW = "pages/tong_quan.py"
+PAGE_UNITS = "pages/don_vi.py"
+PAGE_TASKS = "pages/nhiem_vu.py"
+PAGE_DOCUMENTS = "pages/van_ban.py"
+PAGE_LEADERS = "pages/lanh_dao.py"
+PAGE_DISCIPLINE = "pages/chat_luong.py"
+PAGE_BRIEFING = "pages/bao_cao.py"
+
+# Which tasks the figures of a period count (population): key -> Vietnamese label.
+POPULATIONS: dict[str, str] = {
+    "assigned": "Nhiệm vụ giao trong kỳ",
+    "deadline": "Nhiệm vụ có thời hạn trong kỳ",
+    "cumulative": "Lũy kế: mọi nhiệm vụ đã giao đến ngày xem",
+}
+
+# URL parameter names of the shared filters (Vietnamese without diacritics: readable links).
+P_AS_OF, P_KIND, P_REPORT, P_FROM, P_TO, P_RULE = "ngay", "ky", "kybc", "tu", "den", "quytac"
+P_PORTFOLIO, P_UNIT_KIND, P_PRIORITY, P_POPULATION, P_MEETING = (
+    "pct",
+    "loaidv",
+    "trongtam",
+    "solieu",
+    "hop",
+)
+FILTER_PARAMS = (
+    P_AS_OF,
+    P_KIND,
+    P_REPORT,
+    P_FROM,
+    P_TO,
+    P_RULE,
+    P_PORTFOLIO,
+    P_UNIT_KIND,
+    P_PRIORITY,
+    P_POPULATION,
+    P_MEETING,
+)
+
+_STORE = "_filters_store"  # canonical filter values (survive hidden widgets, page switches)
+_WRITTEN = "_url_written"  # the query parameters this session last wrote
+_PAGE_PARAMS = "_page_params"  # the current page's drill-down parameters
+_INIT = "_filters_from_url"
+
+T = TypeVar("T")
+
+
+# --- connection ---------------------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False)
+def _connect(uri: str, db_name: str) -> Repository:
+    return repository.connect(uri, db_name, timeout_ms=3000)
+
+
+def repo_key() -> str:
+    """Identifies the database: part of every cache key (two databases never share a summary)."""
+    return f"{config.effective_uri()}|{config.mongodb_db()}"
+
+
+def get_repo() -> Repository:
+    """The cached repository; when MongoDB cannot be reached, a Vietnamese message and stop."""
+    try:
+        return _connect(config.effective_uri(), config.mongodb_db())
+    except DatabaseUnavailable as exc:
+        show_unavailable(str(exc))
+        st.stop()
+        raise  # unreachable: st.stop() raises
+
+
+def show_unavailable(message: str) -> None:
+    """The page shown instead of a traceback when the database is out of reach."""
+    st.error("**Không kết nối được cơ sở dữ liệu.**")
+    st.markdown(message)
+    st.markdown(
+        "- Nếu chạy thử trên máy này: mở cửa sổ lệnh và chạy `cddh db start` "
+        "(hoặc `make run`).\n"
+        "- Nếu dùng máy chủ riêng: kiểm tra biến môi trường `MONGODB_URI` và `MONGODB_DB`, "
+        "và đường mạng tới máy chủ.\n"
+        "- Sau khi khắc phục, tải lại trang (phím F5)."
+    )
+
+
+# --- cached reads (summaries only) ---------------------------------------------------------------
+
+
+@st.cache_resource(ttl=TTL, show_spinner=False)
+def org(_repo: Repository, key: str) -> dict[str, Any]:
+    """Units, leaders and delegations (small collections), as plain records; shared, not copied
+    (read many times per run for names): never modify the result."""
+    units = _repo.units()
+    leaders = _repo.leaders()
+    return {
+        "units": units,
+        "leaders": leaders,
+        "delegations": _repo.delegations(),
+        "unit_names": {u["_id"]: u["name"] for u in units},
+        "leader_names": {ldr["_id"]: ldr["name"] for ldr in leaders},
+    }
+
+
+@st.cache_resource(ttl=TTL, show_spinner=False)
+def calendar(_repo: Repository, key: str) -> WorkCalendar:
+    """The working-day calendar (holidays package plus the stored adjustments)."""
+    return work_calendar(_repo)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def status(_repo: Repository, key: str, q: MetricsQuery) -> dict[str, Any]:
+    """`core.metrics.status_metrics` for a query."""
+    return metrics.status_metrics(_repo, q)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def compare(
+    _repo: Repository, key: str, q: MetricsQuery, period: Period, population: str
+) -> dict[str, Any]:
+    """`core.metrics.compare_periods`: the period, the previous one, the same one a year ago."""
+    return metrics.compare_periods(_repo, q, period, population)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def trend_by_unit(
+    _repo: Repository, key: str, q: MetricsQuery, period: Period, n: int = 12
+) -> list[dict[str, Any]]:
+    """`core.metrics.trend(by_unit=True)`: per unit and period, tasks due in the period."""
+    return metrics.trend(_repo, q, period, n=n, population="deadline", by_unit=True)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def due_soon(_repo: Repository, key: str, q: MetricsQuery, limit: int = 50) -> dict[str, Any]:
+    """`core.metrics.due_soon` for 1, 3 and 7 working days."""
+    cal = calendar(_repo, key)
+    horizon = cal.add_working_days(q.as_of, 7)
+    # Equivalent narrowing (open within deadline means D <= effective deadline): lets the
+    # server skip tasks whose deadlines are all outside [D, D + 7 working days].
+    narrowed = replace(q, deadline_from=q.as_of, deadline_to=horizon)
+    return metrics.due_soon(_repo, narrowed, cal, windows=(1, 3, 7), limit=limit)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def overdue_age(_repo: Repository, key: str, q: MetricsQuery) -> dict[str, Any]:
+    """`core.metrics.overdue_age`."""
+    return metrics.overdue_age(_repo, q, calendar(_repo, key))
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def longest_overdue(
+    _repo: Repository, key: str, q: MetricsQuery, limit: int = 20
+) -> list[dict[str, Any]]:
+    """`core.metrics.longest_overdue`."""
+    return metrics.longest_overdue(_repo, q, calendar(_repo, key), limit=limit)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def discipline(_repo: Repository, key: str, q: MetricsQuery) -> dict[str, Any]:
+    """`core.metrics.update_discipline`."""
+    return metrics.update_discipline(_repo, q, calendar(_repo, key))
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def tasks_page(_repo: Repository, key: str, s: explorer.TaskSearch) -> explorer.TaskPage:
+    """One page of the task list (`core.explorer.search_tasks`)."""
+    return explorer.search_tasks(_repo, s)
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def documents_page(
+    _repo: Repository, key: str, s: explorer.DocumentSearch, lead_units: frozenset[str] | None
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of documents with their tasks' progress."""
+    return explorer.documents_with_progress(_repo, s, Scope.everything(), lead_units)
+
+
+# --- the shared filters ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The shared filters of every page (bộ lọc chung)."""
+
+    as_of: date
+    period: Period
+    portfolio: str | None = None
+    unit_kind: str | None = None
+    priority_only: bool = False
+    meeting_mode: bool = False
+    population: str = "assigned"
+    lead_units: frozenset[str] | None = None
+
+    def query(self, by: str = "unit") -> MetricsQuery:
+        """The metrics query as of D for these filters (all tasks assigned up to D)."""
+        return MetricsQuery(
+            as_of=self.as_of, by=by, priority_only=self.priority_only, lead_units=self.lead_units
+        )
+
+    def period_query(self, by: str = "unit") -> MetricsQuery:
+        """The query of the chosen period and population, evaluated at min(period end, D)."""
+        q = self.query(by)
+        if self.population != "cumulative":
+            q = q.for_period(self.period, self.population)
+        if q.as_of > self.as_of:
+            q = replace(q, as_of=self.as_of)
+        return q
+
+    @property
+    def scale(self) -> float:
+        """Chart scale: larger on a projector."""
+        return 1.45 if self.meeting_mode else 1.0
+
+    def params(self) -> dict[str, str]:
+        """The URL query parameters of these filters (date and period always, others if set)."""
+        out = {P_AS_OF: self.as_of.isoformat(), P_KIND: self.period.kind}
+        if self.period.kind == "custom":
+            out[P_FROM] = self.period.start.isoformat()
+            out[P_TO] = self.period.end.isoformat()
+        else:
+            out[P_REPORT] = self.period.report
+        if self.period.rule != default_rule():
+            out[P_RULE] = self.period.rule
+        if self.portfolio:
+            out[P_PORTFOLIO] = self.portfolio
+        if self.unit_kind:
+            out[P_UNIT_KIND] = self.unit_kind
+        if self.priority_only:
+            out[P_PRIORITY] = "1"
+        if self.population != "assigned":
+            out[P_POPULATION] = self.population
+        if self.meeting_mode:
+            out[P_MEETING] = "1"
+        return out
+
+    def describe(self) -> str:
+        """One Vietnamese line saying what the figures cover."""
+        parts = [
+            f"Số liệu đến ngày {format_vn(self.as_of)}",
+            f"kỳ báo cáo: {self.period.label} ({format_vn(self.period.start)} – "
+            f"{format_vn(self.period.end)})",
+            POPULATIONS[self.population].lower()
+            if self.population != "cumulative"
+            else POPULATIONS[self.population].split(":")[0].lower(),
+        ]
+        if self.priority_only:
+            parts.append("chỉ nhiệm vụ trọng tâm")
+        if self.unit_kind:
+            parts.append(f"loại đơn vị: {UNIT_KINDS[self.unit_kind]}")
+        return "; ".join(parts) + "."
+
+
+def _store() -> dict[str, Any]:
+    store: dict[str, Any] = st.session_state.setdefault(_STORE, {})
+    return store
+
+
+def _parse_filter(name: str, raw: str) -> Any:
+    """A URL value of a shared filter as a Python value; ValueError when it makes no sense."""
+    if name in (P_AS_OF, P_FROM, P_TO):
+        return parse_day(raw)
+    if name == P_KIND:
+        if raw not in PERIOD_KINDS:
+            raise ValueError(raw)
+        return raw
+    if name == P_RULE:
+        if raw not in PERIOD_RULES:
+            raise ValueError(raw)
+        return raw
+    if name == P_POPULATION:
+        if raw not in POPULATIONS:
+            raise ValueError(raw)
+        return raw
+    if name in (P_PRIORITY, P_MEETING):
+        return raw in ("1", "true", "co")
+    return raw or None
+
+
+def adopt_url_filters() -> set[str]:
+    """Take shared filters from the URL on a session's first run, or when a link changed them.
+
+    Within a session a filter missing from the URL keeps its value (switching pages may drop
+    the query string); a value that differs from what this session last wrote wins (a link).
+    """
+    store = _store()
+    written: dict[str, str] = st.session_state.get(_WRITTEN, {})
+    first = _INIT not in st.session_state
+    st.session_state[_INIT] = True
+    adopted: set[str] = set()
+    url = st.query_params.to_dict()
+    for name in FILTER_PARAMS:
+        raw = url.get(name)
+        if raw is None:
+            if first:
+                store.pop(name, None)
+            continue
+        if first or raw != written.get(name):
+            try:
+                store[name] = _parse_filter(name, raw)
+                adopted.add(name)
+            except ValueError:
+                pass
+    if first and url.get(P_KIND) == "custom" and P_REPORT in store:
+        store.pop(P_REPORT, None)
+    return adopted
+
+
+def period_options(kind: str, rule: str, as_of: date, n: int = 24) -> list[Period]:
+    """The periods of a kind a user picks from: the one holding D and the n - 1 before, newest
+    first."""
+    current = period_containing(kind, as_of, rule)  # type: ignore[arg-type]
+    return list(reversed(last_n_periods(current, n)))
+
+
+def _leaders_in_office(data: Mapping[str, Any], as_of: date) -> list[dict[str, Any]]:
+    from core.dates import to_bson_day
+
+    d = to_bson_day(as_of)
+    out = [
+        ldr
+        for ldr in data["leaders"]
+        if ldr.get("title") in ("chairman", "vice_chairman")
+        and ldr["term_from"] <= d
+        and (ldr.get("term_to") is None or ldr["term_to"] >= d)
+    ]
+    out.sort(key=lambda ldr: (ldr["title"] != "chairman", ldr["_id"]))
+    return out
+
+
+def portfolio_leaders(as_of: date) -> list[dict[str, Any]]:
+    """The Chairman and Vice-Chairmen in office on D (the portfolio filter's choices)."""
+    return _leaders_in_office(org(get_repo(), repo_key()), as_of)
+
+
+def leader_label(leader: Mapping[str, Any]) -> str:
+    """'Phó Chủ tịch UBND tỉnh Trần Thị Kinh'."""
+    return f"{LEADER_TITLES.get(leader.get('title', ''), '')} {leader['name']}".strip()
+
+
+def _lead_units(
+    data: Mapping[str, Any], as_of: date, portfolio: str | None, unit_kind: str | None
+) -> frozenset[str] | None:
+    wanted: set[str] | None = None
+    if portfolio:
+        on_day = [g for g in data["delegations"] if _in_force(g, as_of)]
+        mine = explorer.portfolio_units(data["units"], data["leaders"], on_day, portfolio, as_of)
+        wanted = set(mine["own"]) | set(mine["delegated"])
+    if unit_kind:
+        kind_units = {u["_id"] for u in data["units"] if u.get("kind") == unit_kind}
+        wanted = kind_units if wanted is None else wanted & kind_units
+    return frozenset(wanted) if wanted is not None else None
+
+
+def _in_force(delegation: Mapping[str, Any], as_of: date) -> bool:
+    from core.dates import from_bson_day
+
+    return from_bson_day(delegation["date_from"]) <= as_of <= from_bson_day(delegation["date_to"])
+
+
+def delegations_on(as_of: date) -> list[dict[str, Any]]:
+    """Delegations in force on D."""
+    return [g for g in org(get_repo(), repo_key())["delegations"] if _in_force(g, as_of)]
+
+
+def _resolve(store: Mapping[str, Any]) -> Filters:
+    """Filters from stored values, every missing or invalid one replaced by its default."""
+    as_of = store.get(P_AS_OF) or today_local()
+    rule = store.get(P_RULE) or default_rule()
+    kind = store.get(P_KIND) or "month"
+    period: Period
+    if kind == "custom":
+        start = store.get(P_FROM) or as_of.replace(day=1)
+        end = store.get(P_TO) or as_of
+        if start > end:
+            start, end = end, start
+        period = custom_period(start, end, rule=rule)
+    else:
+        try:
+            period = period_for_report(kind, str(store.get(P_REPORT) or ""), rule)
+        except ValueError:
+            period = period_containing(kind, as_of, rule)
+    data = org(get_repo(), repo_key())
+    portfolio = store.get(P_PORTFOLIO)
+    if portfolio and portfolio not in {ldr["_id"] for ldr in _leaders_in_office(data, as_of)}:
+        portfolio = None
+    unit_kind = store.get(P_UNIT_KIND)
+    if unit_kind not in UNIT_KINDS:
+        unit_kind = None
+    population = store.get(P_POPULATION) or "assigned"
+    return Filters(
+        as_of=as_of,
+        period=period,
+        portfolio=portfolio,
+        unit_kind=unit_kind,
+        priority_only=bool(store.get(P_PRIORITY)),
+        meeting_mode=bool(store.get(P_MEETING)),
+        population=population if population in POPULATIONS else "assigned",
+        lead_units=_lead_units(data, as_of, portfolio, unit_kind),
+    )
+
+
+def _widget(name: str, value: Any, adopted: set[str]) -> str:
+    """The widget key of a filter, primed from the store when new or when a link changed it."""
+    key = f"w_{name}"
+    if key not in st.session_state or name in adopted:
+        st.session_state[key] = value
+    return key
+
+
+def _take_widget_values(store: dict[str, Any], adopted: set[str]) -> None:
+    """Copy the values the user just changed in the sidebar into the store, before resolving.
+
+    A new as-of date without a new period choice moves the period to the one holding it.
+    """
+    before = store.get(P_AS_OF)
+    for name in FILTER_PARAMS:
+        key = f"w_{name}"
+        if name not in adopted and key in st.session_state:
+            store[name] = st.session_state[key]
+    if (
+        P_AS_OF not in adopted
+        and before is not None
+        and store.get(P_AS_OF) != before
+        and store.get(P_REPORT) == st.session_state.get(f"w_{P_REPORT}")
+    ):
+        store.pop(P_REPORT, None)
+        st.session_state.pop(f"w_{P_REPORT}", None)
+
+
+def render_filters() -> Filters:
+    """Draw the shared filters in the sidebar (hidden in meeting mode) and return them."""
+    adopted = adopt_url_filters()
+    store = _store()
+    _take_widget_values(store, adopted)
+    current = _resolve(store)
+    if current.meeting_mode:
+        st.session_state["_filters"] = current
+        return current
+    data = org(get_repo(), repo_key())
+    sb = st.sidebar
+    sb.toggle(
+        "Chế độ trình chiếu (họp)",
+        key=_widget(P_MEETING, current.meeting_mode, adopted),
+        help="Chữ và biểu đồ lớn hơn, ẩn bộ lọc; giữ nguyên trang đang xem.",
+    )
+    store[P_MEETING] = st.session_state[f"w_{P_MEETING}"]
+    sb.markdown("**Bộ lọc chung**")
+    as_of = sb.date_input(
+        "Số liệu đến ngày",
+        key=_widget(P_AS_OF, current.as_of, adopted),
+        format="DD/MM/YYYY",
+        help="Trạng thái nhiệm vụ được tính tại ngày này (mặc định: hôm nay).",
+    )
+    store[P_AS_OF] = as_of if isinstance(as_of, date) else current.as_of
+    kind = sb.selectbox(
+        "Loại kỳ báo cáo",
+        options=list(PERIOD_KINDS),
+        format_func=lambda k: KIND_LABELS[k],
+        key=_widget(P_KIND, current.period.kind, adopted),
+    )
+    store[P_KIND] = kind
+    rule = current.period.rule
+    if kind == "custom":
+        start_default = (
+            current.period.start
+            if current.period.kind == "custom"
+            else (current.as_of.replace(day=1))
+        )
+        end_default = current.period.end if current.period.kind == "custom" else current.as_of
+        c1, c2 = sb.columns(2)
+        start = c1.date_input(
+            "Từ ngày", key=_widget(P_FROM, start_default, adopted), format="DD/MM/YYYY"
+        )
+        end = c2.date_input(
+            "Đến ngày", key=_widget(P_TO, end_default, adopted), format="DD/MM/YYYY"
+        )
+        store[P_FROM], store[P_TO] = start, end
+        if isinstance(start, date) and isinstance(end, date) and start > end:
+            sb.warning("«Từ ngày» sau «Đến ngày»: đã đổi chỗ hai ngày.")
+    else:
+        options = period_options(kind, rule, store[P_AS_OF])
+        keys = [p.report for p in options]
+        labels = {
+            p.report: f"{p.label} ({format_vn(p.start)} – {format_vn(p.end)})" for p in options
+        }
+        chosen = current.period.report if current.period.kind == kind else keys[0]
+        if chosen not in keys:
+            extra = period_for_report(kind, chosen, rule)  # type: ignore[arg-type]
+            keys.append(chosen)
+            labels[chosen] = f"{extra.label} ({format_vn(extra.start)} – {format_vn(extra.end)})"
+        wkey = _widget(P_REPORT, chosen, adopted)
+        if st.session_state.get(wkey) not in keys:
+            st.session_state[wkey] = chosen
+        store[P_REPORT] = sb.selectbox(
+            "Kỳ báo cáo", options=keys, format_func=lambda k: labels[k], key=wkey
+        )
+    with sb.expander("Cách tính kỳ và số liệu"):
+        store[P_RULE] = st.radio(
+            "Quy tắc kỳ báo cáo",
+            options=list(PERIOD_RULES),
+            format_func=lambda r: RULE_LABELS[r],
+            key=_widget(P_RULE, rule, adopted),
+        )
+        store[P_POPULATION] = st.radio(
+            "Số liệu tính trên",
+            options=list(POPULATIONS),
+            format_func=lambda p: POPULATIONS[p],
+            key=_widget(P_POPULATION, current.population, adopted),
+            help="Trạng thái luôn tính tại cuối kỳ (không quá ngày xem).",
+        )
+    leaders = _leaders_in_office(data, store[P_AS_OF])
+    leader_ids: list[str | None] = [None, *[ldr["_id"] for ldr in leaders]]
+    names = {ldr["_id"]: leader_label(ldr) for ldr in leaders}
+    wkey = _widget(P_PORTFOLIO, current.portfolio, adopted)
+    if st.session_state.get(wkey) not in leader_ids:
+        st.session_state[wkey] = None
+    store[P_PORTFOLIO] = sb.selectbox(
+        "Lĩnh vực phụ trách",
+        options=leader_ids,
+        format_func=lambda i: "Toàn tỉnh" if i is None else names[i],
+        placeholder="Toàn tỉnh",
+        key=wkey,
+        help="Các đơn vị thuộc lĩnh vực lãnh đạo phụ trách, kể cả phần được ủy quyền tại ngày xem.",
+    )
+    kinds_present = [k for k in UNIT_KINDS if any(u.get("kind") == k for u in data["units"])]
+    kind_options: list[str | None] = [None, *[k for k in kinds_present if k != "ppc"]]
+    wkey = _widget(P_UNIT_KIND, current.unit_kind, adopted)
+    if st.session_state.get(wkey) not in kind_options:
+        st.session_state[wkey] = None
+    store[P_UNIT_KIND] = sb.selectbox(
+        "Loại đơn vị",
+        options=kind_options,
+        format_func=lambda k: "Tất cả" if k is None else UNIT_KINDS[k],
+        placeholder="Tất cả",
+        key=wkey,
+    )
+    store[P_PRIORITY] = sb.toggle(
+        "Chỉ nhiệm vụ trọng tâm", key=_widget(P_PRIORITY, current.priority_only, adopted)
+    )
+    filters = _resolve(store)
+    st.session_state["_filters"] = filters
+    return filters
+
+
+def current_filters() -> Filters:
+    """The shared filters of this run; the first call of a run draws them in the sidebar.
+
+    Drawn from inside the page's script (not before `st.navigation` runs it) so that the
+    widgets keep one identity across the reruns of a page: Streamlit derives widget ids from
+    the running page, and the very first run of a session may report another one.
+    """
+    found = st.session_state.get("_filters")
+    if isinstance(found, Filters):
+        return found
+    filters = render_filters()
+    meeting_css(filters)
+    return filters
+
+
+def meeting_requested() -> bool:
+    """Whether this run is in meeting mode (before the filters are drawn: for the navigation)."""
+    adopted = adopt_url_filters()
+    store = _store()
+    key = f"w_{P_MEETING}"
+    if P_MEETING not in adopted and key in st.session_state:
+        store[P_MEETING] = bool(st.session_state[key])
+    return bool(store.get(P_MEETING))
+
+
+def leave_meeting_mode() -> None:
+    """Callback of the 'leave meeting mode' button."""
+    _store()[P_MEETING] = False
+    st.session_state.pop(f"w_{P_MEETING}", None)
+
+
+# --- page parameters (drill-down) bound to the URL ----------------------------------------------
+
+
+def begin_run() -> None:
+    """Reset the current page's drill-down parameters (called by app.py before the page)."""
+    st.session_state[_PAGE_PARAMS] = {}
+    st.session_state.pop("_filters", None)
+
+
+def enter_page(page_id: str) -> None:
+    """Forget the previous page's drill-down state when the user moved to another page."""
+    if st.session_state.get("_page_id") is not None and st.session_state.get("_page_id") != page_id:
+        _take_widget_values(_store(), set())
+    if st.session_state.get("_page_id") != page_id:
+        for name in [k for k in st.session_state if str(k).startswith("p_")]:
+            del st.session_state[name]
+        # The sidebar widgets get new identities on another page: prime them from the store.
+        for name in FILTER_PARAMS:
+            st.session_state.pop(f"w_{name}", None)
+        st.session_state["_page_id"] = page_id
+
+
+def page_param(name: str, default: Any, parse: Callable[[str], Any] | None = None) -> Any:
+    """A page's drill-down value (selected unit, task, page number…), bound to the URL.
+
+    Taken from the URL parameter `name` when a link set or changed it; otherwise the value the
+    page kept in the session (key `p_<name>`, not a widget key: it survives widgets that are
+    not drawn). Widgets edit it through `bind(name)`.
+    """
+    pkey = f"p_{name}"
+    written: dict[str, str] = st.session_state.get(_WRITTEN, {})
+    raw = st.query_params.get(name)
+    if raw != written.get(name) and (raw is not None or pkey in st.session_state):
+        value = default
+        if raw is not None:
+            try:
+                value = parse(raw) if parse is not None else raw
+            except (ValueError, KeyError):
+                value = default
+        st.session_state[pkey] = value
+    elif pkey not in st.session_state:
+        st.session_state[pkey] = default
+    return st.session_state[pkey]
+
+
+def set_state(name: str, value: Any) -> None:
+    """Change a page's drill-down value (for buttons and links within the page)."""
+    st.session_state[f"p_{name}"] = value
+    st.session_state.pop(f"w_{name}", None)
+
+
+def _copy_back(name: str) -> None:
+    st.session_state[f"p_{name}"] = st.session_state[f"w_{name}"]
+
+
+def bind(name: str) -> dict[str, Any]:
+    """Keyword arguments tying a widget to the drill-down value `name` (call `page_param` first).
+
+    The widget shows the kept value and writes the user's choice back to it.
+    """
+    wkey = f"w_{name}"
+    st.session_state[wkey] = st.session_state.get(f"p_{name}")
+    return {"key": wkey, "on_change": _copy_back, "args": (name,)}
+
+
+def pager(pages: int, current: int, name: str = "trang") -> None:
+    """Page buttons bound to the drill-down value `name` (server-side paging)."""
+    wkey = f"w_{name}"
+    if st.session_state.get(wkey) != current:
+        st.session_state.pop(wkey, None)
+    st.pagination(
+        pages, default=current, key=wkey, on_change=_copy_back, args=(name,), max_visible_pages=9
+    )
+
+
+def url_value(name: str) -> str | None:
+    """A drill-down parameter as the URL has it when a link set or changed it (else None)."""
+    written: dict[str, str] = st.session_state.get(_WRITTEN, {})
+    raw = st.query_params.get(name)
+    return raw if raw != written.get(name) else None
+
+
+def set_page_param(name: str, value: Any) -> None:
+    """Record one of the page's drill-down parameters for the URL (None: absent)."""
+    params: dict[str, str] = st.session_state.setdefault(_PAGE_PARAMS, {})
+    if value is None or value == "" or value is False:
+        params.pop(name, None)
+    elif isinstance(value, date):
+        params[name] = value.isoformat()
+    elif value is True:
+        params[name] = "1"
+    else:
+        params[name] = str(value)
+
+
+def sync_url(filters: Filters) -> None:
+    """Write the filters and the page's parameters to the URL (only when they changed)."""
+    wanted = {**filters.params(), **st.session_state.get(_PAGE_PARAMS, {})}
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
+    st.session_state[_WRITTEN] = wanted
+
+
+def link_params(filters: Filters, **page: Any) -> dict[str, str]:
+    """Query parameters of a link to another page: the shared filters plus that page's own."""
+    out = dict(filters.params())
+    for name, value in page.items():
+        if value is None:
+            continue
+        out[name] = value.isoformat() if isinstance(value, date) else str(value)
+    return out
+
+
+def go(page: str, filters: Filters, **params: Any) -> None:
+    """Open another page (or this one) with drill-down parameters; keeps the shared filters."""
+    st.switch_page(page, query_params=link_params(filters, **params))
+
+
+# --- formatting -----------------------------------------------------------------------------------
+
+
+def fmt_count(n: int | None) -> str:
+    """1.234"""
+    return "—" if n is None else metrics.format_count(int(n))
+
+
+def fmt_rate(value: float | None) -> str:
+    """98,6%"""
+    return metrics.format_rate(value)
+
+
+def fmt_date(d: date | None) -> str:
+    """dd/mm/yyyy (empty for none)."""
+    return format_vn(d)
+
+
+def fmt_date_iso(text: str | None) -> str:
+    """dd/mm/yyyy of an ISO date string (as the metrics results carry them)."""
+    return format_vn(date.fromisoformat(text)) if text else ""
+
+
+def delta_count(current: int, before: int | None) -> str | None:
+    """'+12' / '-3' / '0' for st.metric (None when nothing to compare)."""
+    if before is None:
+        return None
+    d = int(current) - int(before)
+    return ("+" if d > 0 else "-" if d < 0 else "") + metrics.format_count(abs(d))
+
+
+def delta_rate(current: float | None, before: float | None) -> str | None:
+    """'+2,3 điểm %' for st.metric (None when either rate is missing)."""
+    if current is None or before is None:
+        return None
+    d = (current - before) * 100
+    sign = "+" if d > 0.05 else "-" if d < -0.05 else ""
+    return f"{sign}{abs(d):.1f} điểm %".replace(".", ",")
+
+
+def unit_name(code: str | None) -> str:
+    """A unit's name (the code only when the unit is unknown)."""
+    if code is None:
+        return ""
+    return str(org(get_repo(), repo_key())["unit_names"].get(code, code))
+
+
+def leader_name(leader_id: str | None) -> str:
+    """A leader's name."""
+    if leader_id is None:
+        return ""
+    names = org(get_repo(), repo_key())["leader_names"]
+    return "Chưa phân công" if leader_id == "none" else str(names.get(leader_id, leader_id))
+
+
+def doc_type_name(code: str | None) -> str:
+    """'Quyết định' for 'QD'."""
+    return DOCUMENT_TYPES.get(code or "", (code or "", ""))[0]
+
+
+def status_label(category: str | None) -> str:
+    """The Vietnamese name of a status category."""
+    return STATUS_LABELS.get(category or "", "—")
+
+
+def status_styler(df: pd.DataFrame, column: str = "Trạng thái") -> Any:
+    """The table with its status column coloured with the category's fixed colour."""
+    from core.charts import STATUS_COLORS
+
+    by_label = {STATUS_LABELS[c]: STATUS_COLORS[c] for c in STATUS_COLORS}
+    dark = {
+        STATUS_LABELS[c] for c in ("completed_on_time", "open_overdue", "no_deadline_completed")
+    }
+
+    def paint(value: Any) -> str:
+        colour = by_label.get(str(value))
+        if colour is None:
+            return ""
+        text = "white" if value in dark else "black"
+        return f"background-color: {colour}; color: {text}"
+
+    return df.style.map(paint, subset=[column])
+
+
+def rate_help(rate: str) -> str:
+    """'Tỷ lệ … — mẫu số: …' for a rate's tooltip or caption."""
+    return f"{metrics.RATE_LABELS[rate]}. Mẫu số: {metrics.RATE_DENOMINATORS[rate]}."
+
+
+def page_header(title: str, filters: Filters) -> None:
+    """The page title and the line saying what the figures cover (plus meeting-mode controls)."""
+    if filters.meeting_mode:
+        left, right = st.columns([5, 1])
+        left.title(title)
+        right.button(
+            "Thoát chế độ họp", on_click=leave_meeting_mode, key="leave_meeting", width="stretch"
+        )
+    else:
+        st.title(title)
+    st.caption(filters.describe())
+
+
+def task_label(row: Mapping[str, Any], width: int = 110) -> str:
+    """A task in one line: its content (shortened) and its document's number."""
+    content = str(row.get("content") or "")
+    if len(content) > width:
+        content = content[: width - 1].rstrip() + "…"
+    number = row.get("document_number")
+    return f"{content} ({number})" if number else content
+
+
+def names_for(codes: Sequence[str]) -> str:
+    """Unit names joined with ', '."""
+    return ", ".join(unit_name(c) for c in codes) or "—"
+
+
+def meeting_css(filters: Filters) -> None:
+    """Card labels wrap instead of being cut; larger text on a projector."""
+    st.html(
+        "<style>[data-testid='stMetricLabel'] p, [data-testid='stMetricLabel'] div "
+        "{ white-space: normal !important; overflow: visible !important; }</style>"
+    )
+    if filters.meeting_mode:
+        st.html(
+            "<style>"
+            "html { font-size: 21px; }"
+            "[data-testid='stMetricValue'] { font-size: 3rem; }"
+            "[data-testid='stMetricLabel'] p { font-size: 1rem; }"
+            "[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'] "
+            "{ display: none; }"
+            "</style>"
+        )
+
+
+def next_day(d: date) -> date:
+    """The day after."""
+    return d + timedelta(days=1)

@@ -1,0 +1,300 @@
+"""Báo cáo: build the periodic briefing and the urging letter as Word files; the archive."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from core import briefing as b
+from core.dates import TZ, format_vn
+from core.periods import KIND_LABELS, PERIOD_KINDS, Period, custom_period
+from dashboard import common as c
+
+f = c.current_filters()
+repo, key = c.get_repo(), c.repo_key()
+c.page_header("Báo cáo", f)
+data = c.org(repo, key)
+units = {u["_id"]: u for u in data["units"]}
+SCOPES = {"province": "Toàn tỉnh", "portfolio": "Lĩnh vực của một lãnh đạo", "unit": "Một đơn vị"}
+DOC_TYPES = {"briefing": "Báo cáo", "urge": "Công văn đôn đốc"}
+
+
+@st.cache_data(ttl=c.TTL, show_spinner=False)
+def key_figures(
+    _repo: Any, repo_key: str, request: b.BriefingRequest, today: date
+) -> dict[str, Any]:
+    """The headline numbers of a briefing (cheap; computed before the file is built)."""
+    return b.key_figures(_repo, request, today=today)
+
+
+def choose_period() -> Period:
+    """Kind and period of the report; starts from the shared filters."""
+    left, right = st.columns(2)
+    kinds = list(PERIOD_KINDS)
+    kind = left.selectbox(
+        "Loại báo cáo",
+        kinds,
+        index=kinds.index(f.period.kind),
+        format_func=lambda k: KIND_LABELS[k],
+        key="bc_kind",
+    )
+    if kind == "custom":
+        start = left.date_input("Từ ngày", f.period.start, format="DD/MM/YYYY", key="bc_from")
+        end = right.date_input("Đến ngày", f.period.end, format="DD/MM/YYYY", key="bc_to")
+        if start > end:
+            start, end = end, start
+        return custom_period(start, end, rule=f.period.rule)
+    options = c.period_options(kind, f.period.rule, f.as_of)
+    labels = [f"{p.label} ({format_vn(p.start)} – {format_vn(p.end)})" for p in options]
+    reports = [p.report for p in options]
+    index = reports.index(f.period.report) if f.period.report in reports else 0
+    chosen = right.selectbox("Kỳ báo cáo", range(len(options)), index=index,
+                             format_func=lambda i: labels[i], key=f"bc_period_{kind}")  # fmt: skip
+    return options[chosen]
+
+
+def role(signer: b.Signer) -> str:
+    """How the signer signs, in words."""
+    if signer.authority.startswith("KT."):
+        return "Phó Chánh Văn phòng, ký thay Chánh Văn phòng"
+    if signer.authority.startswith("TL."):
+        return "thừa lệnh Chánh Văn phòng"
+    return "Chánh Văn phòng"
+
+
+def choose_signer(day: date, widget_key: str) -> str | None:
+    """None: decided from the leaders and delegations valid on the day."""
+    auto = b.resolve_signer(data["leaders"], c.delegations_on(day), day, None, units)
+    choices: list[tuple[str | None, str]] = [
+        (None, f"Tự động: {auto.name or 'chưa có lãnh đạo Văn phòng'} ({role(auto)})")
+    ]
+    choices += b.signer_choices(data["leaders"], day)
+    picked = st.selectbox(
+        "Người ký",
+        range(len(choices)),
+        format_func=lambda i: choices[i][1],
+        key=widget_key,
+        help="Chánh Văn phòng ký; Phó Chánh Văn phòng ký thay (KT.) khi được ủy quyền.",
+    )
+    return choices[picked][0]
+
+
+def offer(result_key: str) -> None:
+    """The download button of the file built by the last press (kept across reruns)."""
+    done = st.session_state.get(result_key)
+    if not done:
+        return
+    st.success(
+        f"Đã tạo {done['filename']} và lưu vào kho báo cáo "
+        f"(sha256 {done['sha256'][:12]}…, {done['seconds']:.1f} giây)."
+    )
+    st.download_button(
+        "Tải tệp Word (.docx)",
+        data=done["content"],
+        file_name=done["filename"],
+        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        type="primary",
+        key=f"{result_key}_download",
+    )
+
+
+def when(item: dict[str, Any]) -> str:
+    """When a stored file was generated, local time."""
+    moment = item["metadata"].get("generated_at") or item["uploaded"]
+    local = moment.astimezone(TZ)
+    return f"{format_vn(local.date())} {local:%H:%M}"
+
+
+def keep(result_key: str, result: b.Briefing, seconds: float) -> None:
+    st.session_state[result_key] = {
+        "filename": result.filename,
+        "content": result.content,
+        "sha256": result.metadata["sha256"],
+        "seconds": seconds,
+    }
+
+
+author = st.text_input(
+    "Người lập",
+    key="bc_author",
+    placeholder="Họ tên chuyên viên (lưu cùng tệp trong kho báo cáo)",
+)
+tab_report, tab_urge, tab_archive = st.tabs(
+    ["Báo cáo định kỳ", "Công văn đôn đốc", "Báo cáo đã tạo"]
+)
+
+with tab_report:
+    period = choose_period()
+    scope_kind = st.radio(
+        "Phạm vi", list(SCOPES), format_func=lambda s: SCOPES[s], horizontal=True, key="bc_scope"
+    )
+    scope_key: str | None = None
+    if scope_kind == "portfolio":
+        leaders = c.portfolio_leaders(f.as_of)
+        ids = [ldr["_id"] for ldr in leaders]
+        scope_key = st.selectbox(
+            "Lãnh đạo",
+            ids,
+            index=ids.index(f.portfolio) if f.portfolio in ids else 0,
+            format_func=lambda i: c.leader_label(next(x for x in leaders if x["_id"] == i)),
+            key="bc_leader",
+        )
+    elif scope_kind == "unit":
+        codes = sorted(units, key=lambda code: (units[code].get("order", 0), units[code]["name"]))
+        scope_key = st.selectbox(
+            "Đơn vị", codes, format_func=lambda code: units[code]["name"], key="bc_unit"
+        )
+    cal = c.calendar(repo, key)
+    as_of, default_day = b.default_dates(period, cal, f.as_of)
+    left, right = st.columns(2)
+    report_day = left.date_input(
+        "Ngày báo cáo", default_day, format="DD/MM/YYYY", key=f"bc_day_{period.report}"
+    )
+    number = right.text_input("Số văn bản", key="bc_number", placeholder="để trống cho văn thư")
+    signer_id = choose_signer(report_day, "bc_signer")
+    request = b.BriefingRequest(
+        period=period,
+        scope_kind=scope_kind,
+        scope_key=scope_key,
+        signer_id=signer_id,
+        report_date=report_day,
+        number=number.strip(),
+        priority_only=f.priority_only,
+    )
+    try:
+        figures = key_figures(
+            repo, key, replace(request, signer_id=None, report_date=None, number=""), f.as_of
+        )
+    except ValueError as exc:
+        st.error(str(exc))
+        st.stop()
+    cur, prev = figures["compare"]["current"], figures["compare"]["previous"]
+    cum = figures["cumulative"]
+    st.markdown(
+        f"**Số liệu chính** — {figures['scope'].name}, {period.label} "
+        f"({format_vn(period.start)} – {format_vn(period.end)}), tình trạng tính đến ngày "
+        f"{format_vn(figures['as_of'])}"
+    )
+    cols = st.columns(4)
+    cols[0].metric(
+        "Nhiệm vụ giao trong kỳ",
+        c.fmt_count(cur["assigned"]),
+        c.delta_count(cur["assigned"], prev["assigned"]),
+        delta_color="off",
+        help="So với kỳ trước.",
+        border=True,
+    )
+    cols[1].metric(
+        "Tỷ lệ hoàn thành đúng hạn",
+        c.fmt_rate(cur["on_time_rate_due"]),
+        c.delta_rate(cur["on_time_rate_due"], prev["on_time_rate_due"]),
+        help=c.rate_help("on_time_rate_due") + " Nhiệm vụ giao trong kỳ; so với kỳ trước.",
+        border=True,
+    )
+    cols[2].metric(
+        "Lũy kế từ đầu năm: hoàn thành đúng hạn",
+        c.fmt_rate(cum["on_time_rate_due"]),
+        help=c.rate_help("on_time_rate_due") + f" {c.fmt_count(cum['assigned'])} nhiệm vụ giao.",
+        border=True,
+    )
+    cols[3].metric(
+        "Đang quá hạn (mọi năm)",
+        c.fmt_count(figures["overdue_now"]),
+        help="Nhiệm vụ chưa hoàn thành, quá hạn tại ngày chốt số liệu, kể cả giao từ năm trước.",
+        border=True,
+    )
+    if st.button("Tạo báo cáo (.docx)", type="primary", key="bc_build"):
+        import time
+
+        with st.spinner("Đang tổng hợp số liệu, vẽ biểu đồ và tạo tệp Word…"):
+            t0 = time.perf_counter()
+            result = b.build_briefing(
+                repo, request, generated_by=author.strip() or "dashboard", today=f.as_of
+            )
+            b.archive(repo, result)
+            keep("bc_result", result, time.perf_counter() - t0)
+    offer("bc_result")
+
+with tab_urge:
+    st.caption(
+        "Công văn của Văn phòng UBND tỉnh đôn đốc một đơn vị thực hiện các nhiệm vụ đã quá hạn "
+        "(Điều 15 Quy chế theo dõi, đôn đốc)."
+    )
+    age = c.overdue_age(repo, key, f.query("unit"))
+    overdue_units = sorted(
+        ((code, sum(buckets.values())) for code, buckets in age["by_unit"].items()),
+        key=lambda item: (-item[1], c.unit_name(item[0])),
+    )
+    if not overdue_units:
+        st.info(f"Không có đơn vị nào có nhiệm vụ quá hạn tại ngày {format_vn(f.as_of)}.")
+    else:
+        unit_code = st.selectbox(
+            "Đơn vị (nhiều nhiệm vụ quá hạn nhất trước)",
+            [code for code, _n in overdue_units],
+            format_func=lambda code: (
+                f"{c.unit_name(code)} — {c.fmt_count(dict(overdue_units)[code])} nhiệm vụ quá hạn"
+            ),
+            key="dd_unit",
+        )
+        left, right = st.columns(2)
+        letter_day = left.date_input("Ngày công văn", f.as_of, format="DD/MM/YYYY", key="dd_day")
+        letter_number = right.text_input(
+            "Số văn bản", key="dd_number", placeholder="để trống cho văn thư"
+        )
+        letter_signer = choose_signer(letter_day, "dd_signer")
+        st.caption(f"Số liệu tính đến ngày {format_vn(f.as_of)} (ngày xem ở thanh bên).")
+        if st.button("Tạo công văn đôn đốc (.docx)", type="primary", key="dd_build"):
+            import time
+
+            with st.spinner("Đang tạo công văn…"):
+                t0 = time.perf_counter()
+                result = b.build_urge(
+                    repo, unit_code, f.as_of, signer_id=letter_signer, report_date=letter_day,
+                    number=letter_number.strip(), generated_by=author.strip() or "dashboard",
+                )  # fmt: skip
+                b.archive(repo, result)
+                keep("dd_result", result, time.perf_counter() - t0)
+        offer("dd_result")
+
+with tab_archive:
+    stored = repo.list_briefings(limit=100)
+    if not stored:
+        st.info("Chưa có báo cáo nào được tạo.")
+    else:
+
+        def describe(item: dict[str, Any]) -> dict[str, Any]:
+            meta = item["metadata"]
+            period = meta.get("period") or {}
+            return {
+                "Thời điểm tạo": when(item),
+                "Loại": DOC_TYPES.get(meta.get("doc_type", ""), meta.get("doc_type", "")),
+                "Kỳ": period.get("label") or f"đến ngày {c.fmt_date_iso(meta.get('as_of'))}",
+                "Phạm vi": (meta.get("scope") or {}).get("name", ""),
+                "Người lập": meta.get("generated_by", ""),
+                "Người ký": (meta.get("signer") or {}).get("name", ""),
+                "Tệp": item["filename"],
+                "sha256": str(meta.get("sha256", ""))[:16],
+            }
+
+        table = pd.DataFrame([describe(item) for item in stored])
+        st.dataframe(table, hide_index=True, width="stretch")
+        picked = st.selectbox(
+            "Tải lại",
+            range(len(stored)),
+            format_func=lambda i: f"{when(stored[i])} — {stored[i]['filename']}",
+            key="arch_pick",
+        )
+        found = repo.briefing_file(stored[picked]["id"])
+        if found is not None:
+            content, _meta = found
+            st.download_button(
+                "Tải tệp đã chọn",
+                data=content,
+                file_name=stored[picked]["filename"],
+                mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                key="arch_download",
+            )

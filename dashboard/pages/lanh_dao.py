@@ -1,0 +1,141 @@
+"""Lãnh đạo: each Vice-Chairman's portfolio (with delegations on D) and signed documents' tasks."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from core import charts, explorer
+from core.dates import from_bson_day
+from core.metrics import RATE_LABELS
+from core.vocab import SECTORS, STATUS_LABELS
+from dashboard import common as c
+
+f = c.current_filters()
+repo, key = c.get_repo(), c.repo_key()
+data = c.org(repo, key)
+leaders = c.portfolio_leaders(f.as_of)
+leader_ids = [ldr["_id"] for ldr in leaders]
+by_id = {ldr["_id"]: ldr for ldr in leaders}
+default = f.portfolio or next(
+    (ldr["_id"] for ldr in leaders if ldr["title"] == "vice_chairman"),
+    leader_ids[0] if leader_ids else None,
+)
+c.page_param("lanhdao", default, lambda s: s if s in by_id else default)
+if st.session_state["p_lanhdao"] not in by_id:
+    st.session_state["p_lanhdao"] = default
+
+c.page_header("Lãnh đạo UBND tỉnh", f)
+
+overview = c.status(repo, key, replace(f.period_query("portfolio")))
+if overview["rows"]:
+    st.altair_chart(
+        charts.status_stack(
+            overview["rows"],
+            scale=f.scale,
+            title="Nhiệm vụ theo lĩnh vực phụ trách của từng lãnh đạo",
+        ),
+        width="stretch",
+    )
+    st.caption(
+        f"{c.POPULATIONS[f.population]}, theo phân công tại ngày {c.fmt_date(f.as_of)}; "
+        "đơn vị chưa thuộc lĩnh vực của ai: «Chưa phân công»."
+    )
+
+if not leaders:
+    st.info("Chưa có Chủ tịch, Phó Chủ tịch UBND tỉnh trong nhiệm kỳ tại ngày xem.")
+else:
+    chosen = st.selectbox(
+        "Lãnh đạo",
+        options=leader_ids,
+        format_func=lambda i: c.leader_label(by_id[i]),
+        **c.bind("lanhdao"),
+    )
+    c.set_page_param("lanhdao", chosen if chosen != default else None)
+    leader = by_id[chosen]
+    mine = explorer.portfolio_units(
+        data["units"], data["leaders"], c.delegations_on(f.as_of), chosen, f.as_of
+    )
+    st.subheader(c.leader_label(leader))
+    sectors = (leader.get("portfolio") or {}).get("sectors") or []
+    st.markdown(
+        "**Lĩnh vực phụ trách:** "
+        + (", ".join(SECTORS.get(s, s) for s in sectors) or "—")
+        + f"  \n**Đơn vị thuộc lĩnh vực:** {len(mine['own'])} đơn vị"
+    )
+    if mine["delegations"]:
+        st.markdown("**Được ủy quyền tại ngày xem:**")
+        for g in mine["delegations"]:
+            scope = g.get("scope") or {}
+            parts = []
+            if scope.get("sectors"):
+                parts.append("lĩnh vực " + ", ".join(SECTORS.get(s, s) for s in scope["sectors"]))
+            if scope.get("units"):
+                parts.append("đơn vị " + c.names_for(scope["units"]))
+            if scope.get("tasks"):
+                parts.append(f"{len(scope['tasks'])} nhiệm vụ cụ thể")
+            st.markdown(
+                f"- Từ {c.leader_name(g['from_leader'])}, "
+                f"{c.fmt_date(from_bson_day(g['date_from']))} – "
+                f"{c.fmt_date(from_bson_day(g['date_to']))}: {'; '.join(parts) or '—'}"
+                + (f" (lý do: {g['reason']})" if g.get("reason") else "")
+            )
+    else:
+        st.caption("Không có ủy quyền nào cho lãnh đạo này tại ngày xem.")
+
+    portfolio = mine["own"] + mine["delegated"]
+    q = explorer.with_units(f.period_query("unit"), portfolio)
+    if f.lead_units is not None and f.portfolio and f.portfolio != chosen:
+        st.caption(
+            "Bộ lọc «Lĩnh vực phụ trách» đang chọn lãnh đạo khác: số liệu là phần giao nhau."
+        )
+    result = c.status(repo, key, q) if portfolio else {"rows": [], "total": None}
+    if result["rows"]:
+        rows = sorted(result["rows"], key=lambda r: -r["open_overdue"])
+        table = pd.DataFrame(
+            [
+                {
+                    "Đơn vị": r["name"],
+                    "Ủy quyền": "Có" if r["key"] in mine["delegated"] else "",
+                    "Được giao": r["assigned"],
+                    STATUS_LABELS["completed_on_time"]: r["completed_on_time"],
+                    STATUS_LABELS["completed_late"]: r["completed_late"],
+                    STATUS_LABELS["open_within_deadline"]: r["open_within_deadline"],
+                    STATUS_LABELS["open_overdue"]: r["open_overdue"],
+                    "Không thời hạn": r["no_deadline_completed"] + r["no_deadline_open"],
+                    RATE_LABELS["on_time_rate_due"]: c.fmt_rate(r["on_time_rate_due"]),
+                }
+                for r in rows
+            ]
+        )
+        st.markdown("**Nhiệm vụ của các đơn vị thuộc lĩnh vực** (nhiều quá hạn nhất trước)")
+        st.dataframe(table, hide_index=True)
+        st.caption(c.rate_help("on_time_rate_due"))
+    else:
+        st.info("Không có nhiệm vụ của các đơn vị thuộc lĩnh vực trong phạm vi đang xem.")
+
+    st.markdown(f"**Nhiệm vụ giao tại văn bản do {leader['name']} ký**")
+    signed = c.status(repo, key, f.period_query("signer"))
+    row = next((r for r in signed["rows"] if r["key"] == chosen), None)
+    if row is None:
+        st.caption("Không có nhiệm vụ nào trong phạm vi đang xem.")
+    else:
+        cols = st.columns(4)
+        cols[0].metric("Nhiệm vụ được giao", c.fmt_count(row["assigned"]), border=True)
+        cols[1].metric(
+            STATUS_LABELS["completed_on_time"], c.fmt_count(row["completed_on_time"]), border=True
+        )
+        cols[2].metric(STATUS_LABELS["open_overdue"], c.fmt_count(row["open_overdue"]), border=True)
+        cols[3].metric(
+            "Tỷ lệ hoàn thành đúng hạn",
+            c.fmt_rate(row["on_time_rate_due"]),
+            help=c.rate_help("on_time_rate_due"),
+            border=True,
+        )
+    st.page_link(
+        c.PAGE_TASKS,
+        label=f"Xem danh sách nhiệm vụ tại văn bản do {leader['name']} ký",
+        query_params=c.link_params(f, nguoiky=chosen),
+    )

@@ -1,0 +1,369 @@
+"""Nhiệm vụ: search and filter tasks (server-side paging and sorting), and one task's page."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from core import explorer
+from core.dates import from_bson_day, parse_day
+from core.metrics import CATEGORIES
+from core.scope import Scope
+from core.vocab import DOCUMENT_TYPES, STATUS_LABELS
+from dashboard import common as c
+
+f = c.current_filters()
+repo, key = c.get_repo(), c.repo_key()
+data = c.org(repo, key)
+unit_codes = [u["_id"] for u in data["units"] if u.get("kind") != "ppc"]
+signers = sorted(
+    (ldr for ldr in data["leaders"] if ldr.get("title") in ("chairman", "vice_chairman")),
+    key=lambda ldr: (ldr["title"] != "chairman", ldr["name"]),
+)
+signer_ids = [ldr["_id"] for ldr in signers]
+
+
+def _categories(raw: str) -> list[str]:
+    return [x for x in raw.split(",") if x in CATEGORIES]
+
+
+def _page_no(raw: str) -> int:
+    return max(1, int(raw))
+
+
+c.page_param("nhiemvu", None)
+c.page_param("tim", "")
+c.page_param("trangthai", [], _categories)
+c.page_param("dv", None, lambda s: s if s in unit_codes else None)
+c.page_param("phoihop", False, lambda s: s == "1")
+c.page_param("nguoiky", None, lambda s: s if s in signer_ids else None)
+c.page_param("loaivb", None, lambda s: s if s in DOCUMENT_TYPES else None)
+c.page_param("han_tu", None, parse_day)
+c.page_param("han_den", None, parse_day)
+c.page_param("sapxep", "assigned_desc", lambda s: s if s in explorer.TASK_SORTS else "x")
+c.page_param("trang", 1, _page_no)
+if st.session_state["p_sapxep"] not in explorer.TASK_SORTS:
+    st.session_state["p_sapxep"] = "assigned_desc"
+
+EVENT_KINDS = {
+    "created": "Nhập nhiệm vụ",
+    "updated": "Cập nhật",
+    "extended": "Gia hạn",
+    "progress": "Báo cáo tiến độ",
+    "completed": "Hoàn thành",
+    "confirmed": "Xác nhận kết quả",
+    "returned": "Trả lại nhiệm vụ",
+    "cancelled": "Hủy nhiệm vụ",
+    "imported": "Nhập từ tệp",
+}
+
+
+def reset_page() -> None:
+    """Back to page 1 when a filter changes."""
+    st.session_state["p_trang"] = 1
+
+
+def _bind_reset(name: str) -> dict[str, Any]:
+    kwargs = c.bind(name)
+
+    def changed() -> None:
+        st.session_state[f"p_{name}"] = st.session_state[f"w_{name}"]
+        reset_page()
+
+    kwargs["on_change"], kwargs["args"] = changed, ()
+    return kwargs
+
+
+def show_list() -> None:
+    """The search form and one page of tasks."""
+    c.page_header("Nhiệm vụ", f)
+    st.text_input(
+        "Tìm trong nội dung nhiệm vụ và trích yếu văn bản",
+        placeholder="Ví dụ: so y te, qua han, phòng chống dịch…",
+        help="Không phân biệt chữ hoa, chữ thường và dấu tiếng Việt.",
+        **_bind_reset("tim"),
+    )
+    r1 = st.columns([3, 3, 2, 2])
+    r1[0].multiselect(
+        "Trạng thái tại ngày xem",
+        options=list(CATEGORIES),
+        format_func=lambda k: STATUS_LABELS[k],
+        placeholder="Tất cả trạng thái",
+        **_bind_reset("trangthai"),
+    )
+    r1[1].selectbox(
+        "Đơn vị",
+        options=[None, *unit_codes],
+        format_func=lambda u: "Tất cả đơn vị" if u is None else c.unit_name(u),
+        placeholder="Tất cả đơn vị",
+        **_bind_reset("dv"),
+    )
+    r1[2].toggle("Đơn vị là đơn vị phối hợp", **_bind_reset("phoihop"))
+    r1[3].selectbox(
+        "Sắp xếp",
+        options=list(explorer.TASK_SORTS),
+        format_func=lambda k: explorer.TASK_SORTS[k][0],
+        **_bind_reset("sapxep"),
+    )
+    r2 = st.columns(4)
+    r2[0].selectbox(
+        "Người ký văn bản",
+        options=[None, *signer_ids],
+        format_func=lambda i: "Tất cả" if i is None else c.leader_name(i),
+        placeholder="Tất cả",
+        **_bind_reset("nguoiky"),
+    )
+    r2[1].selectbox(
+        "Loại văn bản",
+        options=[None, *DOCUMENT_TYPES],
+        format_func=lambda t: "Tất cả" if t is None else c.doc_type_name(t),
+        placeholder="Tất cả",
+        **_bind_reset("loaivb"),
+    )
+    r2[2].date_input("Thời hạn từ ngày", format="DD/MM/YYYY", **_bind_reset("han_tu"))
+    r2[3].date_input("Thời hạn đến ngày", format="DD/MM/YYYY", **_bind_reset("han_den"))
+    ss = st.session_state
+    low, high = ss["p_han_tu"], ss["p_han_den"]
+    if isinstance(low, date) and isinstance(high, date) and low > high:
+        st.warning("«Thời hạn từ ngày» sau «Thời hạn đến ngày»: đã đổi chỗ hai ngày.")
+        low, high = high, low
+    search = explorer.TaskSearch(
+        as_of=f.as_of,
+        text=ss["p_tim"] or "",
+        categories=tuple(ss["p_trangthai"] or ()),
+        lead_units=f.lead_units,
+        unit=ss["p_dv"],
+        coordinating=bool(ss["p_phoihop"]) and ss["p_dv"] is not None,
+        signer=ss["p_nguoiky"],
+        doc_type=ss["p_loaivb"],
+        priority_only=f.priority_only,
+        deadline_from=low if isinstance(low, date) else None,
+        deadline_to=high if isinstance(high, date) else None,
+        sort=ss["p_sapxep"],
+        page=int(ss["p_trang"]),
+        page_size=25,
+    )
+    result = c.tasks_page(repo, key, search)
+    if result.page > result.pages:
+        ss["p_trang"] = result.pages
+        st.rerun()
+    for name in ("tim", "dv", "nguoiky", "loaivb", "han_tu", "han_den"):
+        c.set_page_param(name, ss[f"p_{name}"])
+    c.set_page_param("trangthai", ",".join(ss["p_trangthai"] or []))
+    c.set_page_param("phoihop", bool(ss["p_phoihop"]))
+    c.set_page_param("sapxep", ss["p_sapxep"] if ss["p_sapxep"] != "assigned_desc" else None)
+    c.set_page_param("trang", result.page if result.page > 1 else None)
+
+    first = (result.page - 1) * result.page_size + 1 if result.total else 0
+    last = min(result.total, result.page * result.page_size)
+    more = "Hơn " if result.capped else ""
+    st.markdown(
+        f"**{more}{c.fmt_count(result.total)} nhiệm vụ** — đang xem {c.fmt_count(first)}–"
+        f"{c.fmt_count(last)}, trang {result.page}/{c.fmt_count(result.pages)}"
+        + (" (thu hẹp bằng bộ lọc để xem hết)" if result.capped else "")
+    )
+    if not result.rows:
+        st.info("Không có nhiệm vụ nào khớp điều kiện tìm.")
+        return
+    table = pd.DataFrame(
+        [
+            {
+                "Nội dung nhiệm vụ": r["content"],
+                "Văn bản": f"{r['document_number'] or ''} ({c.doc_type_name(r['doc_type'])})",
+                "Đơn vị chủ trì": c.unit_name(r["lead_unit"]),
+                "Ngày giao": c.fmt_date(r["assigned_date"]),
+                "Thời hạn": c.fmt_date(r["effective_deadline"]) or "Không thời hạn",
+                "Gia hạn": f"{r['extensions']} lần" if r["extensions"] else "",
+                "Trạng thái": c.status_label(r["category"]),
+            }
+            for r in result.rows
+        ]
+    )
+    event = st.dataframe(
+        c.status_styler(table),
+        hide_index=True,
+        on_select="rerun",
+        selection_mode="single-row",
+        key="task_table",
+        column_config={"Nội dung nhiệm vụ": st.column_config.TextColumn(width="large")},
+    )
+    picked = event.selection.rows if event else []
+    if picked:
+        c.set_state("nhiemvu", result.rows[picked[0]]["id"])
+        st.session_state.pop("task_table", None)
+        st.rerun()
+    st.caption("Bấm chọn một dòng để xem chi tiết nhiệm vụ.")
+    if result.pages > 1:
+        c.pager(result.pages, result.page)
+
+
+def show_task(task_id: str) -> None:
+    """One task's page."""
+    task = explorer.task_detail(repo, task_id, f.as_of, Scope.everything())
+    back, _ = st.columns([1, 4])
+    back.button("← Danh sách nhiệm vụ", on_click=c.set_state, args=("nhiemvu", None))
+    if task is None:
+        st.title("Nhiệm vụ")
+        st.error(f"Không tìm thấy nhiệm vụ «{task_id}».")
+        return
+    c.page_header("Nhiệm vụ", f)
+    st.markdown(f"### {task['content']}")
+    if task["not_yet_assigned"]:
+        status_text = f"Chưa được giao tại ngày {c.fmt_date(f.as_of)}"
+    elif task["cancelled"]:
+        status_text = f"Đã hủy ngày {c.fmt_date(task['cancelled_date'])}"
+    else:
+        status_text = c.status_label(task["category"])
+    table = pd.DataFrame([{"Trạng thái": status_text}])
+    st.dataframe(c.status_styler(table), hide_index=True, width="content")
+    if task["priority"]:
+        st.markdown("**Nhiệm vụ trọng tâm**")
+    doc = task["document"] or {}
+    issue = from_bson_day(doc["issue_date"]) if doc.get("issue_date") else None
+    left, right = st.columns(2)
+    with left:
+        st.markdown("#### Văn bản giao nhiệm vụ")
+        st.markdown(
+            f"{c.doc_type_name(doc.get('type'))} số **{doc.get('number', '')}** "
+            f"ngày {c.fmt_date(issue)}  \n"
+            f"Trích yếu: {doc.get('abstract', '')}  \n"
+            f"Người ký: {c.leader_name(doc.get('signer'))}"
+        )
+        if doc.get("_id"):
+            st.page_link(
+                c.PAGE_DOCUMENTS,
+                label="Xem văn bản và các nhiệm vụ của văn bản",
+                query_params=c.link_params(f, vanban=doc["_id"]),
+            )
+    with right:
+        st.markdown("#### Đơn vị thực hiện")
+        st.markdown(
+            f"Chủ trì: **{c.unit_name(task['lead_unit'])}**  \n"
+            f"Phối hợp: {c.names_for(task['coord_units'])}  \n"
+            f"Phòng theo dõi: {c.unit_name(task['tracking_room']) or '—'}"
+        )
+        st.page_link(
+            c.PAGE_UNITS,
+            label=f"Mở trang {c.unit_name(task['lead_unit'])}",
+            query_params=c.link_params(f, donvi=task["lead_unit"]),
+        )
+    st.markdown("#### Thời hạn")
+    lines = [
+        f"Ngày giao: {c.fmt_date(task['assigned_date'])}",
+        f"Thời hạn ban đầu: {c.fmt_date(task['deadline']) or 'không có thời hạn'}",
+    ]
+    if task["effective_deadline"] and task["effective_deadline"] != task["deadline"]:
+        lines.append(
+            f"Thời hạn đang áp dụng tại ngày xem: **{c.fmt_date(task['effective_deadline'])}**"
+        )
+    st.markdown("  \n".join(lines))
+    if task["extensions"]:
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "Lần": i,
+                        "Ngày duyệt": c.fmt_date(e["approved_date"]),
+                        "Thời hạn mới": c.fmt_date(e["new_deadline"]),
+                        "Người duyệt": c.leader_name(e["approver"]) if e["approver"] else "",
+                        "Lý do": e["reason"] or "",
+                        "Áp dụng tại ngày xem": "Có" if e["in_force"] else "",
+                    }
+                    for i, e in enumerate(task["extensions"], start=1)
+                ]
+            ),
+            hide_index=True,
+        )
+    else:
+        st.caption("Không có lần gia hạn nào.")
+    st.markdown("#### Kết quả")
+    if task["completed_date"]:
+        st.markdown(
+            f"Hoàn thành ngày {c.fmt_date(task['completed_date'])}"
+            + (
+                f"; Văn phòng xác nhận ngày {c.fmt_date(task['confirmed_date'])}"
+                if task["confirmed_date"]
+                else ""
+            )
+            + f"  \n{task['result'] or ''}"
+        )
+    else:
+        st.markdown("Chưa hoàn thành.")
+    if task["progress"]:
+        st.markdown(
+            "Báo cáo tiến độ:  \n"
+            + "  \n".join(
+                f"- {c.fmt_date(p['date'])}: {p['note'] or 'đã báo cáo'}" for p in task["progress"]
+            )
+        )
+    if task["returns"]:
+        st.markdown(
+            "Trả lại nhiệm vụ:  \n"
+            + "  \n".join(
+                f"- {c.fmt_date(r['date'])}: {c.unit_name(r['unit'])} — {r['reason']}"
+                for r in task["returns"]
+            )
+        )
+    st.markdown("#### Diễn biến")
+    events = task["events"]
+    if not events:
+        st.caption("Chưa có diễn biến được ghi.")
+    else:
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "Thời điểm": _instant(e["at"]),
+                        "Sự kiện": EVENT_KINDS.get(e["kind"], e["kind"]),
+                        "Người thực hiện": e.get("actor", ""),
+                        "Thay đổi": _changes(e),
+                        "Phiên bản": e.get("version"),
+                    }
+                    for e in events
+                ]
+            ),
+            hide_index=True,
+        )
+
+
+FIELD_NAMES = {
+    "deadline": "thời hạn",
+    "extensions": "gia hạn",
+    "completed_date": "ngày hoàn thành",
+    "result": "kết quả",
+    "confirmed_date": "ngày xác nhận",
+    "progress": "tiến độ",
+    "returns": "trả lại",
+    "cancelled_date": "ngày hủy",
+    "lead_unit": "đơn vị chủ trì",
+    "coord_units": "đơn vị phối hợp",
+    "content": "nội dung",
+    "priority": "trọng tâm",
+}
+
+
+def _changes(event: dict[str, Any]) -> str:
+    before = event.get("before") or {}
+    after = event.get("after") or {}
+    if not before:
+        return ""
+    names = [FIELD_NAMES.get(k, k) for k in after if k in FIELD_NAMES]
+    return ", ".join(names)
+
+
+def _instant(at: Any) -> str:
+    from core.dates import TZ
+
+    local = at.astimezone(TZ)
+    return f"{c.fmt_date(local.date())} {local:%H:%M}"
+
+
+task_id = st.session_state["p_nhiemvu"]
+c.set_page_param("nhiemvu", task_id)
+if task_id:
+    show_task(task_id)
+else:
+    show_list()

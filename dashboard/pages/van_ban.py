@@ -1,0 +1,186 @@
+"""Văn bản: directive documents with the progress of their tasks; one document and its tasks."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from core import charts, explorer
+from core.dates import from_bson_day
+from core.metrics import CATEGORIES
+from core.vocab import DOCUMENT_TYPES, STATUS_LABELS
+from dashboard import common as c
+
+f = c.current_filters()
+repo, key = c.get_repo(), c.repo_key()
+data = c.org(repo, key)
+signer_ids = [
+    ldr["_id"]
+    for ldr in sorted(
+        (ldr for ldr in data["leaders"] if ldr.get("title") in ("chairman", "vice_chairman")),
+        key=lambda ldr: (ldr["title"] != "chairman", ldr["name"]),
+    )
+]
+
+c.page_param("vanban", None)
+c.page_param("timvb", "")
+c.page_param("loaivb", None, lambda s: s if s in DOCUMENT_TYPES else None)
+c.page_param("nguoiky", None, lambda s: s if s in signer_ids else None)
+c.page_param("trongky", False, lambda s: s == "1")
+c.page_param("trang", 1, lambda s: max(1, int(s)))
+
+
+def _bind_reset(name: str) -> dict[str, object]:
+    kwargs = c.bind(name)
+
+    def changed() -> None:
+        st.session_state[f"p_{name}"] = st.session_state[f"w_{name}"]
+        st.session_state["p_trang"] = 1
+
+    kwargs["on_change"], kwargs["args"] = changed, ()
+    return kwargs
+
+
+def show_list() -> None:
+    """Documents, newest first, with their tasks' progress."""
+    c.page_header("Văn bản chỉ đạo, điều hành", f)
+    st.text_input(
+        "Tìm theo số, ký hiệu hoặc trích yếu",
+        placeholder="Ví dụ: 123/QĐ-UBND, phong chong dich…",
+        help="Không phân biệt chữ hoa, chữ thường và dấu tiếng Việt.",
+        **_bind_reset("timvb"),
+    )
+    cols = st.columns(3)
+    cols[0].selectbox(
+        "Loại văn bản",
+        options=[None, *DOCUMENT_TYPES],
+        format_func=lambda t: "Tất cả" if t is None else c.doc_type_name(t),
+        placeholder="Tất cả",
+        **_bind_reset("loaivb"),
+    )
+    cols[1].selectbox(
+        "Người ký",
+        options=[None, *signer_ids],
+        format_func=lambda i: "Tất cả" if i is None else c.leader_name(i),
+        placeholder="Tất cả",
+        **_bind_reset("nguoiky"),
+    )
+    cols[2].toggle(f"Chỉ văn bản ban hành trong kỳ ({f.period.label})", **_bind_reset("trongky"))
+    ss = st.session_state
+    in_period = bool(ss["p_trongky"])
+    search = explorer.DocumentSearch(
+        as_of=f.as_of,
+        text=ss["p_timvb"] or "",
+        doc_type=ss["p_loaivb"],
+        signer=ss["p_nguoiky"],
+        issued_from=f.period.start if in_period else None,
+        issued_to=f.period.end if in_period else None,
+        page=int(ss["p_trang"]),
+        page_size=20,
+    )
+    rows, total = c.documents_page(repo, key, search, f.lead_units)
+    pages = max(1, -(-total // search.page_size))
+    for name in ("timvb", "loaivb", "nguoiky"):
+        c.set_page_param(name, ss[f"p_{name}"])
+    c.set_page_param("trongky", in_period)
+    c.set_page_param("trang", search.page if search.page > 1 else None)
+    st.markdown(f"**{c.fmt_count(total)} văn bản** — trang {search.page}/{c.fmt_count(pages)}")
+    if not rows:
+        st.info("Không có văn bản nào khớp điều kiện tìm.")
+        return
+    table = pd.DataFrame(
+        [
+            {
+                "Số, ký hiệu": r["number"],
+                "Loại": c.doc_type_name(r["type"]),
+                "Ngày ban hành": c.fmt_date(r["issue_date"]),
+                "Trích yếu": r["abstract"],
+                "Người ký": c.leader_name(r["signer"]),
+                "Số nhiệm vụ": r["assigned"],
+                "Đã hoàn thành": r["completed"],
+                STATUS_LABELS["open_overdue"]: r["open_overdue"],
+                "Tiến độ": (r["progress"] or 0.0) * 100,
+            }
+            for r in rows
+        ]
+    )
+    event = st.dataframe(
+        table,
+        hide_index=True,
+        on_select="rerun",
+        selection_mode="single-row",
+        key="doc_table",
+        column_config={
+            "Trích yếu": st.column_config.TextColumn(width="large"),
+            "Tiến độ": st.column_config.ProgressColumn(
+                "Tiến độ (% hoàn thành)", min_value=0, max_value=100, format="%.0f%%"
+            ),
+        },
+    )
+    picked = event.selection.rows if event else []
+    if picked:
+        c.set_state("vanban", rows[picked[0]]["id"])
+        st.session_state.pop("doc_table", None)
+        st.rerun()
+    st.caption(
+        "Tiến độ: số nhiệm vụ đã hoàn thành (đúng hạn, quá hạn, không thời hạn) trên số nhiệm vụ "
+        f"đã giao đến ngày {c.fmt_date(f.as_of)}. Bấm chọn một dòng để xem văn bản."
+    )
+    if pages > 1:
+        c.pager(pages, search.page)
+
+
+def show_document(doc_id: str) -> None:
+    """One document and its tasks with their categories."""
+    st.button("← Danh sách văn bản", on_click=c.set_state, args=("vanban", None))
+    doc = repo.document(doc_id)
+    if doc is None:
+        st.title("Văn bản")
+        st.error(f"Không tìm thấy văn bản «{doc_id}».")
+        return
+    issue: date = from_bson_day(doc["issue_date"])
+    c.page_header(f"{c.doc_type_name(doc['type'])} số {doc['number']}", f)
+    st.markdown(
+        f"Ngày ban hành: **{c.fmt_date(issue)}** — Người ký: **{c.leader_name(doc['signer'])}**"
+        + (
+            f" — Cơ quan trình: {c.unit_name(doc['submitting_unit'])}"
+            if doc.get("submitting_unit")
+            else ""
+        )
+        + f"  \nTrích yếu: {doc['abstract']}"
+    )
+    result = c.tasks_page(
+        repo,
+        key,
+        explorer.TaskSearch(as_of=f.as_of, document=doc_id, sort="assigned_asc", page_size=200),
+    )
+    counts = {cat: sum(1 for r in result.rows if r["category"] == cat) for cat in CATEGORIES}
+    st.altair_chart(
+        charts.status_stack(
+            [{"name": "Nhiệm vụ của văn bản", **counts}],
+            scale=f.scale,
+            title=f"{c.fmt_count(result.total)} nhiệm vụ theo trạng thái tại ngày "
+            f"{c.fmt_date(f.as_of)}",
+        ),
+        width="stretch",
+    )
+    if not result.rows:
+        st.info("Văn bản chưa có nhiệm vụ nào được giao đến ngày xem.")
+        return
+    for r in sorted(result.rows, key=lambda r: r["id"]):
+        st.page_link(
+            c.PAGE_TASKS,
+            label=f"{c.status_label(r['category'])} — {c.unit_name(r['lead_unit'])} — "
+            f"{c.task_label({'content': r['content']}, 100)}",
+            query_params=c.link_params(f, nhiemvu=r["id"]),
+        )
+
+
+doc_id = st.session_state["p_vanban"]
+c.set_page_param("vanban", doc_id)
+if doc_id:
+    show_document(doc_id)
+else:
+    show_list()

@@ -1,0 +1,117 @@
+"""The dashboard in Chromium: every page, a drill-down, a pasted link, meeting mode."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser.helpers import choose, title, wait_done
+from tests.dashboard.demo_db import AS_OF
+
+pytestmark = pytest.mark.browser
+
+DAY = f"ngay={AS_OF.isoformat()}"
+PAGES = {
+    "": "Tổng quan",
+    "don-vi": "Đơn vị",
+    "nhiem-vu": "Nhiệm vụ",
+    "van-ban": "Văn bản chỉ đạo, điều hành",
+    "lanh-dao": "Lãnh đạo UBND tỉnh",
+    "chat-luong-cap-nhat": "Chất lượng cập nhật",
+    "bao-cao": "Báo cáo",
+}
+ENGLISH_LEFTOVERS = re.compile(r"\b(Error|Traceback|None|NaN|null|undefined)\b")
+
+
+def shot(page: Any, artifacts_dir: Path, name: str) -> None:
+    """Screenshot of the whole page (Streamlit scrolls inside its own container: grow the window)."""
+    size = page.viewport_size
+    height = page.evaluate(
+        "Math.max(...[...document.querySelectorAll('[data-testid=\"stMain\"], section')]"
+        ".map(e => e.scrollHeight), 1000)"
+    )
+    page.set_viewport_size({"width": size["width"], "height": min(int(height) + 80, 6000)})
+    wait_done(page, quiet=0.8)
+    page.screenshot(path=str(artifacts_dir / f"dashboard-{name}.png"), full_page=True)
+    page.set_viewport_size(size)
+
+
+def main_text(page: Any) -> str:
+    return str(page.locator('[data-testid="stMain"]').inner_text())
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_every_page_opens(page: Any, app_url: str, artifacts_dir: Path, path: str) -> None:
+    page.goto(f"{app_url}/{path}?{DAY}")
+    wait_done(page)
+    assert title(page) == PAGES[path]
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert not ENGLISH_LEFTOVERS.search(main_text(page))
+    assert page.get_by_text("Page not found").count() == 0
+    shot(page, artifacts_dir, path or "tong-quan")
+
+
+def test_drill_from_overview_to_unit_to_task(page: Any, app_url: str, artifacts_dir: Path) -> None:
+    page.goto(f"{app_url}/?{DAY}")
+    wait_done(page)
+    choose(page, "Mở trang đơn vị", "Sở Y tế")
+    wait_done(page)
+    assert title(page) == "Sở Y tế"
+    assert "donvi=SYT" in page.url
+    shot(page, artifacts_dir, "don-vi-so-y-te")
+    link = page.locator('[data-testid="stPageLink"] a').filter(has_text="Quá hạn").first
+    label = link.inner_text()
+    link.click()
+    wait_done(page)
+    assert "nhiemvu=" in page.url
+    assert title(page) == "Nhiệm vụ"
+    assert label.split(" — ", 1)[1][:40] in main_text(page)
+    assert "Văn bản giao nhiệm vụ" in main_text(page)
+    shot(page, artifacts_dir, "nhiem-vu-chi-tiet")
+
+
+def test_pasted_link_reopens_the_view_and_filters_survive_navigation(
+    page: Any, app_url: str, artifacts_dir: Path
+) -> None:
+    page.goto(f"{app_url}/don-vi?ngay=2026-09-30&ky=quarter&kybc=2026-Q3&trongtam=1&donvi=SYT")
+    wait_done(page)
+    assert title(page) == "Sở Y tế"
+    text = main_text(page)
+    assert "30/09/2026" in text and "Quý III/2026" in text and "chỉ nhiệm vụ trọng tâm" in text
+    shot(page, artifacts_dir, "lien-ket-don-vi")
+    page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Nhiệm vụ").first.click()
+    wait_done(page)
+    assert title(page) == "Nhiệm vụ"
+    text = main_text(page)
+    assert "Quý III/2026" in text and "chỉ nhiệm vụ trọng tâm" in text
+    assert "kybc=2026-Q3" in page.url and "donvi" not in page.url
+
+
+def test_search_without_diacritics(page: Any, app_url: str, artifacts_dir: Path) -> None:
+    page.goto(f"{app_url}/nhiem-vu?{DAY}&tim=so+y+te")
+    wait_done(page)
+    summary = page.get_by_text(re.compile(r"^\d[\d.]* nhiệm vụ$")).first.inner_text()
+    assert int(summary.split()[0].replace(".", "")) > 0
+    shot(page, artifacts_dir, "nhiem-vu-tim-kiem")
+
+
+def test_meeting_mode(page: Any, app_url: str, artifacts_dir: Path) -> None:
+    page.goto(f"{app_url}/don-vi?{DAY}&donvi=SYT")
+    wait_done(page)
+    page.get_by_text("Chế độ trình chiếu (họp)").click()
+    wait_done(page)
+    assert "hop=1" in page.url
+    assert title(page) == "Sở Y tế"
+    assert (
+        page.locator('[data-testid="stSidebar"]').count() == 0
+        or not page.locator('[data-testid="stSidebar"]').is_visible()
+    )
+    shot(page, artifacts_dir, "che-do-hop")
+    page.get_by_role("button", name="Thoát chế độ họp").click()
+    wait_done(page)
+    assert title(page) == "Sở Y tế"
+    assert "hop=1" not in page.url
+    assert page.locator('[data-testid="stSidebar"]').is_visible()

@@ -1,0 +1,89 @@
+"""Dashboard speed in Chromium against a large demo database (run by hand; see docs/performance.md).
+
+Skipped unless CDDH_SPEED_MONGODB_URI names a database loaded with `cddh demo --tasks N`
+(CDDH_SPEED_MONGODB_DB, default "cddh"). Times run from the user's action to the end of drawing
+(no "Running…" status, nothing stale). Nothing is asserted about speed: the figures are written
+to test-artifacts/dashboard-speed.json and printed, and recorded in docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from core import repository
+from tests.browser.conftest import require_chromium, start_app, stop_app
+from tests.browser.helpers import open_choices, title, wait_done
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+URI = os.environ.get("CDDH_SPEED_MONGODB_URI", "")
+DB = os.environ.get("CDDH_SPEED_MONGODB_DB", "cddh")
+DAY = "ngay=2026-11-20"
+
+
+def timed(page: Any, action: Any, expect: str) -> float:
+    """Seconds from the action to the end of drawing a page that shows `expect`."""
+    start = time.monotonic()
+    action()
+    page.locator('[data-testid="stMain"]').get_by_text(expect).first.wait_for(timeout=180_000)
+    return round(wait_done(page, timeout=180) - start, 3)
+
+
+@pytest.mark.skipif(not URI, reason="CDDH_SPEED_MONGODB_URI not set: speed test skipped")
+def test_dashboard_speed(page: Any, artifacts_dir: Path) -> None:
+    require_chromium()
+    tasks = repository.connect(URI, DB).db.tasks.estimated_document_count()
+    log_path = artifacts_dir / "streamlit-speed.log"
+    proc, url = start_app({"MONGODB_URI": URI, "MONGODB_DB": DB}, log_path)
+    try:
+        figures: dict[str, Any] = {
+            "tasks": tasks,
+            "cpus": os.cpu_count(),
+            "machine": platform.platform(),
+        }
+        figures["overview_first_open_s"] = timed(
+            page, lambda: page.goto(f"{url}/?{DAY}"), "Nhiệm vụ theo trạng thái"
+        )
+        assert title(page) == "Tổng quan"
+        figures["overview_filter_change_uncached_s"] = timed(
+            page, open_choices(page, "Loại kỳ báo cáo", "Quý"), "kỳ báo cáo: Quý"
+        )
+        figures["overview_filter_change_uncached_2_s"] = timed(
+            page, open_choices(page, "Loại kỳ báo cáo", "Năm"), "kỳ báo cáo: Năm"
+        )
+        figures["overview_filter_change_cached_s"] = timed(
+            page, open_choices(page, "Loại kỳ báo cáo", "Quý"), "kỳ báo cáo: Quý"
+        )
+        figures["tasks_first_page_s"] = timed(
+            page,
+            lambda: (
+                page.locator('[data-testid="stSidebarNav"] a')
+                .filter(has_text="Nhiệm vụ")
+                .first.click()
+            ),
+            "đang xem",
+        )
+        assert title(page) == "Nhiệm vụ"
+        figures["tasks_search_s"] = timed(
+            page, lambda: page.goto(f"{url}/nhiem-vu?{DAY}&tim=so+y+te"), "đang xem"
+        )
+        figures["tasks_category_filter_s"] = timed(
+            page, lambda: page.goto(f"{url}/nhiem-vu?{DAY}&trangthai=open_overdue"), "đang xem"
+        )
+        figures["unit_page_s"] = timed(
+            page, lambda: page.goto(f"{url}/don-vi?{DAY}&donvi=SYT"), "Chất lượng cập nhật"
+        )
+    finally:
+        stop_app(proc, log_path)
+    out = artifacts_dir / "dashboard-speed.json"
+    runs = json.loads(out.read_text()) if out.exists() else []
+    runs.append(figures)
+    out.write_text(json.dumps(runs, ensure_ascii=False, indent=2))
+    print(json.dumps(figures, ensure_ascii=False, indent=2))

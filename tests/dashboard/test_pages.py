@@ -1,0 +1,177 @@
+"""AppTest of every dashboard page on the demo province and on an empty database."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core import metrics
+from core.metrics import MetricsQuery
+from core.periods import period_containing, period_for_report
+from core.repository import Repository
+from core.services import work_calendar
+from tests.conftest import free_port
+from tests.dashboard.demo_db import AS_OF
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+PAGES = {
+    "pages/tong_quan.py": "Tổng quan",
+    "pages/don_vi.py": "Đơn vị",
+    "pages/nhiem_vu.py": "Nhiệm vụ",
+    "pages/van_ban.py": "Văn bản chỉ đạo, điều hành",
+    "pages/lanh_dao.py": "Lãnh đạo UBND tỉnh",
+    "pages/chat_luong.py": "Chất lượng cập nhật",
+    "pages/bao_cao.py": "Báo cáo",
+}
+
+
+def open_app(page: str | None = None, **params: str) -> AppTest:
+    """Run app.py with URL parameters (a first visit), then move to `page` with the same URL."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.run()
+    if page is not None:
+        at.switch_page(page)
+        for name, value in params.items():
+            at.query_params[name] = value
+        at.run()
+    return at
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_renders_on_the_demo(demo_env: Repository, page: str) -> None:
+    at = open_app(page, ngay=AS_OF.isoformat())
+    assert_clean(at)
+    assert at.title[0].value == PAGES[page]
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_renders_on_an_empty_database(empty_env: Repository, page: str) -> None:
+    at = open_app(page)
+    assert_clean(at)
+    assert at.title[0].value == PAGES[page]
+
+
+def test_overview_numbers_equal_core_metrics(demo_env: Repository) -> None:
+    at = open_app(None, ngay=AS_OF.isoformat())
+    assert_clean(at)
+    period = period_containing("month", AS_OF)
+    q = MetricsQuery(as_of=AS_OF, by="none")
+    now = metrics.compare_periods(demo_env, q, period, "assigned")["current"]
+    soon = metrics.due_soon(demo_env, q, work_calendar(demo_env), windows=(1, 3, 7))
+    cards = {m.label: m.value for m in at.metric}
+    assert cards["Nhiệm vụ được giao"] == metrics.format_count(now["assigned"])
+    assert cards["Hoàn thành đúng hạn"] == metrics.format_count(now["completed_on_time"])
+    assert cards["Chưa hoàn thành, quá hạn"] == metrics.format_count(now["open_overdue"])
+    assert cards["Sắp đến hạn (7 ngày)"] == metrics.format_count(soon["windows"]["7"])
+    assert cards["Tỷ lệ hoàn thành đúng hạn"] == metrics.format_rate(now["on_time_rate_due"])
+    assert now["assigned"] > 0
+
+
+def test_overview_numbers_follow_the_filters(demo_env: Repository) -> None:
+    at = open_app(None, ngay=AS_OF.isoformat(), ky="quarter", kybc="2026-Q3", trongtam="1")
+    assert_clean(at)
+    period = period_for_report("quarter", "2026-Q3")
+    q = MetricsQuery(as_of=AS_OF, by="none", priority_only=True)
+    now = metrics.compare_periods(demo_env, q, period, "assigned")["current"]
+    cards = {m.label: m.value for m in at.metric}
+    assert cards["Nhiệm vụ được giao"] == metrics.format_count(now["assigned"])
+    assert cards["Chưa hoàn thành, quá hạn"] == metrics.format_count(now["open_overdue"])
+
+
+def test_filters_survive_a_page_switch(demo_env: Repository) -> None:
+    at = open_app(None, ngay=AS_OF.isoformat())
+    at.toggle(key="w_trongtam").set_value(True).run()
+    at.selectbox(key="w_ky").set_value("quarter").run()
+    assert at.query_params["trongtam"] == "1"
+    for page in ("pages/don_vi.py", "pages/nhiem_vu.py", "pages/tong_quan.py"):
+        at.switch_page(page).run()
+        assert_clean(at)
+        assert at.toggle(key="w_trongtam").value is True
+        assert at.selectbox(key="w_ky").value == "quarter"
+        assert "chỉ nhiệm vụ trọng tâm" in at.caption[0].value
+        assert "Quý IV/2026" in at.caption[0].value
+        assert at.query_params["ky"] == "quarter"
+        assert at.query_params["trongtam"] == "1"
+
+
+def test_url_parameters_restore_a_unit_view(demo_env: Repository) -> None:
+    at = open_app(
+        "pages/don_vi.py",
+        ngay="2026-09-30",
+        ky="quarter",
+        kybc="2026-Q3",
+        trongtam="1",
+        donvi="SYT",
+    )
+    assert_clean(at)
+    assert at.title[0].value == "Sở Y tế"
+    assert at.date_input(key="w_ngay").value == date(2026, 9, 30)
+    caption = at.caption[0].value
+    assert "30/09/2026" in caption and "Quý III/2026" in caption
+    assert "chỉ nhiệm vụ trọng tâm" in caption
+    assert at.query_params["donvi"] == "SYT"
+
+
+def test_url_parameters_restore_a_task_and_a_document(demo_env: Repository) -> None:
+    task = demo_env.db.tasks.find_one({"extensions.0": {"$exists": True}})
+    assert task is not None
+    at = open_app("pages/nhiem_vu.py", ngay=AS_OF.isoformat(), nhiemvu=task["_id"])
+    assert_clean(at)
+    texts = [m.value for m in at.markdown]
+    assert any(task["content"] in t for t in texts)
+    assert any("Thời hạn ban đầu" in t for t in texts)
+    assert at.query_params["nhiemvu"] == task["_id"]
+    at = open_app("pages/van_ban.py", ngay=AS_OF.isoformat(), vanban=task["document"])
+    assert_clean(at)
+    doc = demo_env.document(task["document"])
+    assert doc is not None and doc["number"] in at.title[0].value
+
+
+def test_task_search_ignores_diacritics_and_pages_on_the_server(demo_env: Repository) -> None:
+    at = open_app("pages/nhiem_vu.py", ngay=AS_OF.isoformat(), tim="so y te")
+    assert_clean(at)
+    count = next(m.value for m in at.markdown if "nhiệm vụ**" in m.value)
+    total = int(count.split("**")[1].split()[0].replace(".", ""))
+    assert total > 0
+    rows = at.dataframe[0].value
+    assert len(rows) <= 25
+    at = open_app("pages/nhiem_vu.py", ngay=AS_OF.isoformat(), tim="SỞ Y TẾ")
+    assert next(m.value for m in at.markdown if "nhiệm vụ**" in m.value) == count
+
+
+def test_drill_from_overview_to_unit_to_task(demo_env: Repository) -> None:
+    at = open_app(None, ngay=AS_OF.isoformat())
+    at.selectbox(key="open_unit").set_value("SYT").run()
+    assert_clean(at)
+    assert at.title[0].value == "Sở Y tế"
+    assert at.query_params["donvi"] == "SYT"
+
+
+def test_meeting_mode_hides_the_side_controls_and_keeps_the_view(demo_env: Repository) -> None:
+    at = open_app("pages/don_vi.py", ngay=AS_OF.isoformat(), donvi="SYT", hop="1")
+    assert_clean(at)
+    assert at.title[0].value == "Sở Y tế"
+    assert len(at.sidebar.selectbox) == 0 and len(at.sidebar.date_input) == 0
+    at.button(key="leave_meeting").click().run()
+    assert_clean(at)
+    assert at.title[0].value == "Sở Y tế"
+    assert len(at.sidebar.date_input) == 1
+    assert "hop" not in at.query_params
+
+
+def test_unreachable_database_shows_what_to_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MONGODB_URI", f"mongodb://127.0.0.1:{free_port()}/?directConnection=true")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert "Không kết nối được cơ sở dữ liệu" in at.error[0].value
+    assert any("MONGODB_URI" in m.value for m in at.markdown)
