@@ -22,6 +22,7 @@ from core.metrics import (
     COUNT_FIELDS,
     MetricsQuery,
     category_expr,
+    category_prefilter,
     classify_stages,
     effective_deadline_expr,
     population_match,
@@ -209,6 +210,32 @@ def _document_lookup() -> dict[str, Any]:
     }
 
 
+def uses_facts(s: TaskSearch) -> bool:
+    """Status-filtered lists without text or document filters scan `task_facts` (a tenth of the
+    bytes of `tasks`) and join only the page's rows to their tasks."""
+    return s.needs_classification and not s.text.strip() and s.document is None
+
+
+_FACT_ROW_FIELDS = tuple(f for f in ROW_FIELDS if f not in ("document", "seq", "content"))
+
+
+def _join_task_text() -> list[dict[str, Any]]:
+    return [
+        {
+            "$lookup": {
+                "from": "tasks",
+                "localField": "_id",
+                "foreignField": "_id",
+                "as": "task",
+                "pipeline": [{"$project": {"document": 1, "seq": 1, "content": 1}}],
+            }
+        },
+        {"$set": {"task": {"$first": "$task"}}},
+        {"$set": {"document": "$task.document", "seq": "$task.seq", "content": "$task.content"}},
+        {"$unset": "task"},
+    ]
+
+
 def task_page_pipeline(s: TaskSearch) -> list[dict[str, Any]]:
     """The pipeline of one page of the task list.
 
@@ -229,8 +256,13 @@ def task_page_pipeline(s: TaskSearch) -> list[dict[str, Any]]:
             *_status_fields(s.as_of),
             _document_lookup(),
         ]
-    stages = classify_stages(s.metrics_query(), keep=list(ROW_FIELDS))
-    stages[0] = {"$match": task_match(s)}
+    facts = uses_facts(s)
+    stages = classify_stages(
+        s.metrics_query(), keep=list(_FACT_ROW_FIELDS if facts else ROW_FIELDS)
+    )
+    match = task_match(s)
+    prefilter = category_prefilter(s.categories, s.as_of)
+    stages[0] = {"$match": {"$and": [match, prefilter]} if prefilter else match}
     if s.categories:
         stages.append({"$match": {"cat": {"$in": list(s.categories)}}})
     stages.append(
@@ -240,6 +272,7 @@ def task_page_pipeline(s: TaskSearch) -> list[dict[str, Any]]:
                     {"$sort": sort},
                     {"$skip": skip},
                     {"$limit": s.page_size},
+                    *(_join_task_text() if facts else []),
                     _document_lookup(),
                 ],
                 "total": [{"$limit": COUNT_CAP + 1}, {"$count": "n"}],
@@ -281,7 +314,9 @@ def task_row(t: Mapping[str, Any]) -> dict[str, Any]:
 
 def search_tasks(repo: Repository, s: TaskSearch) -> TaskPage:
     """One page of the task list, sorted and paged on the server, with the total."""
-    result = repo.aggregate_tasks(task_page_pipeline(s), s.scope)
+    result = repo.aggregate_tasks(
+        task_page_pipeline(s), s.scope, source="facts" if uses_facts(s) else "tasks"
+    )
     if s.needs_classification:
         facet = result[0] if result else {"rows": [], "total": []}
         rows, total = facet["rows"], int(facet["total"][0]["n"]) if facet["total"] else 0

@@ -245,6 +245,40 @@ def category_expr(as_of: date, eff: str = "$eff") -> dict[str, Any]:
     }
 
 
+def category_prefilter(categories: Sequence[str], as_of: date) -> dict[str, Any]:
+    """A $match on stored fields that every task of the given categories as of D satisfies.
+
+    Exact necessary conditions only (the classification still decides), so indexes on
+    completion date and deadlines can skip most tasks when a list is filtered by status.
+    """
+    d = to_bson_day(as_of)
+    done = {"completed_date": {"$ne": None, "$lte": d}}
+    not_done = {"$or": [{"completed_date": None}, {"completed_date": {"$gt": d}}]}
+    has_deadline = {"deadline": {"$ne": None}}
+    conditions: dict[str, dict[str, Any]] = {
+        "completed_on_time": {"$and": [done, has_deadline]},
+        "completed_late": {"$and": [done, has_deadline]},
+        "no_deadline_completed": {"$and": [done, {"deadline": None}]},
+        "no_deadline_open": {"$and": [not_done, {"deadline": None}]},
+        "open_within_deadline": {
+            "$and": [
+                not_done,
+                {"$or": [{"deadline": {"$gte": d}}, {"extensions.new_deadline": {"$gte": d}}]},
+            ]
+        },
+        "open_overdue": {
+            "$and": [
+                not_done,
+                {"$or": [{"deadline": {"$lt": d}}, {"extensions.new_deadline": {"$lt": d}}]},
+            ]
+        },
+    }
+    chosen = [conditions[c] for c in dict.fromkeys(categories)]
+    if not chosen:
+        return {}
+    return chosen[0] if len(chosen) == 1 else {"$or": chosen}
+
+
 def classify_stages(q: MetricsQuery, keep: Sequence[str] = ()) -> list[dict[str, Any]]:
     """$match + $project giving each task of the population `eff` and `cat` (and `keep` fields)."""
     stages: list[dict[str, Any]] = [
@@ -738,6 +772,19 @@ def due_soon(
     horizon = max(windows)
     last_day = cal.add_working_days(q.as_of, horizon)
     limits = {n: to_bson_day(cal.add_working_days(q.as_of, n)) for n in windows}
+    # Open within deadline means D <= effective deadline: narrowing the population to effective
+    # deadlines in [D, last day] (intersected with the caller's range) changes no result and
+    # lets the deadline indexes skip every other task.
+    low = max(q.deadline_from or q.as_of, q.as_of)
+    high = min(q.deadline_to or last_day, last_day)
+    if low > high:
+        return {
+            "as_of": q.as_of.isoformat(),
+            "windows": {str(n): 0 for n in windows},
+            "window_ends": {str(n): cal.add_working_days(q.as_of, n).isoformat() for n in windows},
+            "tasks": [],
+        }
+    q = replace(q, deadline_from=low, deadline_to=high)
     stages = classify_stages(q, keep=_FACT_KEEP)
     stages.append(
         {"$match": {"cat": "open_within_deadline", "eff": {"$lte": to_bson_day(last_day)}}}

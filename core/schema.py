@@ -264,6 +264,7 @@ INDEXES: list[tuple[str, str, list[tuple[str, Any]], dict[str, Any]]] = [
     ("calendar", "calendar_date", [("date", 1)], {"unique": True}),
     ("task_facts", "task_facts_assigned", [("assigned_date", 1)], {}),
     ("task_facts", "task_facts_deadline", [("deadline", 1)], {}),
+    ("task_facts", "task_facts_completed", [("completed_date", 1)], {}),
     ("task_facts", "task_facts_ext_deadline", [("extensions.new_deadline", 1)], {}),
     ("task_facts", "task_facts_lead_assigned", [("lead_unit", 1), ("assigned_date", 1)], {}),
 ]

@@ -173,12 +173,7 @@ def trend_by_unit(
 @st.cache_data(ttl=TTL, show_spinner=False)
 def due_soon(_repo: Repository, key: str, q: MetricsQuery, limit: int = 50) -> dict[str, Any]:
     """`core.metrics.due_soon` for 1, 3 and 7 working days."""
-    cal = calendar(_repo, key)
-    horizon = cal.add_working_days(q.as_of, 7)
-    # Equivalent narrowing (open within deadline means D <= effective deadline): lets the
-    # server skip tasks whose deadlines are all outside [D, D + 7 working days].
-    narrowed = replace(q, deadline_from=q.as_of, deadline_to=horizon)
-    return metrics.due_soon(_repo, narrowed, cal, windows=(1, 3, 7), limit=limit)
+    return metrics.due_soon(_repo, q, calendar(_repo, key), windows=(1, 3, 7), limit=limit)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
