@@ -150,11 +150,16 @@ def population_match(q: MetricsQuery) -> dict[str, Any]:
             rng["$gte"] = to_bson_day(q.deadline_from)
         if q.deadline_to is not None:
             rng["$lte"] = to_bson_day(q.deadline_to)
-        match["$and"] = [{"$or": [{"deadline": rng}, {"extensions.new_deadline": rng}]}]
+    else:
+        rng = {}
     if q.priority_only:
         match["priority"] = True
     if q.lead_units is not None:
         match["lead_unit"] = {"$in": sorted(q.lead_units)}
+    if rng:
+        # A top-level $or whose branches each carry the whole condition lets the planner use
+        # the deadline index and the extensions' deadline index side by side.
+        return {"$or": [{**match, "deadline": rng}, {**match, "extensions.new_deadline": rng}]}
     return match
 
 
@@ -641,6 +646,9 @@ def overdue_pipeline(q: MetricsQuery, cal: WorkCalendar) -> list[dict[str, Any]]
     start, end = _wd_range(q)
     d_index = cal.working_day_index(q.as_of)
     stages = classify_stages(q, keep=["lead_unit"])
+    stages[0] = {
+        "$match": {"$and": [stages[0]["$match"], category_prefilter(["open_overdue"], q.as_of)]}
+    }
     stages.append({"$match": {"cat": "open_overdue"}})
     stages.append(
         {
@@ -860,12 +868,27 @@ def discipline_pipeline(q: MetricsQuery, cal: WorkCalendar) -> list[dict[str, An
     stages.append(
         {
             "$addFields": {
+                # Entered more than 1 working day after issue. Most tasks are entered on the
+                # day of issue or the next: those skip the working-day arithmetic.
                 "late_entry": {
                     "$cond": [
                         {
                             "$or": [
                                 {"$eq": ["$entered_at", None]},
                                 {"$eq": ["$doc_issue_date", None]},
+                                {
+                                    "$lte": [
+                                        entered_day,
+                                        {
+                                            "$dateAdd": {
+                                                "startDate": "$doc_issue_date",
+                                                "unit": "day",
+                                                "amount": 1,
+                                                "timezone": "Asia/Ho_Chi_Minh",
+                                            }
+                                        },
+                                    ]
+                                },
                             ]
                         },
                         0,
