@@ -28,7 +28,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-db_app = typer.Typer(help="Máy chủ MongoDB cục bộ cho phát triển (development only).", no_args_is_help=True)
+db_app = typer.Typer(
+    help="Máy chủ MongoDB cục bộ cho phát triển (development only).", no_args_is_help=True
+)
 calendar_app = typer.Typer(help="Lịch ngày làm việc: ngày nghỉ, ngày làm bù.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(calendar_app, name="calendar")
@@ -50,7 +52,9 @@ def friendly(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except ValidationFailed as exc:
-            typer.secho("Lỗi: dữ liệu không hợp lệ, không ghi gì cả:", fg=typer.colors.RED, err=True)
+            typer.secho(
+                "Lỗi: dữ liệu không hợp lệ, không ghi gì cả:", fg=typer.colors.RED, err=True
+            )
             for problem in exc.problems:
                 typer.echo(f"  - {problem}", err=True)
             raise typer.Exit(2) from None
@@ -124,7 +128,9 @@ def db_status(as_json: bool = typer.Option(False, "--json", help="In JSON.")) ->
     typer.echo(f"  tệp mongod: {status.binary or 'không tìm thấy'} (nguồn: {status.source or '—'})")
     typer.echo(f"  dữ liệu: {status.data_dir}; nhật ký: {status.log_file}")
     if config.mongodb_uri():
-        typer.echo("  Lưu ý: MONGODB_URI đang đặt, ứng dụng dùng máy chủ đó chứ không dùng máy cục bộ.")
+        typer.echo(
+            "  Lưu ý: MONGODB_URI đang đặt, ứng dụng dùng máy chủ đó chứ không dùng máy cục bộ."
+        )
     if not status.running:
         raise typer.Exit(3)
 
@@ -146,7 +152,9 @@ def db_init() -> None:
 @friendly
 def demo(
     tasks: int = typer.Option(9000, "--tasks", help="Số nhiệm vụ (mặc định ~3.000/năm × 3 năm)."),
-    seed: int = typer.Option(2025, "--seed", help="Hạt giống ngẫu nhiên (cùng hạt → cùng dữ liệu)."),
+    seed: int = typer.Option(
+        2025, "--seed", help="Hạt giống ngẫu nhiên (cùng hạt → cùng dữ liệu)."
+    ),
     replace: bool = typer.Option(False, "--replace", help="Xóa dữ liệu đang có rồi nạp lại."),
 ) -> None:
     """Nạp tỉnh mẫu (đơn vị, lãnh đạo, văn bản, nhiệm vụ) vào cơ sở dữ liệu."""
@@ -159,7 +167,9 @@ def demo(
         repo.drop_all()
         repo.ensure_schema()
     stats = demo_mod.load_demo(repo, tasks=tasks, seed=seed)
-    typer.echo("Đã nạp tỉnh mẫu: " + ", ".join(f"{k} {v:,}".replace(",", ".") for k, v in stats.items()))
+    typer.echo(
+        "Đã nạp tỉnh mẫu: " + ", ".join(f"{k} {v:,}".replace(",", ".") for k, v in stats.items())
+    )
 
 
 @app.command("import")
@@ -290,6 +300,107 @@ def calendar_list(year: int = typer.Option(date.today().year, "--year")) -> None
     typer.echo(f"Ngày làm bù năm {year}:")
     for item in cal.make_up_workdays(year):
         typer.echo(f"  {item.date:%d/%m/%Y}  {item.name}  ({item.source})")
+
+
+# --- briefings --------------------------------------------------------------------------------
+
+
+def _who() -> str:
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+@app.command("briefing")
+@friendly
+def briefing(
+    kind: str = typer.Option("month", "--kind", help="month|quarter|half|nine_months|year|custom"),
+    report: str = typer.Option(
+        ...,
+        "--report",
+        help="Kỳ báo cáo: 2026-11, 2026-Q4, 2026-H1, 2026-9M, 2026, hoặc 2026-03-01..2026-03-31.",
+    ),
+    portfolio: str | None = typer.Option(
+        None, "--portfolio", help="Mã lãnh đạo: chỉ lĩnh vực phụ trách."
+    ),
+    unit: str | None = typer.Option(None, "--unit", help="Mã đơn vị: chỉ một đơn vị."),
+    signer: str | None = typer.Option(
+        None, "--signer", help="Mã lãnh đạo Văn phòng ký (mặc định: tự xác định)."
+    ),
+    report_date: str | None = typer.Option(
+        None, "--date", help="Ngày của báo cáo (mặc định: ngày làm việc sau kỳ)."
+    ),
+    number: str = typer.Option("", "--number", help="Số văn bản (để trống cho văn thư điền)."),
+    rule: str | None = typer.Option(None, "--rule", help="decree09|calendar (mặc định: cài đặt)."),
+    out: Path = typer.Option(..., "--out", help="Tệp .docx sẽ ghi."),
+    no_archive: bool = typer.Option(
+        False, "--no-archive", help="Không lưu bản sao vào kho báo cáo."
+    ),
+) -> None:
+    """Tạo báo cáo tình hình thực hiện nhiệm vụ (Word, thể thức Nghị định 30/2020)."""
+    from core import briefing as b
+    from core import periods as p
+
+    if portfolio and unit:
+        fail("chỉ dùng một trong --portfolio hoặc --unit", 2)
+    use_rule = rule or p.default_rule()
+    if use_rule not in p.PERIOD_RULES:
+        fail(f"--rule: «{use_rule}» không hợp lệ (decree09 hoặc calendar)", 2)
+    if kind not in p.PERIOD_KINDS:
+        fail(f"--kind: «{kind}» không hợp lệ ({', '.join(p.PERIOD_KINDS)})", 2)
+    period = p.period_for_report(kind, report, use_rule)  # type: ignore[arg-type]
+    request = b.BriefingRequest(
+        period=period,
+        scope_kind="portfolio" if portfolio else "unit" if unit else "province",
+        scope_key=portfolio or unit,
+        signer_id=signer,
+        report_date=day_option(report_date, "--date"),
+        number=number,
+    )
+    repo = repo_or_start()
+    result = b.build_briefing(repo, request, generated_by=_who())
+    out.write_bytes(result.content)
+    typer.echo(f"Đã ghi {out} ({len(result.content):,} byte)".replace(",", "."))
+    if not no_archive:
+        file_id = b.archive(repo, result)
+        typer.echo(f"Đã lưu vào kho báo cáo: {file_id} (sha256 {result.metadata['sha256'][:12]}…)")
+
+
+@app.command("urge")
+@friendly
+def urge(
+    unit: str = typer.Option(..., "--unit", help="Mã đơn vị được đôn đốc."),
+    as_of: str = typer.Option(..., "--as-of", help="Ngày chốt số liệu (YYYY-MM-DD)."),
+    signer: str | None = typer.Option(None, "--signer", help="Mã lãnh đạo Văn phòng ký."),
+    report_date: str | None = typer.Option(
+        None, "--date", help="Ngày của công văn (mặc định: --as-of)."
+    ),
+    number: str = typer.Option("", "--number", help="Số văn bản (để trống cho văn thư điền)."),
+    out: Path = typer.Option(..., "--out", help="Tệp .docx sẽ ghi."),
+    no_archive: bool = typer.Option(
+        False, "--no-archive", help="Không lưu bản sao vào kho báo cáo."
+    ),
+) -> None:
+    """Tạo công văn đôn đốc một đơn vị thực hiện các nhiệm vụ quá hạn (Word)."""
+    from core import briefing as b
+
+    day = day_option(as_of, "--as-of")
+    assert day is not None
+    repo = repo_or_start()
+    result = b.build_urge(
+        repo, unit, day, signer_id=signer, report_date=day_option(report_date, "--date"),
+        number=number, generated_by=_who(),
+    )  # fmt: skip
+    out.write_bytes(result.content)
+    typer.echo(
+        f"Đã ghi {out}: {result.metadata['overdue']} nhiệm vụ quá hạn của "
+        f"{result.metadata['scope']['name']}"
+    )
+    if not no_archive:
+        typer.echo(f"Đã lưu vào kho báo cáo: {b.archive(repo, result)}")
 
 
 # --- run --------------------------------------------------------------------------------------

@@ -1,0 +1,43 @@
+"""The Báo cáo page renders, shows the key figures, builds the file only on the button."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from core.repository import Repository
+
+
+@pytest.fixture()
+def app(mongod: dict[str, Any], brief_repo: Repository, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("MONGODB_URI", mongod["uri"])
+    monkeypatch.setenv("MONGODB_DB", brief_repo.db.name)
+    st.cache_data.clear()
+    app_file = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
+    at = AppTest.from_file(str(app_file), default_timeout=120)
+    at.query_params["ngay"] = "2026-11-20"
+    at.query_params["ky"] = "month"
+    at.query_params["kybc"] = "2026-11"
+    at.run()
+    at.switch_page("pages/bao_cao.py")
+    return at.run()
+
+
+def test_page_shows_figures_then_builds_on_click(app: AppTest, brief_repo: Repository) -> None:
+    assert not app.exception
+    labels = [mt.label for mt in app.metric]
+    assert "Nhiệm vụ giao trong kỳ" in labels and "Tỷ lệ hoàn thành đúng hạn" in labels
+    assert not app.success  # nothing built on a plain rerun
+    before = len(brief_repo.list_briefings(limit=1000))
+    app.text_input(key="bc_author").input("Nguyễn Chuyên Viên").run()
+    assert not app.success and len(brief_repo.list_briefings(limit=1000)) == before
+    app.button(key="bc_build").click().run()
+    assert not app.exception
+    assert app.success and "bao-cao-2026-11-toan-tinh.docx" in app.success[0].value
+    stored = brief_repo.list_briefings(limit=1000)
+    assert len(stored) == before + 1
+    assert stored[0]["metadata"]["generated_by"] == "Nguyễn Chuyên Viên"
