@@ -154,6 +154,14 @@ def start(
     return status(data_dir, port)
 
 
+def _recorded_port(data_dir: Path) -> int:
+    """The port the server of a data folder was started on (info.json), else the setting."""
+    try:
+        return int(json.loads(_paths(data_dir)[3].read_text())["port"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return config.localdb_port()
+
+
 def _log_tail(log_file: Path, lines: int = 5) -> str:
     try:
         return "\n".join(log_file.read_text(errors="replace").splitlines()[-lines:])
@@ -163,11 +171,17 @@ def _log_tail(log_file: Path, lines: int = 5) -> str:
 
 def stop(data_dir: Path | None = None, port: int | None = None, timeout: float = 60.0) -> bool:
     """Shut the local mongod down cleanly; False when it was not running."""
+    from core import repository
+
     data_dir = Path(data_dir or config.data_dir())
     _, pid_file, _, _ = _paths(data_dir)
     pid = _read_pid(pid_file)
     if pid is None:
         return False
+    # Clients of this server would otherwise keep retrying a dead address.
+    port = port or _recorded_port(data_dir)
+    repository.close_all(uri_for(port))
+    repository.close_all(f"mongodb://127.0.0.1:{port}/?directConnection=true")
     os.kill(pid, signal.SIGTERM)  # mongod shuts down cleanly on SIGTERM
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

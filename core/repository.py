@@ -60,11 +60,10 @@ def _client(uri: str, timeout_ms: int = 5000) -> MongoClient[dict[str, Any]]:
     return _CLIENTS[key]
 
 
-def close_all() -> None:
-    """Close every cached client (tests, shutdown)."""
-    for client in _CLIENTS.values():
-        client.close()
-    _CLIENTS.clear()
+def close_all(uri: str | None = None) -> None:
+    """Close the cached clients of one URI (the server stops) or of every URI (shutdown)."""
+    for key in [k for k in _CLIENTS if uri is None or k.split("|")[0] == uri]:
+        _CLIENTS.pop(key).close()
 
 
 # --- server administration (used by core.localdb) -------------------------------------------

@@ -235,7 +235,6 @@ def test_db_start_stop_start_keeps_data(tmp_path: Path) -> None:
         repo.save_calendar_day(date(2025, 12, 27), "workday", "Làm bù", actor="t")
         assert localdb.stop(data_dir=tmp_path)
         assert not localdb.status(data_dir=tmp_path, port=port).running
-        repository.close_all()
         localdb.start(data_dir=tmp_path, port=port)
         again = repository.connect(status.uri, "keep")
         assert [d["_id"] for d in again.calendar_days()] == ["2025-12-27"]
@@ -243,7 +242,6 @@ def test_db_start_stop_start_keeps_data(tmp_path: Path) -> None:
         assert again.db.client.admin.command("hello")["setName"] == "rs0"
     finally:
         localdb.stop(data_dir=tmp_path)
-        repository.close_all()
 
 
 def test_cli_db_status_reports_binary_source(tmp_path: Path) -> None:
