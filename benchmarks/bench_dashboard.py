@@ -1,6 +1,8 @@
-"""Dashboard speed in Chromium against a large demo database (run by hand; see docs/performance.md).
+"""Benchmark: dashboard speed in Chromium against a large demo database (see docs/performance.md).
 
-Skipped unless CDDH_SPEED_MONGODB_URI names a database loaded with `cddh demo --tasks N`
+Run by hand, not part of `make test`:
+    CDDH_SPEED_MONGODB_URI=<uri of a database loaded with `cddh demo --tasks N`> \
+        .venv/bin/python -m pytest -s benchmarks/bench_dashboard.py
 (CDDH_SPEED_MONGODB_DB, default "cddh"). Times run from the user's action to the end of drawing
 (no "Running…" status, nothing stale). Nothing is asserted about speed: the figures are written
 to test-artifacts/dashboard-speed.json and printed, and recorded in docs/performance.md.
@@ -36,8 +38,9 @@ def timed(page: Any, action: Any, expect: str) -> float:
     return round(wait_done(page, timeout=180) - start, 3)
 
 
-@pytest.mark.skipif(not URI, reason="CDDH_SPEED_MONGODB_URI not set: speed test skipped")
 def test_dashboard_speed(page: Any, artifacts_dir: Path) -> None:
+    if not URI:
+        raise SystemExit("Set CDDH_SPEED_MONGODB_URI to a database loaded with `cddh demo`.")
     require_chromium()
     tasks = repository.connect(URI, DB).db.tasks.estimated_document_count()
     log_path = artifacts_dir / "streamlit-speed.log"
