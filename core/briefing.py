@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ from typing import Any
 from core import config
 from core import metrics as m
 from core.calendar import WorkCalendar
-from core.dates import format_vn, from_bson_day, now_utc, today_local
+from core.dates import format_vn, now_utc, optional_day, today_local
 from core.periods import (
     Period,
     parse_report_key,
@@ -135,16 +135,6 @@ def _points(delta: float | None) -> str:
     return f"{'tăng' if pts > 0 else 'giảm'} {text} điểm phần trăm"
 
 
-def _day(value: Any) -> date | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return from_bson_day(value)
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value))
-
-
 # --- who signs --------------------------------------------------------------------------------
 
 
@@ -167,8 +157,8 @@ DEPUTY = "PHÓ CHÁNH VĂN PHÒNG"
 
 
 def _in_office(leader: Mapping[str, Any], on: date) -> bool:
-    start = _day(leader.get("term_from")) or date.min
-    end = _day(leader.get("term_to")) or date.max
+    start = optional_day(leader.get("term_from")) or date.min
+    end = optional_day(leader.get("term_to")) or date.max
     return start <= on <= end
 
 
@@ -228,9 +218,9 @@ def resolve_signer(
     deputy_ids = {str(x["_id"]) for x in deputies}
     chief_ids = {str(x["_id"]) for x in chiefs}
     for dlg in sorted(
-        delegations, key=lambda d: _day(d.get("date_from")) or date.min, reverse=True
+        delegations, key=lambda d: optional_day(d.get("date_from")) or date.min, reverse=True
     ):
-        start, end = _day(dlg.get("date_from")), _day(dlg.get("date_to"))
+        start, end = optional_day(dlg.get("date_from")), optional_day(dlg.get("date_to"))
         if start is None or end is None or not start <= on <= end:
             continue
         if dlg.get("from_leader") in chief_ids and dlg.get("to_leader") in deputy_ids:

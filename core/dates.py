@@ -78,3 +78,10 @@ def parse_day(value: object) -> date:
         return date(y, mo, d)
     except ValueError:
         raise ValueError(f"«{text}» không phải ngày có thật") from None
+
+
+def optional_day(value: object) -> date | None:
+    """A day from None, a stored datetime, a date or a string ('' and None give None)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return parse_day(value)

@@ -25,6 +25,7 @@ from core.metrics import (
     category_prefilter,
     classify_stages,
     effective_deadline_expr,
+    join_task_text,
     population_match,
     portfolio_map,
     successor_map,
@@ -219,23 +220,6 @@ def uses_facts(s: TaskSearch) -> bool:
 _FACT_ROW_FIELDS = tuple(f for f in ROW_FIELDS if f not in ("document", "seq", "content"))
 
 
-def _join_task_text() -> list[dict[str, Any]]:
-    return [
-        {
-            "$lookup": {
-                "from": "tasks",
-                "localField": "_id",
-                "foreignField": "_id",
-                "as": "task",
-                "pipeline": [{"$project": {"document": 1, "seq": 1, "content": 1}}],
-            }
-        },
-        {"$set": {"task": {"$first": "$task"}}},
-        {"$set": {"document": "$task.document", "seq": "$task.seq", "content": "$task.content"}},
-        {"$unset": "task"},
-    ]
-
-
 def task_page_pipeline(s: TaskSearch) -> list[dict[str, Any]]:
     """The pipeline of one page of the task list.
 
@@ -272,7 +256,7 @@ def task_page_pipeline(s: TaskSearch) -> list[dict[str, Any]]:
                     {"$sort": sort},
                     {"$skip": skip},
                     {"$limit": s.page_size},
-                    *(_join_task_text() if facts else []),
+                    *(join_task_text() if facts else []),
                     _document_lookup(),
                 ],
                 "total": [{"$limit": COUNT_CAP + 1}, {"$count": "n"}],

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from core.dates import format_vn, from_bson_day, parse_day
+from core.dates import format_vn, from_bson_day, optional_day, parse_day
 from core.errors import Problem, ValidationFailed
 from core.model import (
     FIELD_LABELS,
@@ -1439,8 +1439,8 @@ def _stored_unit_input(d: Mapping[str, Any]) -> dict[str, Any]:
         "short_name": d.get("short_name"),
         "kind": d.get("kind"),
         "parent": d.get("parent"),
-        "valid_from": _opt_day(d.get("valid_from")),
-        "valid_to": _opt_day(d.get("valid_to")),
+        "valid_from": optional_day(d.get("valid_from")),
+        "valid_to": optional_day(d.get("valid_to")),
         "successor": d.get("successor"),
         "sector": d.get("sector"),
         "order": d.get("order", 0),
@@ -1458,8 +1458,8 @@ def _stored_leader_input(d: Mapping[str, Any]) -> dict[str, Any]:
             "sectors": list(portfolio.get("sectors", [])),
             "units": list(portfolio.get("units", [])),
         },
-        "term_from": _opt_day(d.get("term_from")),
-        "term_to": _opt_day(d.get("term_to")),
+        "term_from": optional_day(d.get("term_from")),
+        "term_to": optional_day(d.get("term_to")),
         "ppc_member": bool(d.get("ppc_member", False)),
     }
 
@@ -1471,20 +1471,10 @@ def _stored_delegation_input(d: Mapping[str, Any]) -> dict[str, Any]:
         "from_leader": d.get("from_leader"),
         "to_leader": d.get("to_leader"),
         "scope": {k: list(scope.get(k, [])) for k in ("sectors", "units", "tasks")},
-        "date_from": _opt_day(d.get("date_from")),
-        "date_to": _opt_day(d.get("date_to")),
+        "date_from": optional_day(d.get("date_from")),
+        "date_to": optional_day(d.get("date_to")),
         "reason": d.get("reason"),
     }
-
-
-def _opt_day(value: Any) -> date | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return from_bson_day(value)
-    if isinstance(value, date):
-        return value
-    return parse_day(value)
 
 
 def _duplicates(rows: Sequence[_OrgRow], key_field: str, issues: _Issues) -> list[_OrgRow]:

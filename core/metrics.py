@@ -716,8 +716,8 @@ def longest_overdue(
     return [_task_row(t) for t in repo.aggregate_tasks(stages, q.scope, source="facts")]
 
 
-def _join_task_and_document() -> list[dict[str, Any]]:
-    """Stages adding the task's text fields and its document to a page of facts."""
+def join_task_text() -> list[dict[str, Any]]:
+    """Stages adding a task's document, order and content to rows of `task_facts`."""
     return [
         {
             "$lookup": {
@@ -729,13 +729,15 @@ def _join_task_and_document() -> list[dict[str, Any]]:
             }
         },
         {"$set": {"task": {"$first": "$task"}}},
-        {
-            "$set": {
-                "document": "$task.document",
-                "seq": "$task.seq",
-                "content": "$task.content",
-            }
-        },
+        {"$set": {"document": "$task.document", "seq": "$task.seq", "content": "$task.content"}},
+        {"$unset": "task"},
+    ]
+
+
+def _join_task_and_document() -> list[dict[str, Any]]:
+    """Stages adding the task's text fields and its document to a page of facts."""
+    return [
+        *join_task_text(),
         {
             "$lookup": {
                 "from": "documents",
