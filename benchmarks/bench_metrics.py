@@ -31,7 +31,7 @@ from typing import Any
 
 import pandas as pd
 
-from core import localdb, repository
+from core import config, localdb, repository
 from core.dates import to_bson_day
 from core.demo import load_demo
 from core.metrics import MetricsQuery, status_metrics
@@ -137,7 +137,7 @@ def main() -> None:
             shutil.rmtree(root, ignore_errors=True)
     print(
         f"\nMachine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}, mongod 6.0.5 (WiredTiger cache 0.25 GB)\n"
+        f"Python {platform.python_version()}, mongod 6.0.5 (WiredTiger cache {config.localdb_cache_gb()} GB)\n"
     )
     print(
         "| tasks | pipeline cold (s) | pipeline warm, median (s) | naive pandas, median (s) | naive / warm |"

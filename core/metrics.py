@@ -20,6 +20,7 @@ and only summaries come back. The rules (DOMAIN.md "Status categories"):
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
@@ -307,22 +308,16 @@ def classify_stages(q: MetricsQuery, keep: Sequence[str] = ()) -> list[dict[str,
     return stages
 
 
-def _sum_counts() -> dict[str, Any]:
-    """$group accumulators summing the count fields of already-counted rows."""
-    return {name: {"$sum": f"${name}"} for name in COUNT_FIELDS}
-
-
-def _rate_fields() -> dict[str, Any]:
-    due = {"$add": ["$completed_on_time", "$completed_late", "$open_overdue"]}
-
-    def ratio(num: Any, den: Any) -> dict[str, Any]:
-        return {"$cond": [{"$eq": [den, 0]}, None, {"$divide": [num, den]}]}
-
-    return {
-        "completion_rate_due": ratio({"$add": ["$completed_on_time", "$completed_late"]}, due),
-        "on_time_rate_due": ratio("$completed_on_time", due),
-        "overdue_share_assigned": ratio("$open_overdue", "$assigned"),
-    }
+def with_rates(row: dict[str, Any]) -> dict[str, Any]:
+    """Add the three named rates to a row of counts (None when a denominator is 0)."""
+    due = row["completed_on_time"] + row["completed_late"] + row["open_overdue"]
+    done = row["completed_on_time"] + row["completed_late"]
+    row["completion_rate_due"] = done / due if due else None
+    row["on_time_rate_due"] = row["completed_on_time"] / due if due else None
+    row["overdue_share_assigned"] = (
+        row["open_overdue"] / row["assigned"] if row["assigned"] else None
+    )
+    return row
 
 
 _GROUP_FIELD = {
@@ -384,18 +379,7 @@ def status_pipeline(
         pivot[cat] = {"$sum": {"$cond": [{"$eq": ["$_id.c", cat]}, "$n", 0]}}
     key_expr = "$_id.k" if key_map is None else _map_expr("$_id.k", key_map, "$_id.k")
     stages.append({"$group": {"_id": key_expr, **pivot}})
-    rates = _rate_fields()
-    stages.append(
-        {
-            "$facet": {
-                "rows": [{"$addFields": rates}, {"$sort": {"_id": 1}}],
-                "total": [
-                    {"$group": {"_id": "ALL", **_sum_counts()}},
-                    {"$addFields": rates},
-                ],
-            }
-        }
-    )
+    stages.append({"$sort": {"_id": 1}})
     return stages
 
 
@@ -511,31 +495,64 @@ def empty_row(key: str, name: str) -> dict[str, Any]:
     }
 
 
+def partitions(q: MetricsQuery, earliest: date | None) -> list[MetricsQuery]:
+    """The query split in two halves of assigned dates, when it would scan every task.
+
+    A MongoDB query runs on one core; two halves run side by side on two. Queries already
+    narrowed by an assigned or deadline range use indexes and stay whole.
+    """
+    narrowed = any((q.assigned_from, q.assigned_to, q.deadline_from, q.deadline_to))
+    if narrowed or earliest is None or (q.as_of - earliest).days < 60:
+        return [q]
+    middle = earliest + (q.as_of - earliest) / 2
+    return [replace(q, assigned_to=middle), replace(q, assigned_from=middle + timedelta(days=1))]
+
+
+def merge_counts(parts: Sequence[Sequence[Mapping[str, Any]]]) -> list[dict[str, Any]]:
+    """Rows of several partitions summed by key (`_id`), sorted by key."""
+    merged: dict[Any, dict[str, Any]] = {}
+    for rows in parts:
+        for raw in rows:
+            row = merged.setdefault(
+                raw["_id"], {"_id": raw["_id"], **dict.fromkeys(COUNT_FIELDS, 0)}
+            )
+            for name in COUNT_FIELDS:
+                row[name] += int(raw.get(name, 0))
+    return sorted(merged.values(), key=lambda r: (r["_id"] is None, str(r["_id"])))
+
+
 def status_metrics(repo: Repository, q: MetricsQuery) -> dict[str, Any]:
     """Counts and rates per group as of D: the `cddh metrics --json` object."""
     key_map = _key_map(repo, q)
-    result = repo.aggregate_tasks(status_pipeline(q, key_map), q.scope, source="facts")
-    facet = result[0] if result else {"rows": [], "total": []}
+    earliest = repo.earliest_assigned()
+    parts = partitions(q, from_bson_day(earliest) if earliest else None)
+
+    def run(part: MetricsQuery) -> list[dict[str, Any]]:
+        return repo.aggregate_tasks(status_pipeline(part, key_map), q.scope, source="facts")
+
+    if len(parts) == 1:
+        counted = merge_counts([run(parts[0])])
+    else:
+        with ThreadPoolExecutor(max_workers=len(parts)) as pool:
+            counted = merge_counts(list(pool.map(run, parts)))
     names = _names(repo, q.by)
+    rows = [with_rates(_row(r, names)) for r in counted]
     if q.by == "priority":
-        rows = [_row(r, names) for r in facet["rows"]]
         for row in rows:
             row["key"] = "priority" if row["key"] is True else "normal"
-    else:
-        rows = [_row(r, names) for r in facet["rows"]]
     if q.by == "none":
         for row in rows:
             row["key"], row["name"] = "ALL", "Toàn tỉnh"
-    total = _row(facet["total"][0], {"ALL": "Tổng cộng"}) if facet["total"] else None
-    if total is None:
-        total = empty_row("ALL", "Tổng cộng")
-    total["key"], total["name"] = "ALL", "Tổng cộng"
+    total = empty_row("ALL", "Tổng cộng")
+    for row in rows:
+        for name in COUNT_FIELDS:
+            total[name] += row[name]
     return {
         "as_of": q.as_of.isoformat(),
         "by": q.by,
         "filters": q.filters(),
         "rows": rows,
-        "total": total,
+        "total": with_rates(total),
     }
 
 

@@ -93,7 +93,9 @@ def ensure_replica_set(uri: str, name: str, host: str, timeout: float = 60.0) ->
             client.admin.command(
                 "replSetInitiate", {"_id": name, "members": [{"_id": 0, "host": host}]}
             )
-        elif exc.code != 93:  # 93: InvalidReplicaSetConfig (already initiated elsewhere)
+        elif exc.code == 93:  # InvalidReplicaSetConfig: the data was started on another port
+            _move_single_node(client, host)
+        else:
             raise
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -105,6 +107,16 @@ def ensure_replica_set(uri: str, name: str, host: str, timeout: float = 60.0) ->
             pass
         time.sleep(0.2)
     raise DatabaseUnavailable(f"Replica set {name} chưa có nút chính sau {timeout:.0f} giây")
+
+
+def _move_single_node(client: MongoClient[dict[str, Any]], host: str) -> None:
+    """Point a one-node development replica set at its new host:port (forced reconfig)."""
+    config = client.local["system.replset"].find_one()
+    if config is None:
+        return
+    config["members"] = [{**config["members"][0], "host": host}]
+    config["version"] = int(config.get("version", 1)) + 1
+    client.admin.command("replSetReconfig", config, force=True)
 
 
 def server_version(uri: str) -> str | None:
@@ -687,6 +699,11 @@ class Repository:
     ) -> list[dict[str, Any]]:
         """Run a pipeline on a non-task collection (units, documents, events)."""
         return list(self.db[collection].aggregate(list(pipeline), allowDiskUse=True))
+
+    def earliest_assigned(self) -> datetime | None:
+        """The earliest assigned day of any task (from the index; None when there is none)."""
+        first = self.db.task_facts.find_one({}, {"assigned_date": 1}, sort=[("assigned_date", 1)])
+        return first["assigned_date"] if first else None
 
     def task_events(self, task_id: str) -> list[dict[str, Any]]:
         """The history of one task, oldest first."""

@@ -235,8 +235,9 @@ def test_db_start_stop_start_keeps_data(tmp_path: Path) -> None:
         repo.save_calendar_day(date(2025, 12, 27), "workday", "Làm bù", actor="t")
         assert localdb.stop(data_dir=tmp_path)
         assert not localdb.status(data_dir=tmp_path, port=port).running
-        localdb.start(data_dir=tmp_path, port=port)
-        again = repository.connect(status.uri, "keep")
+        # Restart on another port (CDDH_LOCALDB_PORT changed): the one-node set follows it.
+        moved = localdb.start(data_dir=tmp_path, port=free_port())
+        again = repository.connect(moved.uri, "keep")
         assert [d["_id"] for d in again.calendar_days()] == ["2025-12-27"]
         # Transactions work: it is a replica set.
         assert again.db.client.admin.command("hello")["setName"] == "rs0"
