@@ -1127,6 +1127,31 @@ class _Generator:
         sector = self.units[unit].sector or "general"
         return self.signer_for(sector, day, chairman=False)
 
+    def extend(
+        self,
+        unit: str,
+        approved: date,
+        previous: date,
+        new: date,
+        extensions: list[dict[str, Any]],
+        history: list[tuple[date, str, str, dict[str, Any] | None, dict[str, Any] | None]],
+    ) -> None:
+        """Record an extension approved on `approved`, moving the deadline to `new`."""
+        approver = self.approver_for(unit, approved)
+        reason = self.rng.choice(_EXTENSION_REASONS)
+        extensions.append(
+            {"new_deadline": new, "approved_date": approved, "approver": approver, "reason": reason}
+        )
+        history.append(
+            (
+                approved,
+                "extended",
+                approver,
+                {"deadline": _day(previous)},
+                {"deadline": _day(new), "reason": reason},
+            )
+        )
+
     def head_of(self, unit: str, day: date) -> Leader | None:
         for h in self.heads:
             if h.unit == unit and h.term_from <= day and (h.term_to is None or h.term_to >= day):
@@ -1461,26 +1486,8 @@ class _Generator:
                     approved = self.working(approved)
                     if approved > today:
                         break
-                    approver = self.approver_for(lead, approved)
                     new = self.add_wd(max(current, approved), rng.randint(10, 45))
-                    reason = rng.choice(_EXTENSION_REASONS)
-                    extensions.append(
-                        {
-                            "new_deadline": new,
-                            "approved_date": approved,
-                            "approver": approver,
-                            "reason": reason,
-                        }
-                    )
-                    history.append(
-                        (
-                            approved,
-                            "extended",
-                            approver,
-                            {"deadline": _day(current)},
-                            {"deadline": _day(new), "reason": reason},
-                        )
-                    )
+                    self.extend(lead, approved, current, new, extensions, history)
                     current = new
                 effective = current
 
@@ -1500,26 +1507,8 @@ class _Generator:
             # Approved after the work was done: paperwork that the metrics must ignore.
             approved = completed + timedelta(days=rng.randint(1, 20))
             if approved <= today:
-                approver = self.approver_for(lead, approved)
                 new = self.add_wd(max(deadline, completed), rng.randint(3, 20))
-                reason = rng.choice(_EXTENSION_REASONS)
-                extensions.append(
-                    {
-                        "new_deadline": new,
-                        "approved_date": approved,
-                        "approver": approver,
-                        "reason": reason,
-                    }
-                )
-                history.append(
-                    (
-                        approved,
-                        "extended",
-                        approver,
-                        {"deadline": _day(deadline)},
-                        {"deadline": _day(new), "reason": reason},
-                    )
-                )
+                self.extend(lead, approved, deadline, new, extensions, history)
 
         # Progress reports: monthly-ish for good units, rarely for the others.
         end = today
