@@ -568,14 +568,7 @@ def _sum_rows(rows: Sequence[Mapping[str, Any]], key: str, name: str) -> dict[st
     for row in rows:
         for f in m.COUNT_FIELDS:
             total[f] += int(row[f])
-    due = total["completed_on_time"] + total["completed_late"] + total["open_overdue"]
-    done = total["completed_on_time"] + total["completed_late"]
-    total["completion_rate_due"] = done / due if due else None
-    total["on_time_rate_due"] = total["completed_on_time"] / due if due else None
-    total["overdue_share_assigned"] = (
-        total["open_overdue"] / total["assigned"] if total["assigned"] else None
-    )
-    return total
+    return m.with_rates(total)
 
 
 def unit_groups(

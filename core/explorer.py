@@ -29,6 +29,7 @@ from core.metrics import (
     population_match,
     portfolio_map,
     successor_map,
+    with_rates,
 )
 from core.repository import Repository
 from core.scope import Scope
@@ -514,16 +515,7 @@ def predecessors(units: Sequence[Mapping[str, Any]], code: str, as_of: date) -> 
 
 def totals_of(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """Counts summed over rows of `status_metrics`, with the rates recomputed (same formulas)."""
-    out: dict[str, Any] = {name: sum(int(r.get(name, 0)) for r in rows) for name in COUNT_FIELDS}
-    due = out["completed_on_time"] + out["completed_late"] + out["open_overdue"]
-    out["completion_rate_due"] = (
-        (out["completed_on_time"] + out["completed_late"]) / due if due else None
-    )
-    out["on_time_rate_due"] = out["completed_on_time"] / due if due else None
-    out["overdue_share_assigned"] = (
-        out["open_overdue"] / out["assigned"] if out["assigned"] else None
-    )
-    return out
+    return with_rates({name: sum(int(r.get(name, 0)) for r in rows) for name in COUNT_FIELDS})
 
 
 def with_units(q: MetricsQuery, units: Iterable[str] | None) -> MetricsQuery:
