@@ -160,6 +160,8 @@ def demo(
     """Nạp tỉnh mẫu (đơn vị, lãnh đạo, văn bản, nhiệm vụ) vào cơ sở dữ liệu."""
     from core import demo as demo_mod
 
+    if tasks < 1:
+        fail("--tasks: số nhiệm vụ phải lớn hơn 0", 2)
     repo = repo_or_start()
     if not repo.is_empty():
         if not replace:
