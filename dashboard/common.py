@@ -773,6 +773,14 @@ def unit_name(code: str | None) -> str:
     return str(org(get_repo(), repo_key())["unit_names"].get(code, code))
 
 
+def actor_name(actor: str | None) -> str:
+    """Who made a change, by name: a unit, a leader, or the account/process as recorded."""
+    if not actor:
+        return ""
+    known = org(get_repo(), repo_key())
+    return str(known["unit_names"].get(actor) or known["leader_names"].get(actor) or actor)
+
+
 def leader_name(leader_id: str | None) -> str:
     """A leader's name."""
     if leader_id is None:

@@ -199,7 +199,7 @@ def show_unit(code: str) -> None:
         for row in overdue:
             st.page_link(
                 c.PAGE_TASKS,
-                label=f"Quá hạn {row['days_overdue']} ngày làm việc — {c.task_label(row, 90)}",
+                label=f"Quá hạn {row['days_overdue']} ngày làm việc — {c.task_label(row, 55)}",
                 query_params=c.link_params(f, nhiemvu=row["id"]),
             )
         total_overdue = sum(b["count"] for b in ages["buckets"])

@@ -318,7 +318,7 @@ def show_task(task_id: str) -> None:
                     {
                         "Thời điểm": _instant(e["at"]),
                         "Sự kiện": EVENT_KINDS.get(e["kind"], e["kind"]),
-                        "Người thực hiện": e.get("actor", ""),
+                        "Người thực hiện": c.actor_name(e.get("actor")),
                         "Thay đổi": _changes(e),
                         "Phiên bản": e.get("version"),
                     }
