@@ -1313,6 +1313,11 @@ def build_urge(
 ) -> Briefing:
     """The urging letter to one unit as a .docx."""
     data = gather_urge(repo, unit_code, as_of, signer_id, report_date, number)
+    if data.total == 0:
+        raise ValueError(
+            f"--unit: {data.unit['name']} không có nhiệm vụ chưa hoàn thành, quá hạn tại ngày "
+            f"{format_vn(as_of)}; không lập công văn đôn đốc"
+        )
     content = render_docx(URGE_TEMPLATE, urge_context(data))
     slug = "".join(ch if ch.isalnum() else "-" for ch in fold(unit_code)).strip("-")
     scope = BriefingScope("unit", unit_code, str(data.unit["name"]), frozenset({unit_code}))

@@ -252,12 +252,17 @@ with tab_urge:
 
             with st.spinner("Đang tạo công văn…"):
                 t0 = time.perf_counter()
-                result = b.build_urge(
-                    repo, unit_code, f.as_of, signer_id=letter_signer, report_date=letter_day,
-                    number=letter_number.strip(), generated_by=author.strip() or "dashboard",
-                )  # fmt: skip
-                b.archive(repo, result)
-                keep("dd_result", result, time.perf_counter() - t0)
+                try:
+                    result = b.build_urge(
+                        repo, unit_code, f.as_of, signer_id=letter_signer,
+                        report_date=letter_day, number=letter_number.strip(),
+                        generated_by=author.strip() or "dashboard",
+                    )  # fmt: skip
+                except ValueError as exc:
+                    st.error(str(exc).removeprefix("--unit: "))
+                else:
+                    b.archive(repo, result)
+                    keep("dd_result", result, time.perf_counter() - t0)
         offer("dd_result")
 
 with tab_archive:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from datetime import date
 
+import pytest
 from docx import Document
 
 from core import briefing as b
@@ -23,5 +24,6 @@ def test_empty_province(repo: Repository) -> None:
     assert "không có nhiệm vụ chưa hoàn thành, quá hạn" in text
     assert len(doc.inline_shapes) == 3
     assert result.metadata["signer"]["name"] == ""  # no Office leader stored: blank for the clerk
-    letter = b.build_urge(repo, "SYT", date(2026, 11, 20))
-    assert "còn 0 nhiệm vụ" in all_text(Document(io.BytesIO(letter.content)))
+    # No overdue task: no urging letter, and a message that says why.
+    with pytest.raises(ValueError, match="không có nhiệm vụ chưa hoàn thành, quá hạn"):
+        b.build_urge(repo, "SYT", date(2026, 11, 20))
