@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 import typer
 
 from core import config, localdb
-from core.dates import parse_day
+from core.dates import format_vn, parse_day, today_local
 from core.errors import ConflictError, DatabaseUnavailable, ValidationFailed
 
 app = typer.Typer(
@@ -403,6 +403,25 @@ def urge(
     )
     if not no_archive:
         typer.echo(f"Đã lưu vào kho báo cáo: {b.archive(repo, result)}")
+
+
+@app.command("summaries")
+@friendly
+def summaries(
+    as_of: str | None = typer.Option(None, "--as-of", help="Ngày xem (mặc định hôm nay)."),
+    periods: int = typer.Option(13, "--periods", help="Số kỳ gần nhất của mỗi loại kỳ."),
+) -> None:
+    """Tính trước số liệu tổng hợp của các kỳ báo cáo đã kết thúc (tháng, quý, 6 tháng,
+    9 tháng, năm), để bảng điều hành mở nhanh; kỳ đã có số liệu thì giữ nguyên."""
+    from core import metrics as m
+    from core.periods import default_rule
+
+    if periods < 1:
+        fail("--periods: số kỳ phải lớn hơn 0", 2)
+    day = day_option(as_of, "--as-of") or today_local()
+    repo = repo_or_start()
+    done = m.warm_summaries(repo, day, default_rule(), n=periods)
+    typer.echo(f"Đã có số liệu tổng hợp của {done} kỳ đã kết thúc (tính đến {format_vn(day)}).")
 
 
 # --- run --------------------------------------------------------------------------------------

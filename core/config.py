@@ -76,6 +76,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Most overdue tasks listed in a briefing's annex or an urging letter (longest first).",
     ),
     Setting("CDDH_PORT", "8501", "Port the dashboard listens on (`cddh run`, `make run`)."),
+    Setting(
+        "CDDH_WARM_SUMMARIES",
+        "1",
+        "1: when the dashboard starts, compute the missing summaries of recent closed periods "
+        "in the background; 0: only on first use.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -127,3 +133,8 @@ def local_uri() -> str:
 def effective_uri() -> str:
     """MONGODB_URI when set, else the embedded server's URI."""
     return mongodb_uri() or local_uri()
+
+
+def warm_summaries_enabled() -> bool:
+    """Whether the dashboard warms the period summaries at start (CDDH_WARM_SUMMARIES)."""
+    return get("CDDH_WARM_SUMMARIES").strip().lower() not in ("0", "false", "no", "off")

@@ -176,6 +176,9 @@ class Repository:
                 self.db.command("collMod", name, validator=validator, validationLevel="strict")
         for coll, index_name, keys, options in INDEXES:
             self.db[coll].create_index(keys, name=index_name, **options)
+        self.db.store_state.update_one(
+            {"_id": "tasks"}, {"$setOnInsert": {"generation": 0}}, upsert=True
+        )
         self._schema_ready = True
         if (
             self.db.task_facts.estimated_document_count()
@@ -185,6 +188,7 @@ class Repository:
 
     def rebuild_facts(self) -> int:
         """Recompute `task_facts` from `tasks` on the server (after a restore or an upgrade)."""
+        self.clear_period_summaries()
         self.db.task_facts.delete_many({})
         self.db.tasks.aggregate(
             [
@@ -396,6 +400,7 @@ class Repository:
                 raise ValidationFailed([Problem("nhiệm vụ", f"đã có nhiệm vụ «{doc['_id']}»")])
             self.db.tasks.insert_one(doc, session=session)
             self.db.task_facts.insert_one(task_facts(doc), session=session)
+            self._invalidate_summaries([doc], session)
             self.db.task_events.insert_one(
                 {
                     "task": doc["_id"],
@@ -457,6 +462,7 @@ class Repository:
                 upsert=True,
                 session=session,
             )
+            self._invalidate_summaries([current, new_doc], session)
             self.db.task_events.insert_one(
                 {
                     "task": task_id,
@@ -529,6 +535,7 @@ class Repository:
             ops: list[Any] = []
             fact_ops: list[Any] = []
             events: list[dict[str, Any]] = []
+            touched: list[Mapping[str, Any] | None] = []
             for form in task_forms:
                 old = existing.get(form["_id"])
                 if old is not None and form["entered_at"] is None:
@@ -559,6 +566,7 @@ class Repository:
                     "updated_at": now,
                 }
                 ops.append(ReplaceOne({"_id": form["_id"]}, full, upsert=True))
+                touched += [old, form]
                 fact_ops.append(ReplaceOne({"_id": form["_id"]}, task_facts(full), upsert=True))
                 events.append(
                     {
@@ -575,6 +583,7 @@ class Repository:
                 self.db.tasks.bulk_write(ops, ordered=True, session=session)
                 self.db.task_facts.bulk_write(fact_ops, ordered=True, session=session)
                 self.db.task_events.insert_many(events, session=session)
+                self._invalidate_summaries(touched, session)
             stats["tasks"] = len(ops)
             return stats
 
@@ -616,6 +625,7 @@ class Repository:
             yield
         finally:
             self.ensure_schema()
+            self.clear_period_summaries()
 
     def bulk_insert(
         self, collection: str, docs: Iterable[dict[str, Any]], batch: int = 5000
@@ -631,6 +641,8 @@ class Repository:
                 chunk = []
         if chunk:
             total += self._insert_chunk(collection, chunk)
+        if collection == "tasks":
+            self.clear_period_summaries()
         return total
 
     def _insert_chunk(self, collection: str, chunk: list[dict[str, Any]]) -> int:
@@ -644,6 +656,110 @@ class Repository:
             raise ValidationFailed(
                 [Problem(collection, f"ghi hàng loạt bị từ chối: {first.get('errmsg', exc)}")]
             ) from None
+
+    # -- summaries of closed periods ---------------------------------------------------------
+    #
+    # A closed period's counts (as of its end) change only when a task whose assigned date,
+    # deadline or extended deadline lies in that period changes. Every task write therefore
+    # deletes, in its own transaction, the summaries of the periods holding the old and new
+    # forms' dates, and bumps the store's task generation; a summary computed while a write
+    # landed is not stored (`save_period_summaries` checks the generation it started from).
+
+    _SUMMARY_DAY_LIMIT = 200  # more distinct days touched in one write: clear every summary
+
+    def _invalidate_summaries(
+        self, tasks: Iterable[Mapping[str, Any] | None], session: ClientSession | None
+    ) -> None:
+        days: set[datetime] = set()
+        for task in tasks:
+            if not task:
+                continue
+            for name in ("assigned_date", "deadline"):
+                if task.get(name) is not None:
+                    days.add(task[name])
+            for ext in task.get("extensions") or []:
+                if ext.get("new_deadline") is not None:
+                    days.add(ext["new_deadline"])
+        self.db.store_state.update_one(
+            {"_id": "tasks"}, {"$inc": {"generation": 1}}, upsert=True, session=session
+        )
+        if len(days) > self._SUMMARY_DAY_LIMIT:
+            self.db.period_summaries.delete_many({}, session=session)
+        elif days:
+            self.db.period_summaries.delete_many(
+                {"$or": [{"start": {"$lte": d}, "end": {"$gte": d}} for d in sorted(days)]},
+                session=session,
+            )
+
+    def clear_period_summaries(self) -> None:
+        """Forget every stored period summary (after bulk loads and rebuilds)."""
+        self.db.store_state.update_one({"_id": "tasks"}, {"$inc": {"generation": 1}}, upsert=True)
+        self.db.period_summaries.delete_many({})
+
+    def summary_generation(self) -> int:
+        """The store's task generation: bumped by every task write."""
+        state = self.db.store_state.find_one({"_id": "tasks"})
+        return int(state["generation"]) if state else 0
+
+    def period_summaries(
+        self, population: str, ranges: Sequence[tuple[date, date]]
+    ) -> dict[tuple[date, date], list[dict[str, Any]]]:
+        """Stored summaries of these periods (start, end) for a population; missing ones absent.
+
+        Each is a list of {u: lead unit, r: priority, c: category, n: count}.
+        """
+        ids = [_summary_id(population, start, end) for start, end in ranges]
+        found: dict[tuple[date, date], list[dict[str, Any]]] = {}
+        for doc in self.db.period_summaries.find({"_id": {"$in": ids}}):
+            found[(from_bson_day(doc["start"]), from_bson_day(doc["end"]))] = doc["rows"]
+        return found
+
+    def save_period_summaries(
+        self,
+        population: str,
+        generation: int,
+        items: Mapping[tuple[date, date], Sequence[Mapping[str, Any]]],
+    ) -> bool:
+        """Store summaries computed from the store as it was at `generation`.
+
+        Nothing is stored (False) when a task write has landed since: the summaries might
+        miss it. The check and the writes are one transaction that also writes the state
+        record, so a task write running at the same time conflicts with it instead.
+        """
+        if not items:
+            return True
+        self._ready()  # an older store may lack the state record
+        now = now_utc()
+        docs = [
+            {
+                "_id": _summary_id(population, start, end),
+                "population": population,
+                "start": to_bson_day(start),
+                "end": to_bson_day(end),
+                "rows": [dict(r) for r in rows],
+                "generation": generation,
+                "computed_at": now,
+            }
+            for (start, end), rows in items.items()
+        ]
+
+        def write(session: ClientSession) -> bool:
+            state = self.db.store_state.find_one_and_update(
+                {"_id": "tasks", "generation": generation},
+                {"$set": {"checked_at": now}},
+                session=session,
+            )
+            if state is None:
+                return False
+            self.db.period_summaries.bulk_write(
+                [ReplaceOne({"_id": d["_id"]}, d, upsert=True) for d in docs], session=session
+            )
+            return True
+
+        try:
+            return bool(self._transaction(write))
+        except PyMongoError:
+            return False  # a concurrent write won: the summaries are simply not kept
 
     # -- task reads (always scoped) -----------------------------------------------------------
 
@@ -802,6 +918,10 @@ class Repository:
         return stream.read(), dict(stream.metadata or {})
 
     # -- end of briefing archive ----------------------------------------------------------------
+
+
+def _summary_id(population: str, start: date, end: date) -> str:
+    return f"{population}:{start.isoformat()}:{end.isoformat()}"
 
 
 def _and(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:

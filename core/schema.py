@@ -240,6 +240,39 @@ VALIDATORS: dict[str, dict[str, Any]] = {
             "year": {"bsonType": ["int", "long"]},
         },
     ),
+    # Counts of a closed reporting period as of its end (tổng hợp kỳ đã kết thúc), per lead
+    # unit, priority and category; see `core.metrics.period_metrics`. Kept exact by the
+    # repository: every task write deletes the summaries of the periods holding its dates.
+    "period_summaries": _schema(
+        ["_id", "population", "start", "end", "rows", "generation", "computed_at"],
+        {
+            "population": {"enum": ["deadline", "assigned"]},
+            "start": DATE,
+            "end": DATE,
+            "rows": {
+                "bsonType": "array",
+                "items": {
+                    "bsonType": "object",
+                    "required": ["u", "r", "c", "n"],
+                    "properties": {
+                        "u": STR_OR_NULL,
+                        "r": {"bsonType": ["bool", "null"]},
+                        "c": STR,
+                        "n": {"bsonType": ["int", "long"]},
+                    },
+                    "additionalProperties": False,
+                },
+            },
+            "generation": {"bsonType": ["int", "long"]},
+            "computed_at": DATE,
+        },
+    ),
+    # Counters of the store; "tasks" counts task writes (its generation guards summaries
+    # computed while a write landed).
+    "store_state": _schema(
+        ["_id", "generation"],
+        {"generation": {"bsonType": ["int", "long"]}, "checked_at": DATE_OR_NULL},
+    ),
 }
 
 # Explicitly named indexes: (collection, name, keys, options).
@@ -267,6 +300,7 @@ INDEXES: list[tuple[str, str, list[tuple[str, Any]], dict[str, Any]]] = [
     ("task_facts", "task_facts_completed", [("completed_date", 1)], {}),
     ("task_facts", "task_facts_ext_deadline", [("extensions.new_deadline", 1)], {}),
     ("task_facts", "task_facts_lead_assigned", [("lead_unit", 1), ("assigned_date", 1)], {}),
+    ("period_summaries", "period_summaries_start_end", [("start", 1), ("end", 1)], {}),
 ]
 
 # Fields of a task that the status metrics need. `task_facts` holds exactly these, kept in step

@@ -9,6 +9,8 @@ by the database and the filters; pages never read whole collections.
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -38,6 +40,8 @@ from core.repository import Repository
 from core.scope import Scope
 from core.services import work_calendar
 from core.vocab import DOCUMENT_TYPES, LEADER_TITLES, STATUS_LABELS, UNIT_KINDS
+
+_LOG = logging.getLogger("cddh.dashboard")
 
 TTL = 300  # seconds a summary may be stale (reads only; the data changes a few times a day)
 
@@ -93,7 +97,21 @@ T = TypeVar("T")
 
 @st.cache_resource(show_spinner=False)
 def _connect(uri: str, db_name: str) -> Repository:
-    return repository.connect(uri, db_name, timeout_ms=3000)
+    repo = repository.connect(uri, db_name, timeout_ms=3000)
+    if config.warm_summaries_enabled():
+        threading.Thread(
+            target=_warm_summaries, args=(repo,), name="cddh-warm-summaries", daemon=True
+        ).start()
+    return repo
+
+
+def _warm_summaries(repo: Repository) -> None:
+    """Background, once per server process: the summaries of recent closed periods, so that
+    the first overview of a yearly view reads them instead of scanning every task."""
+    try:
+        metrics.warm_summaries(repo, today_local(), default_rule())
+    except Exception as exc:  # a failed warm-up only means slower first views
+        _LOG.warning("period summaries not warmed: %s", exc)
 
 
 def repo_key() -> str:
@@ -152,6 +170,15 @@ def calendar(_repo: Repository, key: str) -> WorkCalendar:
 def status(_repo: Repository, key: str, q: MetricsQuery) -> dict[str, Any]:
     """`core.metrics.status_metrics` for a query."""
     return metrics.status_metrics(_repo, q)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def period_status(
+    _repo: Repository, key: str, q: MetricsQuery, period: Period, population: str
+) -> dict[str, Any]:
+    """`status_metrics` of one period (as of its end, capped at D) for a query of D; a closed
+    period is read from its stored summary (`core.metrics.period_metrics`)."""
+    return metrics.period_metrics(_repo, q, [period], population)[0]
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pandas as pd
 import streamlit as st
 
@@ -29,7 +27,7 @@ if st.session_state["p_lanhdao"] not in by_id:
 
 c.page_header("Lãnh đạo UBND tỉnh", f)
 
-overview = c.status(repo, key, replace(f.period_query("portfolio")))
+overview = c.period_status(repo, key, f.query("portfolio"), f.period, f.population)
 if overview["rows"]:
     st.altair_chart(
         charts.status_stack(

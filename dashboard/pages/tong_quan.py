@@ -86,7 +86,7 @@ with right:
         **c.bind("xephang"),
     )
     c.set_page_param("xephang", chosen_rate if chosen_rate != "on_time_rate_due" else None)
-    by_unit = c.status(repo, key, f.period_query("unit"))
+    by_unit = c.period_status(repo, key, f.query("unit"), f.period, f.population)
     ranked = rank_rows(by_unit["rows"], chosen_rate)
     with_rate = [r for r in ranked if r.get("rank") is not None]
     shown = with_rate if len(with_rate) <= 20 else with_rate[-20:]

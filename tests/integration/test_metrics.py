@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from core import metrics as m
 from core.calendar import WorkCalendar
 from core.model import Task, validate
-from core.periods import period_for_report
+from core.periods import custom_period, period_for_report
 from core.repository import Repository
 from tests import reference
 from tests.integration.orgdata import TaskFactory, load_org
@@ -369,7 +369,7 @@ def random_task(draw: st.DrawFn) -> dict[str, Any]:
 def test_pipeline_matches_reference(
     repo: Repository, tasks: list[dict[str, Any]], as_of: date, window: tuple[date, int] | None
 ) -> None:
-    for name in ("tasks", "task_facts", "documents", "task_events"):
+    for name in ("tasks", "task_facts", "documents", "task_events", "period_summaries"):
         repo.db[name].delete_many({})
     if not repo.db.units.count_documents({}):
         from tests.integration.orgdata import load_org as _load
@@ -395,6 +395,94 @@ def test_pipeline_matches_reference(
         stages += [{"$match": {"cat": cat}}, {"$count": "n"}]
         found = repo.aggregate_tasks(stages, m.Scope.everything(), source="facts")
         assert (found[0]["n"] if found else 0) == expected["total"][cat], cat
+
+
+def test_one_pass_trend_edges(repo: Repository, org: TaskFactory) -> None:
+    """Hand-built edges of the one-pass trend: a task extended from one month into the next,
+    one cancelled on a period's last day, one assigned after D in the running period."""
+    months = [period_for_report("month", f"2025-0{m_}", "calendar") for m_ in (3, 4, 5, 6)]
+    # Due 20/03, extended on 10/03 to 15/04: counted in April only (open overdue as of 30/04).
+    org.add(assigned_date=date(2025, 3, 1), deadline=date(2025, 3, 20),
+            extensions=[{"new_deadline": date(2025, 4, 15), "approved_date": date(2025, 3, 10)}])  # fmt: skip
+    # Due 25/03, extended on 02/04 (after March's end): March counts it overdue, April too.
+    org.add(assigned_date=date(2025, 3, 1), deadline=date(2025, 3, 25),
+            extensions=[{"new_deadline": date(2025, 4, 20), "approved_date": date(2025, 4, 2)}])  # fmt: skip
+    # Cancelled on 30/04, the last day of April: gone from April.
+    org.add(assigned_date=date(2025, 3, 1), deadline=date(2025, 4, 28),
+            cancelled_date=date(2025, 4, 30))  # fmt: skip
+    # Completed on time in May, assigned on 20/05 after D = 16/05: not yet counted.
+    org.add(assigned_date=date(2025, 5, 2), deadline=date(2025, 5, 12),
+            completed_date=date(2025, 5, 9))  # fmt: skip
+    org.add(assigned_date=date(2025, 5, 20), deadline=date(2025, 5, 25))
+    org.save()
+    base = q(as_of=date(2025, 5, 16), by="none")
+    got = [r["total"] for r in m.period_metrics(repo, base, months, "deadline")]
+    assert [r["assigned"] for r in got] == [1, 2, 1, 0]
+    assert [r["open_overdue"] for r in got] == [1, 2, 0, 0]
+    assert got[2]["completed_on_time"] == 1
+    for period, result in zip(months, got, strict=True):
+        pq = m._period_query(base, period, "deadline", "none")
+        assert result == m.status_metrics(repo, pq)["total"]
+    trend = m.trend(repo, base, months[-1], n=4)
+    assert [t["assigned"] for t in trend] == [1, 2, 1, 0]
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    tasks=st.lists(random_task(), min_size=1, max_size=40),
+    as_of=days,
+    start=st.integers(0, 120),
+    lengths=st.lists(st.integers(0, 150), min_size=1, max_size=8),
+    extra=st.one_of(st.none(), st.tuples(days, st.integers(0, 200))),
+    population=st.sampled_from(["deadline", "assigned"]),
+    by=st.sampled_from(["unit", "portfolio", "none", "priority"]),
+    rollup=st.booleans(),
+    deadline_window=st.one_of(st.none(), st.tuples(days, st.integers(0, 120))),
+)
+def test_one_pass_over_periods_equals_one_query_per_period(
+    repo: Repository,
+    tasks: list[dict[str, Any]],
+    as_of: date,
+    start: int,
+    lengths: list[int],
+    extra: tuple[date, int] | None,
+    population: str,
+    by: str,
+    rollup: bool,
+    deadline_window: tuple[date, int] | None,
+) -> None:
+    """`period_metrics` (one pass) equals `status_metrics` run on each period's own query, for
+    both populations, every grouping and the rollup: consecutive periods as a trend has them
+    (so extensions move tasks across them), plus at times one overlapping period out of order."""
+    for name in ("tasks", "task_facts", "documents", "task_events", "period_summaries"):
+        repo.db[name].delete_many({})
+    if not repo.db.units.count_documents({}):
+        load_org(repo)
+    factory = TaskFactory(repo)
+    for t in tasks:
+        factory.add(**t)
+    if tasks:
+        factory.save()
+    filters: dict[str, Any] = {}
+    if deadline_window is not None:
+        low, span = deadline_window
+        filters = {"deadline_from": low, "deadline_to": low + timedelta(days=span)}
+    base = q(as_of=as_of, by=by, rollup_successors=rollup, **filters)
+    chosen, first = [], day0 + timedelta(days=start)
+    for length in lengths:
+        chosen.append(custom_period(first, first + timedelta(days=length)))
+        first += timedelta(days=length + 1)
+    if extra is not None:
+        chosen.insert(0, custom_period(extra[0], extra[0] + timedelta(days=extra[1])))
+    computed = m.period_metrics(repo, base, chosen, population)
+    # The second call reads the closed periods from the summaries the first one stored.
+    stored = m.period_metrics(repo, base, chosen, population)
+    for period, first, second in zip(chosen, computed, stored, strict=True):
+        expected = m.status_metrics(repo, m._period_query(base, period, population, by))
+        assert first == expected, (period, population)
+        assert second == expected, (period, population)
 
 
 def test_cli_metrics_contract(repo: Repository, org: TaskFactory, mongod: dict[str, Any]) -> None:
