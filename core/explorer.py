@@ -12,6 +12,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -297,8 +298,80 @@ def task_row(t: Mapping[str, Any]) -> dict[str, Any]:
 # --- task reads ---------------------------------------------------------------------------------
 
 
+def text_page_pipeline(s: TaskSearch, part: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """A text search's rows up to the end of the page, and its capped count, in one pass over
+    the part of the tasks matched by `part` (a range of assigned dates).
+
+    A phrase regex cannot use an index, so the tasks are read once for both the page and the
+    count (`$facet`), and `search_tasks` runs two parts side by side, one per core. Rows are
+    sorted on the page's field then `_id`, so that merging the parts keeps a stable order.
+    """
+    sort = {**dict(TASK_SORTS[s.sort][1]), "_id": 1}
+    take = s.page * s.page_size
+    match = task_match(s)
+    if s.needs_classification:
+        stages = classify_stages(s.metrics_query(), keep=list(ROW_FIELDS))
+        prefilter = category_prefilter(s.categories, s.as_of)
+        stages[0] = {"$match": {"$and": [match, *([prefilter] if prefilter else []), part]}}
+        if s.categories:
+            stages.append({"$match": {"cat": {"$in": list(s.categories)}}})
+        rows: list[dict[str, Any]] = [{"$sort": sort}, {"$limit": take}]
+    else:
+        stages = [{"$match": {"$and": [match, part]}}]
+        rows = [
+            {"$sort": sort},
+            {"$limit": take},
+            {"$project": {name: 1 for name in ROW_FIELDS}},
+            *_status_fields(s.as_of),
+        ]
+    stages.append(
+        {
+            "$facet": {
+                "rows": [*rows, _document_lookup()],
+                "total": [{"$limit": COUNT_CAP + 1}, {"$count": "n"}],
+            }
+        }
+    )
+    return stages
+
+
+def _assigned_parts(repo: Repository, as_of: date) -> list[dict[str, Any]]:
+    """Two halves of the assigned dates up to D (one when the span is short)."""
+    earliest = repo.earliest_assigned()
+    if earliest is None:
+        return [{}]
+    first = from_bson_day(earliest)
+    if (as_of - first).days < 60:
+        return [{}]
+    middle = to_bson_day(first + (as_of - first) / 2)
+    return [{"assigned_date": {"$lte": middle}}, {"assigned_date": {"$gt": middle}}]
+
+
+def _search_text_tasks(repo: Repository, s: TaskSearch) -> TaskPage:
+    parts = _assigned_parts(repo, s.as_of)
+    with ThreadPoolExecutor(max_workers=len(parts)) as pool:
+        results = list(
+            pool.map(lambda part: repo.aggregate_tasks(text_page_pipeline(s, part), s.scope), parts)
+        )
+    rows: list[dict[str, Any]] = []
+    total = 0
+    for result in results:
+        facet = result[0] if result else {"rows": [], "total": []}
+        rows.extend(facet["rows"])
+        total += int(facet["total"][0]["n"]) if facet["total"] else 0
+    (name, direction), *_ = TASK_SORTS[s.sort][1]
+    rows.sort(key=lambda r: str(r["_id"]))
+    rows.sort(key=lambda r: (r.get(name) is not None, r.get(name)), reverse=direction < 0)
+    skip = (s.page - 1) * s.page_size
+    page = rows[skip : skip + s.page_size]
+    capped = total > COUNT_CAP
+    return TaskPage([task_row(t) for t in page], min(total, COUNT_CAP), s.page, s.page_size, capped)
+
+
 def search_tasks(repo: Repository, s: TaskSearch) -> TaskPage:
     """One page of the task list, sorted and paged on the server, with the total."""
+    if text_search(s.text):
+        return _search_text_tasks(repo, s)
     result = repo.aggregate_tasks(
         task_page_pipeline(s), s.scope, source="facts" if uses_facts(s) else "tasks"
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from core import explorer, metrics
 from core.metrics import CATEGORIES, MetricsQuery
@@ -64,3 +65,30 @@ def test_task_detail_marks_the_extension_in_force(demo_repo: Repository) -> None
     if in_force:
         assert detail["effective_deadline"] == in_force[0]["new_deadline"]
     assert detail["events"], "every task has at least its creation event"
+
+
+def test_text_search_pages_equal_one_ordered_query(demo_repo: Repository) -> None:
+    """The text search reads two halves of the assigned dates side by side and merges them:
+    every page, in every sort and with a status filter, is what one query sorted on the same
+    field then `_id` returns, and the total is the full count."""
+    text = "kiem tra"
+    for sort, spec in explorer.TASK_SORTS.items():
+        for categories in ((), ("open_overdue", "completed_late")):
+            s = explorer.TaskSearch(as_of=AS_OF, text=text, sort=sort, categories=categories)
+            stages = metrics.classify_stages(s.metrics_query(), keep=["deadline", "assigned_date"])
+            stages[0] = {"$match": explorer.task_match(s)}
+            if categories:
+                stages.append({"$match": {"cat": {"$in": list(categories)}}})
+            ordered = demo_repo.aggregate_tasks(
+                [*stages, {"$sort": {**dict(spec[1]), "_id": 1}}, {"$project": {"_id": 1}}],
+                Scope.everything(),
+            )
+            expected = [t["_id"] for t in ordered]
+            assert len(expected) > 60, (sort, categories)  # several pages, both halves
+            for number in (1, 2, 3):
+                page = explorer.search_tasks(demo_repo, replace(s, page=number))
+                start = (number - 1) * s.page_size
+                assert [r["id"] for r in page.rows] == expected[start : start + s.page_size]
+                assert page.total == len(expected)
+                if categories:
+                    assert {r["category"] for r in page.rows} <= set(categories)
