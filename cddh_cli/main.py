@@ -410,6 +410,12 @@ def urge(
 def summaries(
     as_of: str | None = typer.Option(None, "--as-of", help="Ngày xem (mặc định hôm nay)."),
     periods: int = typer.Option(13, "--periods", help="Số kỳ gần nhất của mỗi loại kỳ."),
+    recompute: bool = typer.Option(
+        False,
+        "--recompute",
+        help="Xóa mọi số liệu tổng hợp đã lưu rồi tính lại (sau khi khôi phục bản sao lưu "
+        "hoặc sửa dữ liệu ngoài cddh).",
+    ),
 ) -> None:
     """Tính trước số liệu tổng hợp của các kỳ báo cáo đã kết thúc (tháng, quý, 6 tháng,
     9 tháng, năm), để bảng điều hành mở nhanh; kỳ đã có số liệu thì giữ nguyên."""
@@ -420,6 +426,8 @@ def summaries(
         fail("--periods: số kỳ phải lớn hơn 0", 2)
     day = day_option(as_of, "--as-of") or today_local()
     repo = repo_or_start()
+    if recompute:
+        repo.clear_period_summaries()
     done = m.warm_summaries(repo, day, default_rule(), n=periods)
     typer.echo(f"Đã có số liệu tổng hợp của {done} kỳ đã kết thúc (tính đến {format_vn(day)}).")
 

@@ -158,6 +158,13 @@ def test_cli_summaries_warms_the_closed_periods(
     # is left out; 2 ended periods × 5 kinds × 2 populations.
     assert "Đã có số liệu tổng hợp của 20 kỳ đã kết thúc (tính đến 16/06/2025)." in out.stdout
     assert repo.db.period_summaries.count_documents({}) == 20
+    # --recompute forgets what is stored (marked here) and computes it again.
+    repo.db.period_summaries.update_many({}, {"$set": {"generation": -1}})
+    again = subprocess.run(
+        [*cmd, "--periods", "3", "--recompute"], capture_output=True, text=True, env=env
+    )
+    assert again.returncode == 0, again.stderr
+    assert repo.db.period_summaries.count_documents({"generation": {"$gte": 0}}) == 20
     bad = subprocess.run([*cmd, "--periods", "0"], capture_output=True, text=True, env=env)
     assert bad.returncode == 2 and "--periods: số kỳ phải lớn hơn 0" in bad.stderr
     assert "Traceback" not in bad.stderr
