@@ -20,6 +20,8 @@ c.page_header("Tổng quan", f)
 cmp = c.compare(repo, key, f.query("none"), f.period, f.population)
 now, prev, last_year = cmp["current"], cmp["previous"], cmp["last_year"]
 soon = c.due_soon(repo, key, f.query("none"), limit=10)
+# For a yearly view the previous period is the same period a year earlier: said once.
+same_as_previous = prev["period"] == last_year["period"]
 
 
 def card(col: Any, label: str, field: str, help_text: str, inverse: bool = False) -> None:
@@ -33,6 +35,12 @@ def card(col: Any, label: str, field: str, help_text: str, inverse: bool = False
         help=help_text,
         border=True,
     )
+    if same_as_previous:
+        col.caption(
+            f"Kỳ trước, cũng là cùng kỳ năm trước ({prev['period']['label']}): "
+            f"{c.fmt_count(prev[field])}."
+        )
+        return
     col.caption(
         f"Kỳ trước ({prev['period']['label']}): {c.fmt_count(prev[field])}. "
         f"Cùng kỳ năm trước ({last_year['period']['label']}): {c.fmt_count(last_year[field])}; "
@@ -66,9 +74,13 @@ cols[4].metric(
 )
 ly_rate = c.delta_rate(now[rate], last_year[rate])
 cols[4].caption(
-    f"Trên số nhiệm vụ đã đến hạn. Kỳ trước: {c.fmt_rate(prev[rate])}. "
-    f"Cùng kỳ năm trước: {c.fmt_rate(last_year[rate])}"
-    + (f"; chênh lệch: {ly_rate}" if ly_rate else "")
+    f"Trên số nhiệm vụ đã đến hạn. Kỳ trước: {c.fmt_rate(prev[rate])}"
+    + (
+        " (cũng là cùng kỳ năm trước)."
+        if same_as_previous
+        else f". Cùng kỳ năm trước: {c.fmt_rate(last_year[rate])}"
+        + (f"; chênh lệch: {ly_rate}" if ly_rate else "")
+    )
 )
 
 width = 900 if f.meeting_mode else 560

@@ -87,6 +87,21 @@ def test_overview_numbers_follow_the_filters(demo_env: Repository) -> None:
     assert cards["Chưa hoàn thành, quá hạn"] == metrics.format_count(now["open_overdue"])
 
 
+def test_yearly_overview_reads_ended_years_from_summaries(demo_env: Repository) -> None:
+    """A yearly view: the previous year is also "the same period last year" and is said once;
+    its figures (read from the stored summary) equal `status_metrics` of that year."""
+    at = open_app(None, ngay=AS_OF.isoformat(), ky="year")
+    assert_clean(at)
+    previous = period_for_report("year", "2025")
+    q = MetricsQuery(as_of=AS_OF, by="none").for_period(previous, "assigned")
+    before = metrics.status_metrics(demo_env, q)["total"]
+    captions = [cap.value for cap in at.caption]
+    said = f"Kỳ trước, cũng là cùng kỳ năm trước (Năm 2025): {metrics.format_count(before['assigned'])}."
+    assert said in captions
+    assert not any("Cùng kỳ năm trước (" in text for text in captions)
+    assert demo_env.db.period_summaries.count_documents({"population": "assigned"}) > 0
+
+
 def test_filters_survive_a_page_switch(demo_env: Repository) -> None:
     at = open_app(None, ngay=AS_OF.isoformat())
     at.toggle(key="w_trongtam").set_value(True).run()

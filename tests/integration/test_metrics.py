@@ -436,6 +436,7 @@ def test_one_pass_trend_edges(repo: Repository, org: TaskFactory) -> None:
     start=st.integers(0, 120),
     lengths=st.lists(st.integers(0, 150), min_size=1, max_size=8),
     extra=st.one_of(st.none(), st.tuples(days, st.integers(0, 200))),
+    twice=st.booleans(),
     population=st.sampled_from(["deadline", "assigned"]),
     by=st.sampled_from(["unit", "portfolio", "none", "priority"]),
     rollup=st.booleans(),
@@ -448,6 +449,7 @@ def test_one_pass_over_periods_equals_one_query_per_period(
     start: int,
     lengths: list[int],
     extra: tuple[date, int] | None,
+    twice: bool,
     population: str,
     by: str,
     rollup: bool,
@@ -455,7 +457,8 @@ def test_one_pass_over_periods_equals_one_query_per_period(
 ) -> None:
     """`period_metrics` (one pass) equals `status_metrics` run on each period's own query, for
     both populations, every grouping and the rollup: consecutive periods as a trend has them
-    (so extensions move tasks across them), plus at times one overlapping period out of order."""
+    (so extensions move tasks across them), plus at times one overlapping period out of order
+    and one period asked twice."""
     for name in ("tasks", "task_facts", "documents", "task_events", "period_summaries"):
         repo.db[name].delete_many({})
     if not repo.db.units.count_documents({}):
@@ -476,6 +479,8 @@ def test_one_pass_over_periods_equals_one_query_per_period(
         first += timedelta(days=length + 1)
     if extra is not None:
         chosen.insert(0, custom_period(extra[0], extra[0] + timedelta(days=extra[1])))
+    if twice:  # the same period asked twice (a year's previous period is last year's)
+        chosen.append(chosen[-1])
     computed = m.period_metrics(repo, base, chosen, population)
     # The second call reads the closed periods from the summaries the first one stored.
     stored = m.period_metrics(repo, base, chosen, population)
