@@ -36,14 +36,20 @@ from core.repository import Repository
 from core.scope import Scope
 from core.text import fold
 
-# Sort orders of the task list: key -> (Vietnamese label, MongoDB sort on stored fields).
-# One indexed field each: the index then returns the first page without sorting a million
-# tasks (a tie-breaker such as _id would force a blocking sort); ties keep the index's order.
+# Sort orders of the task list: key -> (Vietnamese label, MongoDB sort).
+# The assigned-date sorts use one indexed field: the index then returns the first page without
+# sorting a million tasks (a tie-breaker such as _id would force a blocking sort); ties keep the
+# index's order. The deadline sorts order on `eff`, the deadline in force as of D (the list's
+# "Thời hạn" column, after the extensions approved by D), then `_id`: a computed field, so
+# `search_tasks` first bounds it with the deadline indexes (`eff_bound_pipeline`).
 TASK_SORTS: dict[str, tuple[str, list[tuple[str, int]]]] = {
     "assigned_desc": ("Ngày giao: mới nhất trước", [("assigned_date", -1)]),
     "assigned_asc": ("Ngày giao: cũ nhất trước", [("assigned_date", 1)]),
-    "deadline_asc": ("Thời hạn: sớm nhất trước (chỉ nhiệm vụ có thời hạn)", [("deadline", 1)]),
-    "deadline_desc": ("Thời hạn: muộn nhất trước", [("deadline", -1)]),
+    "deadline_asc": (
+        "Thời hạn: sớm nhất trước (chỉ nhiệm vụ có thời hạn)",
+        [("eff", 1), ("_id", 1)],
+    ),
+    "deadline_desc": ("Thời hạn: muộn nhất trước", [("eff", -1), ("_id", 1)]),
 }
 COUNT_CAP = 10_000  # beyond this the list says "more than 10.000" instead of counting them all
 
@@ -213,26 +219,68 @@ def _document_lookup() -> dict[str, Any]:
     }
 
 
+def sorts_on_eff(s: TaskSearch) -> bool:
+    """True when the list is sorted on the deadline in force as of D (computed, not stored)."""
+    return TASK_SORTS[s.sort][1][0][0] == "eff"
+
+
 def uses_facts(s: TaskSearch) -> bool:
-    """Status-filtered lists without text or document filters scan `task_facts` (a tenth of the
-    bytes of `tasks`) and join only the page's rows to their tasks."""
-    return s.needs_classification and not s.text.strip() and s.document is None
+    """Status-filtered or deadline-sorted lists without text or document filters scan
+    `task_facts` (a tenth of the bytes of `tasks`, with an index on the extensions' deadlines)
+    and join only the page's rows to their tasks."""
+    return (s.needs_classification or sorts_on_eff(s)) and not s.text.strip() and s.document is None
+
+
+def eff_bound_pipeline(s: TaskSearch) -> list[dict[str, Any]]:
+    """The deadline in force that bounds a deadline-sorted page (first step of such a page).
+
+    Reads the first k + k/4 matching tasks (at least k + one page) in the order of their stored
+    deadline (index), k being the rows up to the end of the page, and returns the k-th deadline
+    in force among them in the page's order (no row when fewer than k match). At least k tasks
+    are due by that day (from it when descending), so every row up to the end of the page is
+    too, and the page can be read from the tasks whose stored or extended deadline lies on that
+    side of it (`eff_range`). Reading more than k keeps a few far extensions from widening it.
+    """
+    (_, direction), *_ = TASK_SORTS[s.sort][1]
+    take = s.page * s.page_size
+    return [
+        {"$match": task_match(s)},
+        {"$sort": {"deadline": direction}},
+        {"$limit": take + max(take // 4, s.page_size)},
+        {"$project": {"_id": 0, "eff": effective_deadline_expr(s.as_of)}},
+        {"$sort": {"eff": direction}},
+        {"$skip": take - 1},
+        {"$limit": 1},
+    ]
+
+
+def eff_range(s: TaskSearch, bound: Any) -> dict[str, Any]:
+    """$match on stored fields of the tasks whose deadline in force is on the page's side of
+    `bound` (the deadline in force is the original one or an extension's new deadline)."""
+    (_, direction), *_ = TASK_SORTS[s.sort][1]
+    side = {"$lte" if direction > 0 else "$gte": bound}
+    return {"$or": [{"deadline": side}, {"extensions.new_deadline": side}]}
 
 
 _FACT_ROW_FIELDS = tuple(f for f in ROW_FIELDS if f not in ("document", "seq", "content"))
 
 
-def task_page_pipeline(s: TaskSearch) -> list[dict[str, Any]]:
+def task_page_pipeline(s: TaskSearch, bound: Any = None) -> list[dict[str, Any]]:
     """The pipeline of one page of the task list.
 
-    Without a status or deadline filter: match, sort on stored fields, skip, limit, and only
-    then compute the status of the page's rows (the total comes from `count_tasks`). With one:
-    classify the matching tasks, filter, and count and page them in one `$facet`.
+    Without a status or deadline filter, sorted on the assigned date: match, sort on the
+    indexed field, skip, limit, and only then compute the status of the page's rows (the total
+    is counted apart). Sorted on the deadline in force: the same, but classifying the tasks
+    first, only those on the page's side of `bound` (`eff_bound_pipeline`; None: all). With a
+    status or deadline filter: classify the matching tasks, filter, and count and page them in
+    one `$facet`.
     """
     sort = dict(TASK_SORTS[s.sort][1])
     skip = (s.page - 1) * s.page_size
     keep = {name: 1 for name in ROW_FIELDS}
-    if not s.needs_classification:
+    facts = uses_facts(s)
+    join = join_task_text() if facts else []
+    if not s.needs_classification and not sorts_on_eff(s):
         return [
             {"$match": task_match(s)},
             {"$sort": sort},
@@ -242,11 +290,25 @@ def task_page_pipeline(s: TaskSearch) -> list[dict[str, Any]]:
             *_status_fields(s.as_of),
             _document_lookup(),
         ]
-    facts = uses_facts(s)
     stages = classify_stages(
         s.metrics_query(), keep=list(_FACT_ROW_FIELDS if facts else ROW_FIELDS)
     )
     match = task_match(s)
+    if not s.needs_classification:
+        if bound is not None:
+            stages[0] = {"$match": {"$and": [match, eff_range(s, bound)]}}
+            side = "$lte" if sort["eff"] > 0 else "$gte"
+            stages.insert(2, {"$match": {"eff": {side: bound}}})
+        else:
+            stages[0] = {"$match": match}
+        return [
+            *stages,
+            {"$sort": sort},
+            {"$skip": skip},
+            {"$limit": s.page_size},
+            *join,
+            _document_lookup(),
+        ]
     prefilter = category_prefilter(s.categories, s.as_of)
     stages[0] = {"$match": {"$and": [match, prefilter]} if prefilter else match}
     if s.categories:
@@ -258,7 +320,7 @@ def task_page_pipeline(s: TaskSearch) -> list[dict[str, Any]]:
                     {"$sort": sort},
                     {"$skip": skip},
                     {"$limit": s.page_size},
-                    *(join_task_text() if facts else []),
+                    *join,
                     _document_lookup(),
                 ],
                 "total": [{"$limit": COUNT_CAP + 1}, {"$count": "n"}],
@@ -304,7 +366,8 @@ def text_page_pipeline(s: TaskSearch, part: Mapping[str, Any]) -> list[dict[str,
 
     A phrase regex cannot use an index, so the tasks are read once for both the page and the
     count (`$facet`), and `search_tasks` runs two parts side by side, one per core. Rows are
-    sorted on the page's field then `_id`, so that merging the parts keeps a stable order.
+    sorted on the page's field (the deadline in force for the deadline sorts) then `_id`, so
+    that merging the parts keeps a stable order.
     """
     sort = {**dict(TASK_SORTS[s.sort][1]), "_id": 1}
     take = s.page * s.page_size
@@ -318,6 +381,8 @@ def text_page_pipeline(s: TaskSearch, part: Mapping[str, Any]) -> list[dict[str,
         rows: list[dict[str, Any]] = [{"$sort": sort}, {"$limit": take}]
     else:
         stages = [{"$match": {"$and": [match, part]}}]
+        if sorts_on_eff(s):
+            stages.append({"$addFields": {"eff": effective_deadline_expr(s.as_of)}})
         rows = [
             {"$sort": sort},
             {"$limit": take},
@@ -368,13 +433,21 @@ def _search_text_tasks(repo: Repository, s: TaskSearch) -> TaskPage:
     return TaskPage([task_row(t) for t in page], min(total, COUNT_CAP), s.page, s.page_size, capped)
 
 
+def _eff_bound(repo: Repository, s: TaskSearch, source: str) -> Any:
+    """The bound of a deadline-sorted page without status filter (None: read all the tasks)."""
+    if s.needs_classification or not sorts_on_eff(s):
+        return None
+    found = repo.aggregate_tasks(eff_bound_pipeline(s), s.scope, source=source)
+    return found[0].get("eff") if found else None
+
+
 def search_tasks(repo: Repository, s: TaskSearch) -> TaskPage:
     """One page of the task list, sorted and paged on the server, with the total."""
     if text_search(s.text):
         return _search_text_tasks(repo, s)
-    result = repo.aggregate_tasks(
-        task_page_pipeline(s), s.scope, source="facts" if uses_facts(s) else "tasks"
-    )
+    source = "facts" if uses_facts(s) else "tasks"
+    bound = _eff_bound(repo, s, source)
+    result = repo.aggregate_tasks(task_page_pipeline(s, bound), s.scope, source=source)
     if s.needs_classification:
         facet = result[0] if result else {"rows": [], "total": []}
         rows, total = facet["rows"], int(facet["total"][0]["n"]) if facet["total"] else 0
@@ -515,13 +588,30 @@ def progress_pipeline(document_ids: Sequence[str], q: MetricsQuery) -> list[dict
 
 
 def documents_with_progress(
-    repo: Repository, s: DocumentSearch, scope: Scope, lead_units: frozenset[str] | None = None
+    repo: Repository,
+    s: DocumentSearch,
+    scope: Scope,
+    lead_units: frozenset[str] | None = None,
+    *,
+    priority_only: bool = False,
 ) -> tuple[list[dict[str, Any]], int]:
-    """A page of documents (newest first) with their tasks' counts per category, and the total."""
+    """A page of documents (newest first) with their tasks' counts per category, and the total.
+
+    The counts take the tasks assigned by D in `scope`, led by `lead_units` when given, and
+    only the priority ones when `priority_only`; then only documents with at least one such
+    task are listed and counted (a priority-only list of documents without priority tasks
+    would be all zeros).
+    """
+    q = MetricsQuery(as_of=s.as_of, priority_only=priority_only, lead_units=lead_units, scope=scope)
     match = document_match(s)
+    if priority_only:
+        # No index on `priority` and no `document` in `task_facts`: one pass over the tasks.
+        found = repo.aggregate_tasks(
+            [{"$match": population_match(q)}, {"$group": {"_id": "$document"}}], scope
+        )
+        match = {"$and": [match, {"_id": {"$in": sorted(r["_id"] for r in found)}}]}
     docs = repo.documents_page(match, skip=(s.page - 1) * s.page_size, limit=s.page_size)
     total = repo.count_documents(match)
-    q = MetricsQuery(as_of=s.as_of, lead_units=lead_units, scope=scope)
     counts = {
         r["_id"]: r
         for r in repo.aggregate_tasks(progress_pipeline([d["_id"] for d in docs], q), scope)

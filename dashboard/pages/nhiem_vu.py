@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -30,20 +32,26 @@ def _categories(raw: str) -> list[str]:
     return [x for x in raw.split(",") if x in CATEGORIES]
 
 
+PAGE_SIZE = 25
+# The list counts at most COUNT_CAP tasks, so it never has more pages than this.
+MAX_PAGE = math.ceil(explorer.COUNT_CAP / PAGE_SIZE)
+
+
 def _page_no(raw: str) -> int:
-    return max(1, int(raw))
+    """The page number of the URL: 1 below 1 (non-numbers fail: 1 too), at most MAX_PAGE."""
+    return min(max(1, int(raw)), MAX_PAGE)
 
 
 c.page_param("nhiemvu", None)
 c.page_param("tim", "")
 c.page_param("trangthai", [], _categories)
-c.page_param("dv", None, lambda s: s if s in unit_codes else None)
+c.page_param("dv", None, c.one_of(unit_codes, "đơn vị"))
 c.page_param("phoihop", False, lambda s: s == "1")
-c.page_param("nguoiky", None, lambda s: s if s in signer_ids else None)
-c.page_param("loaivb", None, lambda s: s if s in DOCUMENT_TYPES else None)
+c.page_param("nguoiky", None, c.one_of(signer_ids, "người ký"))
+c.page_param("loaivb", None, c.one_of(DOCUMENT_TYPES, "loại văn bản"))
 c.page_param("han_tu", None, parse_day)
 c.page_param("han_den", None, parse_day)
-c.page_param("sapxep", "assigned_desc", lambda s: s if s in explorer.TASK_SORTS else "x")
+c.page_param("sapxep", "assigned_desc", c.one_of(explorer.TASK_SORTS, "cách sắp xếp"))
 c.page_param("trang", 1, _page_no)
 if st.session_state["p_sapxep"] not in explorer.TASK_SORTS:
     st.session_state["p_sapxep"] = "assigned_desc"
@@ -79,7 +87,7 @@ def _bind_reset(name: str) -> dict[str, Any]:
 
 def show_list() -> None:
     """The search form and one page of tasks."""
-    c.page_header("Nhiệm vụ", f)
+    c.page_header("Nhiệm vụ", f, with_period=False)
     st.text_input(
         "Tìm trong nội dung nhiệm vụ và trích yếu văn bản",
         placeholder="Ví dụ: so y te, qua han, phòng chống dịch…",
@@ -106,6 +114,8 @@ def show_list() -> None:
         "Sắp xếp",
         options=list(explorer.TASK_SORTS),
         format_func=lambda k: explorer.TASK_SORTS[k][0],
+        help="Thời hạn là thời hạn đang áp dụng tại ngày xem (đã tính các lần gia hạn "
+        "được duyệt đến ngày đó), như cột «Thời hạn».",
         **_bind_reset("sapxep"),
     )
     r2 = st.columns(4)
@@ -144,12 +154,15 @@ def show_list() -> None:
         deadline_to=high if isinstance(high, date) else None,
         sort=ss["p_sapxep"],
         page=int(ss["p_trang"]),
-        page_size=25,
+        page_size=PAGE_SIZE,
     )
     result = c.tasks_page(repo, key, search)
     if result.page > result.pages:
-        ss["p_trang"] = result.pages
-        st.rerun()
+        # Past the last page (an old link, or fewer tasks since): show the last page in this
+        # run. Not st.rerun(): the URL keeps the old page until the end of the run, and
+        # `page_param` would take it from there again on every rerun.
+        result = c.tasks_page(repo, key, replace(search, page=result.pages))
+        ss["p_trang"] = result.page
     for name in ("tim", "dv", "nguoiky", "loaivb", "han_tu", "han_den"):
         c.set_page_param(name, ss[f"p_{name}"])
     c.set_page_param("trangthai", ",".join(ss["p_trangthai"] or []))
@@ -185,6 +198,7 @@ def show_list() -> None:
     event = st.dataframe(
         c.status_styler(table),
         hide_index=True,
+        placeholder="—",
         on_select="rerun",
         selection_mode="single-row",
         key="task_table",
@@ -209,16 +223,18 @@ def show_task(task_id: str) -> None:
         st.title("Nhiệm vụ")
         st.error(f"Không tìm thấy nhiệm vụ «{task_id}».")
         return
-    c.page_header("Nhiệm vụ", f)
+    c.page_header("Nhiệm vụ", f, with_period=False)
     st.markdown(f"### {task['content']}")
     if task["not_yet_assigned"]:
         status_text = f"Chưa được giao tại ngày {c.fmt_date(f.as_of)}"
     elif task["cancelled"]:
-        status_text = f"Đã hủy ngày {c.fmt_date(task['cancelled_date'])}"
+        status_text = f"Đã hủy ngày {c.fmt_date(task['cancelled_date'])}" + (
+            f" (lý do: {task['cancel_reason']})" if task.get("cancel_reason") else ""
+        )
     else:
         status_text = c.status_label(task["category"])
     table = pd.DataFrame([{"Trạng thái": status_text}])
-    st.dataframe(c.status_styler(table), hide_index=True, width="content")
+    st.dataframe(c.status_styler(table), hide_index=True, placeholder="—", width="content")
     if task["priority"]:
         st.markdown("**Nhiệm vụ trọng tâm**")
     doc = task["document"] or {}
@@ -276,6 +292,7 @@ def show_task(task_id: str) -> None:
                 ]
             ),
             hide_index=True,
+            placeholder="—",
         )
     else:
         st.caption("Không có lần gia hạn nào.")
@@ -326,6 +343,7 @@ def show_task(task_id: str) -> None:
                 ]
             ),
             hide_index=True,
+            placeholder="—",
         )
 
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import date
+from typing import Any
 
 from core import explorer, metrics
+from core.dates import from_bson_day, to_bson_day
 from core.metrics import CATEGORIES, MetricsQuery
 from core.repository import Repository
 from core.scope import Scope
@@ -40,7 +43,7 @@ def test_pages_are_sorted_and_disjoint(demo_repo: Repository) -> None:
     second = explorer.search_tasks(
         demo_repo, explorer.TaskSearch(as_of=AS_OF, sort="deadline_asc", page=2)
     )
-    deadlines = [r["deadline"] for r in first.rows + second.rows]
+    deadlines = [r["effective_deadline"] for r in first.rows + second.rows]
     assert None not in deadlines and deadlines == sorted(deadlines)
     assert not {r["id"] for r in first.rows} & {r["id"] for r in second.rows}
     assert len(first.rows) == 25 and first.pages > 1
@@ -92,3 +95,123 @@ def test_text_search_pages_equal_one_ordered_query(demo_repo: Repository) -> Non
                 assert page.total == len(expected)
                 if categories:
                     assert {r["category"] for r in page.rows} <= set(categories)
+
+
+def _in_eff_order(repo: Repository, s: explorer.TaskSearch) -> list[dict[str, Any]]:
+    """The tasks `s` selects, as one query sorted on the deadline in force then `_id` orders
+    them (ids and deadlines in force), classified on `tasks` without any of the list's paths."""
+    stages = metrics.classify_stages(s.metrics_query())
+    stages[0] = {"$match": explorer.task_match(s)}
+    if s.categories:
+        stages.append({"$match": {"cat": {"$in": list(s.categories)}}})
+    direction = 1 if s.sort == "deadline_asc" else -1
+    stages += [{"$sort": {"eff": direction, "_id": 1}}, {"$project": {"eff": 1}}]
+    return repo.aggregate_tasks(stages, Scope.everything())
+
+
+def test_deadline_sorts_follow_the_deadline_in_force(demo_repo: Repository) -> None:
+    """Sorted by deadline, the list orders on the deadline in force as of D (the "Thời hạn"
+    column, after extensions), ties by `_id`, in every path: plain list (bounded from the
+    deadline indexes), status or deadline filter (classification, on `task_facts`), a document
+    (on `tasks`) and text search (two halves merged in Python)."""
+    moved = demo_repo.aggregate_tasks(
+        [
+            *metrics.classify_stages(MetricsQuery(as_of=AS_OF), keep=["deadline"]),
+            {"$match": {"$expr": {"$ne": ["$eff", "$deadline"]}}},
+            {"$count": "n"},
+        ],
+        Scope.everything(),
+    )
+    assert moved and moved[0]["n"] > 50, "the demo has tasks whose deadline was extended by D"
+    document = demo_repo.db.tasks.find_one({"extensions.0": {"$exists": True}})
+    assert document is not None
+    variants: list[dict[str, Any]] = [
+        {},
+        {"categories": ("open_within_deadline",)},
+        {"categories": ("open_overdue", "completed_late")},
+        {"deadline_from": date(2026, 1, 1), "deadline_to": date(2026, 12, 31)},
+        {"text": "kiem tra"},
+        {"text": "kiem tra", "categories": ("open_overdue", "completed_late")},
+        {"priority_only": True},
+        {"document": document["document"]},
+    ]
+    for sort in ("deadline_asc", "deadline_desc"):
+        for variant in variants:
+            s = explorer.TaskSearch(as_of=AS_OF, sort=sort, **variant)
+            ordered = _in_eff_order(demo_repo, s)
+            if "document" not in variant:
+                assert len(ordered) > 2 * s.page_size, (sort, variant)  # three pages or more
+            shown: list[date | None] = []
+            for number in (1, 2, 3):
+                page = explorer.search_tasks(demo_repo, replace(s, page=number))
+                start = (number - 1) * s.page_size
+                want = ordered[start : start + s.page_size]
+                assert [r["id"] for r in page.rows] == [t["_id"] for t in want], (sort, variant)
+                assert [r["effective_deadline"] for r in page.rows] == [
+                    from_bson_day(t["eff"]) if t.get("eff") is not None else None for t in want
+                ]
+                shown += [r["effective_deadline"] for r in page.rows]
+            dated = [x for x in shown if x is not None]
+            assert dated == sorted(dated, reverse=sort == "deadline_desc"), (sort, variant)
+            if sort == "deadline_asc":
+                assert None not in shown
+            else:  # tasks without a deadline come last
+                assert shown == dated + [None] * (len(shown) - len(dated))
+    # The regression: open within their deadline, the task due first comes first.
+    first = explorer.search_tasks(
+        demo_repo,
+        explorer.TaskSearch(as_of=AS_OF, sort="deadline_asc", categories=("open_within_deadline",)),
+    )
+    due = demo_repo.aggregate_tasks(
+        [
+            *metrics.classify_stages(MetricsQuery(as_of=AS_OF)),
+            {"$match": {"cat": "open_within_deadline"}},
+            {"$group": {"_id": None, "first": {"$min": "$eff"}}},
+        ],
+        Scope.everything(),
+    )
+    assert first.rows[0]["effective_deadline"] == from_bson_day(due[0]["first"])
+    assert first.rows[0]["effective_deadline"] >= AS_OF
+
+
+def _priority_counts(repo: Repository, units: frozenset[str] | None = None) -> dict[str, int]:
+    """Per document: its priority tasks assigned by D and not cancelled by then (plain reads)."""
+    d = to_bson_day(AS_OF)
+    query: dict[str, Any] = {
+        "priority": True,
+        "assigned_date": {"$lte": d},
+        "$or": [{"cancelled_date": None}, {"cancelled_date": {"$gt": d}}],
+    }
+    if units is not None:
+        query["lead_unit"] = {"$in": sorted(units)}
+    counts: dict[str, int] = {}
+    for t in repo.db.tasks.find(query, {"document": 1}):
+        counts[t["document"]] = counts.get(t["document"], 0) + 1
+    return counts
+
+
+def test_documents_with_progress_priority_only(demo_repo: Repository) -> None:
+    """Priority only: just the documents with a priority task, and only those tasks counted."""
+    everything = explorer.DocumentSearch(as_of=AS_OF, page_size=100_000)
+    all_rows, all_total = explorer.documents_with_progress(
+        demo_repo, everything, Scope.everything()
+    )
+    for units in (None, frozenset({"SYT", "STC", "SGDDT"})):
+        expected = _priority_counts(demo_repo, units)
+        rows, total = explorer.documents_with_progress(
+            demo_repo, everything, Scope.everything(), units, priority_only=True
+        )
+        assert 0 < total == len(rows) == len(expected) < all_total
+        assert {r["id"]: r["assigned"] for r in rows} == expected
+        for r in rows:
+            assert sum(r[c] for c in CATEGORIES) == r["assigned"] > 0
+        ids = [r["id"] for r in all_rows if r["id"] in expected]
+        assert [r["id"] for r in rows] == ids  # newest first, as without the switch
+    page = explorer.DocumentSearch(as_of=AS_OF, page=2, page_size=10)
+    second, total = explorer.documents_with_progress(
+        demo_repo, page, Scope.everything(), priority_only=True
+    )
+    assert total == len(_priority_counts(demo_repo))
+    assert [r["id"] for r in second] == [
+        r["id"] for r in all_rows if r["id"] in _priority_counts(demo_repo)
+    ][10:20]
