@@ -448,13 +448,12 @@ def run(
     if not config.mongodb_uri() and repo.is_empty():
         typer.echo("Cơ sở dữ liệu trống: đang nạp tỉnh mẫu…")
         demo_mod.load_demo(repo, tasks=demo_tasks, seed=2025)
-    app_path = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
     env = dict(os.environ)
     if not config.mongodb_uri():
         env["MONGODB_URI"] = config.local_uri()
     typer.echo(f"Bảng điều hành: http://localhost:{port}")
     cmd = [
-        sys.executable, "-m", "streamlit", "run", str(app_path),
+        sys.executable, "-m", "dashboard.serve",
         "--server.port", str(port),
         "--server.address", "127.0.0.1",
         "--server.headless", "true",

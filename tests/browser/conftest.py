@@ -43,13 +43,14 @@ def require_chromium() -> None:
 
 
 def start_app(env_extra: dict[str, str], log_path: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """`streamlit run dashboard/app.py` on a free port; returns the process and its URL."""
+    """The dashboard (`python -m dashboard.serve`, i.e. `streamlit run dashboard/app.py`) on a
+    free port; returns the process and its URL."""
     port = free_port()
     env = {**os.environ, **env_extra}
     log = log_path.open("wb")
     proc = subprocess.Popen(
         [
-            sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+            sys.executable, "-m", "dashboard.serve",
             "--server.headless", "true",
             "--server.port", str(port),
             "--server.address", "127.0.0.1",
