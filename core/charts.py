@@ -38,6 +38,15 @@ def short_rate_label(rate: str) -> str:
     return RATE_LABELS[rate].split(" (")[0]
 
 
+def _title_lines(label: str) -> list[str]:
+    """A rate label as two title lines (name; denominator), so narrow columns do not cut it."""
+    name, _sep, rest = label.partition(" (")
+    return [name, f"({rest}"] if rest else [name]
+
+
+PERIOD_AXIS = alt.Axis(labelAngle=-50, labelOverlap=False)  # every period labelled
+
+
 def status_scale() -> alt.Scale:
     """The colour scale mapping Vietnamese category labels to their fixed colours."""
     return alt.Scale(
@@ -59,7 +68,13 @@ def _base(chart: alt.Chart, scale: float = 1.0) -> alt.Chart:
             titleFontSize=size,
             labelLimit=420,
         )
-        .configure_legend(labelFont=FONT, titleFont=FONT, labelFontSize=size, titleFontSize=size)
+        .configure_legend(
+            labelFont=FONT,
+            titleFont=FONT,
+            labelFontSize=size,
+            titleFontSize=size,
+            labelLimit=420,  # category names are long ("Không thời hạn, chưa hoàn thành")
+        )
         .configure_title(font=FONT, fontSize=int(15 * scale))
         .configure_text(font=FONT)
     )
@@ -114,7 +129,7 @@ def ranking_bars(
         columns=["Đơn vị", "Mã", "Tỷ lệ", "Đã đến hạn", "Quá hạn", "Giao"],
     )
     chart = (
-        alt.Chart(df, title=RATE_LABELS[rate])
+        alt.Chart(df, title=alt.TitleParams(_title_lines(RATE_LABELS[rate])))
         .mark_bar(color=STATUS_COLORS["completed_on_time"])
         .encode(
             y=alt.Y("Đơn vị:N", sort=list(df["Đơn vị"]), title=None),
@@ -157,7 +172,7 @@ def trend_lines(
         alt.Chart(df, title=f"Xu hướng {short_rate_label(rate).lower()}")
         .mark_line(point=True, color="#0072B2")
         .encode(
-            x=alt.X("Kỳ:N", sort=list(df["Kỳ"]), title="Kỳ báo cáo", axis=alt.Axis(labelAngle=-40)),
+            x=alt.X("Kỳ:N", sort=list(df["Kỳ"]), title="Kỳ báo cáo", axis=PERIOD_AXIS),
             y=alt.Y("Tỷ lệ:Q", title="Tỷ lệ (%)", scale=alt.Scale(domain=[0, 100])),
             tooltip=["Kỳ:N", alt.Tooltip("Tỷ lệ:Q", format=".1f"), "Đã đến hạn:Q"],
         )
@@ -198,7 +213,7 @@ def rate_heatmap(
         alt.Chart(df.dropna(subset=["Tỷ lệ"]), title=f"{short_rate_label(rate)} theo đơn vị và kỳ")
         .mark_rect(stroke="white", strokeWidth=1)
         .encode(
-            x=alt.X("Kỳ:N", sort=periods, title="Kỳ báo cáo", axis=alt.Axis(labelAngle=-40)),
+            x=alt.X("Kỳ:N", sort=periods, title="Kỳ báo cáo", axis=PERIOD_AXIS),
             y=alt.Y("Đơn vị:N", sort=units, title=None),
             color=alt.Color(
                 "Tỷ lệ:Q",

@@ -80,6 +80,22 @@ def parse_day(value: object) -> date:
         raise ValueError(f"«{text}» không phải ngày có thật") from None
 
 
+# The days a figure can be computed as of (ngày xem): the working-day calendar and the periods
+# are built for this span; a link or an option outside it gets a clear refusal.
+AS_OF_FIRST = date(2001, 1, 1)
+AS_OF_LAST = date(2099, 12, 31)
+
+
+def check_as_of(d: date) -> date:
+    """`d` when figures can be computed as of it; ValueError (Vietnamese) otherwise."""
+    if not AS_OF_FIRST <= d <= AS_OF_LAST:
+        raise ValueError(
+            f"ngày {format_vn(d)} nằm ngoài khoảng tính được "
+            f"({format_vn(AS_OF_FIRST)} – {format_vn(AS_OF_LAST)})"
+        )
+    return d
+
+
 def optional_day(value: object) -> date | None:
     """A day from None, a stored datetime, a date or a string ('' and None give None)."""
     if value is None or (isinstance(value, str) and not value.strip()):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any, TypeVar
@@ -21,7 +21,7 @@ import streamlit as st
 
 from core import config, explorer, metrics, repository
 from core.calendar import WorkCalendar
-from core.dates import format_vn, parse_day, today_local
+from core.dates import AS_OF_FIRST, AS_OF_LAST, check_as_of, format_vn, parse_day, today_local
 from core.errors import DatabaseUnavailable
 from core.metrics import MetricsQuery
 from core.periods import (
@@ -231,10 +231,17 @@ def tasks_page(_repo: Repository, key: str, s: explorer.TaskSearch) -> explorer.
 
 @st.cache_data(ttl=60, show_spinner=False)
 def documents_page(
-    _repo: Repository, key: str, s: explorer.DocumentSearch, lead_units: frozenset[str] | None
+    _repo: Repository,
+    key: str,
+    s: explorer.DocumentSearch,
+    lead_units: frozenset[str] | None,
+    priority_only: bool = False,
 ) -> tuple[list[dict[str, Any]], int]:
-    """One page of documents with their tasks' progress."""
-    return explorer.documents_with_progress(_repo, s, Scope.everything(), lead_units)
+    """One page of documents with their tasks' progress (only documents with tasks in the
+    units' and priority filters, when set)."""
+    return explorer.documents_with_progress(
+        _repo, s, Scope.everything(), lead_units, priority_only=priority_only
+    )
 
 
 # --- the shared filters ---------------------------------------------------------------------------
@@ -252,6 +259,7 @@ class Filters:
     meeting_mode: bool = False
     population: str = "assigned"
     lead_units: frozenset[str] | None = None
+    portfolio_label: str | None = None  # "Phó Chủ tịch UBND tỉnh …" of `portfolio`
 
     def query(self, by: str = "unit") -> MetricsQuery:
         """The metrics query as of D for these filters (all tasks assigned up to D)."""
@@ -295,16 +303,30 @@ class Filters:
             out[P_MEETING] = "1"
         return out
 
-    def describe(self) -> str:
-        """One Vietnamese line saying what the figures cover."""
-        parts = [
-            f"Số liệu đến ngày {format_vn(self.as_of)}",
-            f"kỳ báo cáo: {self.period.label} ({format_vn(self.period.start)} – "
-            f"{format_vn(self.period.end)})",
-            POPULATIONS[self.population].lower()
-            if self.population != "cumulative"
-            else POPULATIONS[self.population].split(":")[0].lower(),
-        ]
+    def describe(self, with_period: bool = True) -> str:
+        """One Vietnamese line saying what the figures cover.
+
+        `with_period=False` for pages whose lists are not cut by the reporting period (the task
+        and document lists): they cover every task assigned up to D.
+        """
+        parts = [f"Số liệu đến ngày {format_vn(self.as_of)}"]
+        if with_period:
+            period = f"kỳ báo cáo: {self.period.label}"
+            if self.period.kind != "custom":  # a custom period's label already has its days
+                period += f" ({format_vn(self.period.start)} – {format_vn(self.period.end)})"
+            if self.period.start <= self.as_of < self.period.end:
+                elapsed = (self.as_of - self.period.start).days + 1
+                period += f", kỳ đang diễn ra: đã qua {elapsed}/{self.period.days} ngày"
+            parts.append(period)
+            parts.append(
+                POPULATIONS[self.population].lower()
+                if self.population != "cumulative"
+                else POPULATIONS[self.population].split(":")[0].lower()
+            )
+        else:
+            parts.append("mọi nhiệm vụ đã giao đến ngày này (không lọc theo kỳ báo cáo)")
+        if self.portfolio_label:
+            parts.append(f"lĩnh vực phụ trách: {self.portfolio_label} (kể cả phần được ủy quyền)")
         if self.priority_only:
             parts.append("chỉ nhiệm vụ trọng tâm")
         if self.unit_kind:
@@ -320,18 +342,18 @@ def _store() -> dict[str, Any]:
 def _parse_filter(name: str, raw: str) -> Any:
     """A URL value of a shared filter as a Python value; ValueError when it makes no sense."""
     if name in (P_AS_OF, P_FROM, P_TO):
-        return parse_day(raw)
+        return check_as_of(parse_day(raw))
     if name == P_KIND:
         if raw not in PERIOD_KINDS:
-            raise ValueError(raw)
+            raise ValueError("không phải loại kỳ báo cáo")
         return raw
     if name == P_RULE:
         if raw not in PERIOD_RULES:
-            raise ValueError(raw)
+            raise ValueError("không phải cách tính kỳ")
         return raw
     if name == P_POPULATION:
         if raw not in POPULATIONS:
-            raise ValueError(raw)
+            raise ValueError("không phải cách tính số liệu")
         return raw
     if name in (P_PRIORITY, P_MEETING):
         return raw in ("1", "true", "co")
@@ -360,11 +382,44 @@ def adopt_url_filters() -> set[str]:
             try:
                 store[name] = _parse_filter(name, raw)
                 adopted.add(name)
-            except ValueError:
-                pass
+            except ValueError as exc:
+                link_problem(name, raw, str(exc))
     if first and url.get(P_KIND) == "custom" and P_REPORT in store:
         store.pop(P_REPORT, None)
     return adopted
+
+
+def link_problem(name: str, raw: str, reason: str) -> None:
+    """Note a URL parameter that could not be used (shown by `page_header`, or at once)."""
+    problems: dict[str, str] = st.session_state.setdefault("_link_problems", {})
+    problems[name] = f"{name}=«{raw}»: {reason}"
+
+
+class LinkValueError(ValueError):
+    """A URL value refused with a Vietnamese reason meant for the reader."""
+
+
+def one_of(options: Iterable[Any], what: str) -> Callable[[str], str]:
+    """A URL value parser accepting only these values (else ValueError naming `what`)."""
+    allowed = set(options)
+
+    def parse(raw: str) -> str:
+        if raw not in allowed:
+            raise LinkValueError(f"không có {what} này")
+        return raw
+
+    return parse
+
+
+def show_link_problems() -> None:
+    """Say which parts of the link were left out, once (then forget them)."""
+    problems: dict[str, str] = st.session_state.pop("_link_problems", {})
+    if problems:
+        st.warning(
+            "Một phần của đường liên kết không dùng được nên đã bỏ qua: "
+            + "; ".join(problems.values())
+            + "."
+        )
 
 
 def period_options(kind: str, rule: str, as_of: date, n: int = 24) -> list[Period]:
@@ -444,6 +499,10 @@ def _resolve(store: Mapping[str, Any]) -> Filters:
     data = org(get_repo(), repo_key())
     portfolio = store.get(P_PORTFOLIO)
     if portfolio and portfolio not in {ldr["_id"] for ldr in _leaders_in_office(data, as_of)}:
+        link_problem(
+            P_PORTFOLIO, portfolio, f"không có lãnh đạo này đương nhiệm ngày {format_vn(as_of)}"
+        )
+        store.pop(P_PORTFOLIO, None)
         portfolio = None
     unit_kind = store.get(P_UNIT_KIND)
     if unit_kind not in UNIT_KINDS:
@@ -458,6 +517,9 @@ def _resolve(store: Mapping[str, Any]) -> Filters:
         meeting_mode=bool(store.get(P_MEETING)),
         population=population if population in POPULATIONS else "assigned",
         lead_units=_lead_units(data, as_of, portfolio, unit_kind),
+        portfolio_label=next(
+            (leader_label(ldr) for ldr in data["leaders"] if ldr["_id"] == portfolio), None
+        ),
     )
 
 
@@ -511,6 +573,8 @@ def render_filters() -> Filters:
         "Số liệu đến ngày",
         key=_widget(P_AS_OF, current.as_of, adopted),
         format="DD/MM/YYYY",
+        min_value=AS_OF_FIRST,
+        max_value=AS_OF_LAST,
         help="Trạng thái nhiệm vụ được tính tại ngày này (mặc định: hôm nay).",
     )
     store[P_AS_OF] = as_of if isinstance(as_of, date) else current.as_of
@@ -531,10 +595,18 @@ def render_filters() -> Filters:
         end_default = current.period.end if current.period.kind == "custom" else current.as_of
         c1, c2 = sb.columns(2)
         start = c1.date_input(
-            "Từ ngày", key=_widget(P_FROM, start_default, adopted), format="DD/MM/YYYY"
+            "Từ ngày",
+            key=_widget(P_FROM, start_default, adopted),
+            format="DD/MM/YYYY",
+            min_value=AS_OF_FIRST,
+            max_value=AS_OF_LAST,
         )
         end = c2.date_input(
-            "Đến ngày", key=_widget(P_TO, end_default, adopted), format="DD/MM/YYYY"
+            "Đến ngày",
+            key=_widget(P_TO, end_default, adopted),
+            format="DD/MM/YYYY",
+            min_value=AS_OF_FIRST,
+            max_value=AS_OF_LAST,
         )
         store[P_FROM], store[P_TO] = start, end
         if isinstance(start, date) and isinstance(end, date) and start > end:
@@ -542,20 +614,21 @@ def render_filters() -> Filters:
     else:
         options = period_options(kind, rule, store[P_AS_OF])
         keys = [p.report for p in options]
-        labels = {
-            p.report: f"{p.label} ({format_vn(p.start)} – {format_vn(p.end)})" for p in options
-        }
+        # Labels only: the sidebar is narrow; the chosen period's days are written below it.
+        spans = {p.report: p for p in options}
         chosen = current.period.report if current.period.kind == kind else keys[0]
         if chosen not in keys:
-            extra = period_for_report(kind, chosen, rule)  # type: ignore[arg-type]
+            spans[chosen] = period_for_report(kind, chosen, rule)  # type: ignore[arg-type]
             keys.append(chosen)
-            labels[chosen] = f"{extra.label} ({format_vn(extra.start)} – {format_vn(extra.end)})"
+        labels = {k: p.label for k, p in spans.items()}
         wkey = _widget(P_REPORT, chosen, adopted)
         if st.session_state.get(wkey) not in keys:
             st.session_state[wkey] = chosen
         store[P_REPORT] = sb.selectbox(
             "Kỳ báo cáo", options=keys, format_func=lambda k: labels[k], key=wkey
         )
+        shown = spans[store[P_REPORT]]
+        sb.caption(f"Từ {format_vn(shown.start)} đến {format_vn(shown.end)}")
     with sb.expander("Cách tính kỳ và số liệu"):
         store[P_RULE] = st.radio(
             "Quy tắc kỳ báo cáo",
@@ -672,7 +745,9 @@ def page_param(name: str, default: Any, parse: Callable[[str], Any] | None = Non
         if raw is not None:
             try:
                 value = parse(raw) if parse is not None else raw
-            except (ValueError, KeyError):
+            except (ValueError, KeyError) as exc:
+                reason = str(exc) if isinstance(exc, LinkValueError) else "giá trị không hợp lệ"
+                link_problem(name, raw, reason)
                 value = default
         st.session_state[pkey] = value
     elif pkey not in st.session_state:
@@ -826,6 +901,31 @@ def status_label(category: str | None) -> str:
     return STATUS_LABELS.get(category or "", "—")
 
 
+def figures_styler(
+    df: pd.DataFrame,
+    counts: Sequence[str] = (),
+    rates: Sequence[str] = (),
+    ranks: Sequence[str] = (),
+) -> Any:
+    """The table shown with Vietnamese number formats (1.234; 98,6%; — when missing) while its
+    values stay numbers, so that sorting a column by clicking its header sorts by value."""
+
+    def count(v: Any) -> str:
+        return "—" if pd.isna(v) else fmt_count(int(v))
+
+    def rate(v: Any) -> str:
+        return "—" if pd.isna(v) else fmt_rate(float(v))
+
+    def rank(v: Any) -> str:
+        return "—" if pd.isna(v) else str(int(v))
+
+    formats: dict[str, Callable[[Any], str]] = {}
+    formats.update(dict.fromkeys(counts, count))
+    formats.update(dict.fromkeys(rates, rate))
+    formats.update(dict.fromkeys(ranks, rank))
+    return df.style.format(formats)
+
+
 def status_styler(df: pd.DataFrame, column: str = "Trạng thái") -> Any:
     """The table with its status column coloured with the category's fixed colour."""
     from core.charts import STATUS_COLORS
@@ -850,7 +950,7 @@ def rate_help(rate: str) -> str:
     return f"{metrics.RATE_LABELS[rate]}. Mẫu số: {metrics.RATE_DENOMINATORS[rate]}."
 
 
-def page_header(title: str, filters: Filters) -> None:
+def page_header(title: str, filters: Filters, with_period: bool = True) -> None:
     """The page title and the line saying what the figures cover (plus meeting-mode controls)."""
     if filters.meeting_mode:
         left, right = st.columns([5, 1])
@@ -860,7 +960,8 @@ def page_header(title: str, filters: Filters) -> None:
         )
     else:
         st.title(title)
-    st.caption(filters.describe())
+    st.caption(filters.describe(with_period))
+    show_link_problems()
 
 
 def task_label(row: Mapping[str, Any], width: int = 110) -> str:
@@ -878,10 +979,12 @@ def names_for(codes: Sequence[str]) -> str:
 
 
 def meeting_css(filters: Filters) -> None:
-    """Card labels wrap instead of being cut; larger text on a projector."""
+    """Card labels wrap instead of being cut; larger text on a projector. Streamlit's main menu
+    (theme, print, "About"; English only, nothing a reader needs) is hidden."""
     st.html(
         "<style>[data-testid='stMetricLabel'] p, [data-testid='stMetricLabel'] div "
-        "{ white-space: normal !important; overflow: visible !important; }</style>"
+        "{ white-space: normal !important; overflow: visible !important; }"
+        "[data-testid='stMainMenu'] { display: none; }</style>"
     )
     if filters.meeting_mode:
         st.html(

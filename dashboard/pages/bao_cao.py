@@ -21,6 +21,7 @@ data = c.org(repo, key)
 units = {u["_id"]: u for u in data["units"]}
 SCOPES = {"province": "Toàn tỉnh", "portfolio": "Lĩnh vực của một lãnh đạo", "unit": "Một đơn vị"}
 DOC_TYPES = {"briefing": "Báo cáo", "urge": "Công văn đôn đốc"}
+UNNAMED = "Không ghi tên"  # «Người lập» left empty
 
 
 @st.cache_data(ttl=c.TTL, show_spinner=False)
@@ -88,10 +89,8 @@ def offer(result_key: str) -> None:
     done = st.session_state.get(result_key)
     if not done:
         return
-    st.success(
-        f"Đã tạo {done['filename']} và lưu vào kho báo cáo "
-        f"(sha256 {done['sha256'][:12]}…, {done['seconds']:.1f} giây)."
-    )
+    seconds = f"{done['seconds']:.1f}".replace(".", ",")
+    st.success(f"Đã tạo {done['filename']} trong {seconds} giây và lưu vào kho báo cáo.")
     st.download_button(
         "Tải tệp Word (.docx)",
         data=done["content"],
@@ -130,7 +129,12 @@ tab_report, tab_urge, tab_archive = st.tabs(
 with tab_report:
     period = choose_period()
     scope_kind = st.radio(
-        "Phạm vi", list(SCOPES), format_func=lambda s: SCOPES[s], horizontal=True, key="bc_scope"
+        "Phạm vi",
+        list(SCOPES),
+        index=1 if f.portfolio else 0,  # the sidebar's portfolio, when one is chosen
+        format_func=lambda s: SCOPES[s],
+        horizontal=True,
+        key="bc_scope",
     )
     scope_key: str | None = None
     if scope_kind == "portfolio":
@@ -213,7 +217,7 @@ with tab_report:
         with st.spinner("Đang tổng hợp số liệu, vẽ biểu đồ và tạo tệp Word…"):
             t0 = time.perf_counter()
             result = b.build_briefing(
-                repo, request, generated_by=author.strip() or "dashboard", today=f.as_of
+                repo, request, generated_by=author.strip() or UNNAMED, today=f.as_of
             )
             b.archive(repo, result)
             keep("bc_result", result, time.perf_counter() - t0)
@@ -256,7 +260,7 @@ with tab_urge:
                     result = b.build_urge(
                         repo, unit_code, f.as_of, signer_id=letter_signer,
                         report_date=letter_day, number=letter_number.strip(),
-                        generated_by=author.strip() or "dashboard",
+                        generated_by=author.strip() or UNNAMED,
                     )  # fmt: skip
                 except ValueError as exc:
                     st.error(str(exc).removeprefix("--unit: "))
@@ -279,14 +283,18 @@ with tab_archive:
                 "Loại": DOC_TYPES.get(meta.get("doc_type", ""), meta.get("doc_type", "")),
                 "Kỳ": period.get("label") or f"đến ngày {c.fmt_date_iso(meta.get('as_of'))}",
                 "Phạm vi": (meta.get("scope") or {}).get("name", ""),
-                "Người lập": meta.get("generated_by", ""),
+                "Người lập": (
+                    UNNAMED
+                    if meta.get("generated_by") in (None, "", "dashboard")
+                    else meta["generated_by"]
+                ),
                 "Người ký": (meta.get("signer") or {}).get("name", ""),
                 "Tệp": item["filename"],
-                "sha256": str(meta.get("sha256", ""))[:16],
+                "Mã kiểm tra (SHA-256)": str(meta.get("sha256", ""))[:16],
             }
 
         table = pd.DataFrame([describe(item) for item in stored])
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.dataframe(table, hide_index=True, placeholder="—", width="stretch")
         picked = st.selectbox(
             "Tải lại",
             range(len(stored)),

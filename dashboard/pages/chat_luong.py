@@ -31,6 +31,11 @@ cols[3].metric(
     border=True,
 )
 st.caption("Tỷ lệ cập nhật đúng hạn: trên số lần phải cập nhật. Nhập chậm: trên tổng số nhiệm vụ.")
+if total["duties"] == 0:
+    st.info(
+        "Trong phạm vi đang xem chưa có lần nào đơn vị phải cập nhật (chưa có nhiệm vụ quá hạn "
+        "cần báo cáo, chưa đến kỳ cập nhật hằng tháng), nên chưa có tỷ lệ cập nhật đúng hạn."
+    )
 
 rows = sorted(
     result["rows"],
@@ -47,18 +52,35 @@ else:
                 "Lần phải cập nhật": r["duties"],
                 "Đã cập nhật đúng hạn": r["updated_on_time"],
                 "Chưa cập nhật đúng hạn": r["not_updated"],
-                "Tỷ lệ cập nhật đúng hạn (trên số lần phải cập nhật)": c.fmt_rate(r["update_rate"]),
+                "Tỷ lệ cập nhật đúng hạn (trên số lần phải cập nhật)": r["update_rate"],
                 "Báo cáo khi quá hạn: phải / đã": f"{c.fmt_count(r['overdue_duties'])} / "
                 f"{c.fmt_count(r['overdue_updated'])}",
                 "Cập nhật hằng tháng: phải / đã": f"{c.fmt_count(r['monthly_duties'])} / "
                 f"{c.fmt_count(r['monthly_updated'])}",
-                "Nhập chậm (trên số nhiệm vụ)": c.fmt_rate(r["late_entry_share"]),
+                "Nhập chậm (trên số nhiệm vụ)": r["late_entry_share"],
             }
             for r in rows
         ]
     )
     st.markdown("**Theo đơn vị** (tỷ lệ cập nhật đúng hạn thấp nhất trước)")
-    st.dataframe(table, hide_index=True)
+    st.dataframe(
+        c.figures_styler(
+            table,
+            counts=[
+                "Số nhiệm vụ",
+                "Lần phải cập nhật",
+                "Đã cập nhật đúng hạn",
+                "Chưa cập nhật đúng hạn",
+            ],
+            rates=[
+                "Tỷ lệ cập nhật đúng hạn (trên số lần phải cập nhật)",
+                "Nhập chậm (trên số nhiệm vụ)",
+            ],
+        ),
+        hide_index=True,
+        placeholder="—",
+        column_config={"Đơn vị": st.column_config.TextColumn(pinned=True)},
+    )
     with_duties = [r for r in rows if r["duties"]]
     if with_duties:
         worst = with_duties[: min(10, len(with_duties))]

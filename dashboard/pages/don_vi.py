@@ -10,7 +10,7 @@ import streamlit as st
 
 from core import charts, explorer
 from core.dates import from_bson_day
-from core.metrics import AGE_BUCKETS, RATE_FIELDS, RATE_LABELS, rank_rows
+from core.metrics import AGE_BUCKETS, CATEGORIES, RATE_FIELDS, RATE_LABELS, rank_rows
 from core.vocab import STATUS_LABELS, UNIT_KINDS
 from dashboard import common as c
 
@@ -19,9 +19,9 @@ repo, key = c.get_repo(), c.repo_key()
 data = c.org(repo, key)
 units_by_code = {u["_id"]: u for u in data["units"]}
 
-c.page_param("donvi", None, lambda s: s if s in units_by_code else None)
+c.page_param("donvi", None, c.one_of(units_by_code, "đơn vị"))
 c.page_param("gop", False, lambda s: s == "1")
-c.page_param("xephang", "on_time_rate_due", lambda s: s if s in RATE_FIELDS else "on_time_rate_due")
+c.page_param("xephang", "on_time_rate_due", c.one_of(RATE_FIELDS, "tỷ lệ"))
 
 
 def unit_options() -> list[str | None]:
@@ -29,22 +29,25 @@ def unit_options() -> list[str | None]:
     return [None, *[u["_id"] for u in data["units"] if u.get("kind") != "ppc"]]
 
 
+COUNT_COLUMNS = [
+    "Được giao",
+    *(STATUS_LABELS[cat] for cat in CATEGORIES),
+]
+
+
 def ranking_table(rows: list[dict[str, Any]], rate: str) -> pd.DataFrame:
-    """Every count and rate of each unit, in Vietnamese."""
+    """Every count and rate of each unit, in Vietnamese; the chosen rate first after the name
+    (numbers stay numbers: `c.figures_styler` formats them)."""
+    rates = [rate, *(k for k in RATE_FIELDS if k != rate)]
     out = []
     for r in rows:
         out.append(
             {
                 "Hạng": r.get("rank"),
                 "Đơn vị": r["name"],
+                **{RATE_LABELS[k]: r[k] for k in rates},
                 "Được giao": r["assigned"],
-                STATUS_LABELS["completed_on_time"]: r["completed_on_time"],
-                STATUS_LABELS["completed_late"]: r["completed_late"],
-                STATUS_LABELS["open_within_deadline"]: r["open_within_deadline"],
-                STATUS_LABELS["open_overdue"]: r["open_overdue"],
-                STATUS_LABELS["no_deadline_completed"]: r["no_deadline_completed"],
-                STATUS_LABELS["no_deadline_open"]: r["no_deadline_open"],
-                **{RATE_LABELS[k]: c.fmt_rate(r[k]) for k in RATE_FIELDS},
+                **{STATUS_LABELS[cat]: r[cat] for cat in CATEGORIES},
             }
         )
     return pd.DataFrame(out)
@@ -71,14 +74,22 @@ def show_ranking() -> None:
     result = c.status(repo, key, q)
     ranked = rank_rows(result["rows"], rate)
     st.caption(c.rate_help(rate) + " Đơn vị chưa có nhiệm vụ đến hạn không được xếp hạng.")
+    if not ranked:
+        st.info("Chưa có nhiệm vụ nào trong phạm vi đang xem.")
     table = ranking_table([*ranked, {**result["total"], "rank": None}], rate)
     event = st.dataframe(
-        table,
+        c.figures_styler(
+            table,
+            counts=COUNT_COLUMNS,
+            rates=[RATE_LABELS[k] for k in RATE_FIELDS],
+            ranks=["Hạng"],
+        ),
         hide_index=True,
+        placeholder="—",
         on_select="rerun",
         selection_mode="single-row",
         key="ranking_table",
-        column_config={"Hạng": st.column_config.NumberColumn(format="%d")},
+        column_config={"Đơn vị": st.column_config.TextColumn(pinned=True)},
     )
     picked = event.selection.rows if event else []
     if picked and picked[0] < len(ranked):

@@ -21,7 +21,7 @@ default = f.portfolio or next(
     (ldr["_id"] for ldr in leaders if ldr["title"] == "vice_chairman"),
     leader_ids[0] if leader_ids else None,
 )
-c.page_param("lanhdao", default, lambda s: s if s in by_id else default)
+c.page_param("lanhdao", default, c.one_of(by_id, "lãnh đạo"))
 if st.session_state["p_lanhdao"] not in by_id:
     st.session_state["p_lanhdao"] = default
 
@@ -38,8 +38,10 @@ if overview["rows"]:
         width="stretch",
     )
     st.caption(
-        f"{c.POPULATIONS[f.population]}, theo phân công tại ngày {c.fmt_date(f.as_of)}; "
-        "đơn vị chưa thuộc lĩnh vực của ai: «Chưa phân công»."
+        f"{c.POPULATIONS[f.population]}, theo phân công lĩnh vực tại ngày "
+        f"{c.fmt_date(f.as_of)}, không tính ủy quyền (mỗi nhiệm vụ thuộc đúng một lãnh đạo); "
+        "đơn vị chưa thuộc lĩnh vực của ai: «Chưa phân công». Phần của từng lãnh đạo bên dưới "
+        "tính cả các đơn vị được ủy quyền tại ngày xem."
     )
 
 if not leaders:
@@ -92,10 +94,19 @@ else:
     result = c.status(repo, key, q) if portfolio else {"rows": [], "total": None}
     if result["rows"]:
         rows = sorted(result["rows"], key=lambda r: -r["open_overdue"])
+        counts = [
+            "Được giao",
+            STATUS_LABELS["completed_on_time"],
+            STATUS_LABELS["completed_late"],
+            STATUS_LABELS["open_within_deadline"],
+            STATUS_LABELS["open_overdue"],
+            "Không thời hạn",
+        ]
         table = pd.DataFrame(
             [
                 {
                     "Đơn vị": r["name"],
+                    RATE_LABELS["on_time_rate_due"]: r["on_time_rate_due"],
                     "Ủy quyền": "Có" if r["key"] in mine["delegated"] else "",
                     "Được giao": r["assigned"],
                     STATUS_LABELS["completed_on_time"]: r["completed_on_time"],
@@ -103,14 +114,25 @@ else:
                     STATUS_LABELS["open_within_deadline"]: r["open_within_deadline"],
                     STATUS_LABELS["open_overdue"]: r["open_overdue"],
                     "Không thời hạn": r["no_deadline_completed"] + r["no_deadline_open"],
-                    RATE_LABELS["on_time_rate_due"]: c.fmt_rate(r["on_time_rate_due"]),
                 }
                 for r in rows
             ]
         )
         st.markdown("**Nhiệm vụ của các đơn vị thuộc lĩnh vực** (nhiều quá hạn nhất trước)")
-        st.dataframe(table, hide_index=True)
-        st.caption(c.rate_help("on_time_rate_due"))
+        st.dataframe(
+            c.figures_styler(table, counts=counts, rates=[RATE_LABELS["on_time_rate_due"]]),
+            hide_index=True,
+            placeholder="—",
+            column_config={"Đơn vị": st.column_config.TextColumn(pinned=True)},
+        )
+        own = sum(r["assigned"] for r in rows if r["key"] not in mine["delegated"])
+        lent = sum(r["assigned"] for r in rows if r["key"] in mine["delegated"])
+        st.caption(
+            f"Thuộc lĩnh vực phân công: {c.fmt_count(own)} nhiệm vụ"
+            + (f"; được ủy quyền: {c.fmt_count(lent)} nhiệm vụ" if mine["delegated"] else "")
+            + ". "
+            + c.rate_help("on_time_rate_due")
+        )
     else:
         st.info("Không có nhiệm vụ của các đơn vị thuộc lĩnh vực trong phạm vi đang xem.")
 

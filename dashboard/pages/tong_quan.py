@@ -14,7 +14,7 @@ from dashboard import common as c
 
 f = c.current_filters()
 repo, key = c.get_repo(), c.repo_key()
-c.page_param("xephang", "on_time_rate_due", lambda s: s if s in RATE_FIELDS else "on_time_rate_due")
+c.page_param("xephang", "on_time_rate_due", c.one_of(RATE_FIELDS, "tỷ lệ"))
 c.page_header("Tổng quan", f)
 
 cmp = c.compare(repo, key, f.query("none"), f.period, f.population)
@@ -151,25 +151,24 @@ st.caption(
     "Mỗi kỳ tính trên các nhiệm vụ có thời hạn (kể cả gia hạn) trong kỳ, trạng thái tại cuối kỳ. "
     + c.rate_help(rate)
 )
-t_left, t_right = st.columns(2)
-with t_left:
-    st.altair_chart(charts.trend_lines(points, rate, scale=f.scale, width=width), width="stretch")
-with t_right:
-    volume: dict[str, int] = {}
-    for row in trend_rows:
-        volume[row["name"]] = volume.get(row["name"], 0) + int(
-            row["completed_on_time"] + row["completed_late"] + row["open_overdue"]
-        )
-    top = sorted(volume, key=lambda n: -volume[n])[:25]
-    heat_rows = [r for r in trend_rows if r["name"] in top]
-    if heat_rows:
-        heat_rows.sort(key=lambda r: top.index(r["name"]))
-        st.altair_chart(
-            charts.rate_heatmap(heat_rows, rate, scale=f.scale, width=width), width="stretch"
-        )
-        st.caption(
-            f"{len(top)} đơn vị có nhiều nhiệm vụ đến hạn nhất trong 12 kỳ; ô trống: "
-            "không có nhiệm vụ đến hạn."
-        )
-    else:
-        st.info("Chưa có nhiệm vụ đến hạn trong 12 kỳ gần nhất.")
+# One under the other, each the page's full width: twelve period columns and the unit names
+# both need the room.
+st.altair_chart(charts.trend_lines(points, rate, scale=f.scale, width=width), width="stretch")
+volume: dict[str, int] = {}
+for row in trend_rows:
+    volume[row["name"]] = volume.get(row["name"], 0) + int(
+        row["completed_on_time"] + row["completed_late"] + row["open_overdue"]
+    )
+top = sorted(volume, key=lambda n: -volume[n])[:25]
+heat_rows = [r for r in trend_rows if r["name"] in top]
+if heat_rows:
+    heat_rows.sort(key=lambda r: top.index(r["name"]))
+    st.altair_chart(
+        charts.rate_heatmap(heat_rows, rate, scale=f.scale, width=width), width="stretch"
+    )
+    st.caption(
+        f"{len(top)} đơn vị có nhiều nhiệm vụ đến hạn nhất trong 12 kỳ; ô trống: "
+        "không có nhiệm vụ đến hạn."
+    )
+else:
+    st.info("Chưa có nhiệm vụ đến hạn trong 12 kỳ gần nhất.")

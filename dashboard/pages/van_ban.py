@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -26,10 +27,12 @@ signer_ids = [
 
 c.page_param("vanban", None)
 c.page_param("timvb", "")
-c.page_param("loaivb", None, lambda s: s if s in DOCUMENT_TYPES else None)
-c.page_param("nguoiky", None, lambda s: s if s in signer_ids else None)
+c.page_param("loaivb", None, c.one_of(DOCUMENT_TYPES, "loại văn bản"))
+c.page_param("nguoiky", None, c.one_of(signer_ids, "người ký"))
 c.page_param("trongky", False, lambda s: s == "1")
 c.page_param("trang", 1, lambda s: max(1, int(s)))
+if not isinstance(st.session_state.get("p_trang"), int):
+    st.session_state["p_trang"] = 1
 
 
 def _bind_reset(name: str) -> dict[str, object]:
@@ -45,7 +48,7 @@ def _bind_reset(name: str) -> dict[str, object]:
 
 def show_list() -> None:
     """Documents, newest first, with their tasks' progress."""
-    c.page_header("Văn bản chỉ đạo, điều hành", f)
+    c.page_header("Văn bản chỉ đạo, điều hành", f, with_period=False)
     st.text_input(
         "Tìm theo số, ký hiệu hoặc trích yếu",
         placeholder="Ví dụ: 123/QĐ-UBND, phong chong dich…",
@@ -80,8 +83,12 @@ def show_list() -> None:
         page=int(ss["p_trang"]),
         page_size=20,
     )
-    rows, total = c.documents_page(repo, key, search, f.lead_units)
+    rows, total = c.documents_page(repo, key, search, f.lead_units, f.priority_only)
     pages = max(1, -(-total // search.page_size))
+    if search.page > pages:  # a link past the end: show the last page (no rerun)
+        search = replace(search, page=pages)
+        ss["p_trang"] = pages
+        rows, total = c.documents_page(repo, key, search, f.lead_units, f.priority_only)
     for name in ("timvb", "loaivb", "nguoiky"):
         c.set_page_param(name, ss[f"p_{name}"])
     c.set_page_param("trongky", in_period)
@@ -101,7 +108,7 @@ def show_list() -> None:
                 "Số nhiệm vụ": r["assigned"],
                 "Đã hoàn thành": r["completed"],
                 STATUS_LABELS["open_overdue"]: r["open_overdue"],
-                "Tiến độ": (r["progress"] or 0.0) * 100,
+                "Tiến độ": r["progress"] * 100 if r["progress"] is not None else None,
             }
             for r in rows
         ]
@@ -109,6 +116,7 @@ def show_list() -> None:
     event = st.dataframe(
         table,
         hide_index=True,
+        placeholder="—",
         on_select="rerun",
         selection_mode="single-row",
         key="doc_table",
@@ -126,7 +134,8 @@ def show_list() -> None:
         st.rerun()
     st.caption(
         "Tiến độ: số nhiệm vụ đã hoàn thành (đúng hạn, quá hạn, không thời hạn) trên số nhiệm vụ "
-        f"đã giao đến ngày {c.fmt_date(f.as_of)}. Bấm chọn một dòng để xem văn bản."
+        f"đã giao đến ngày {c.fmt_date(f.as_of)}; để trống khi văn bản chưa có nhiệm vụ trong "
+        "phạm vi đang xem. Bấm chọn một dòng để xem văn bản."
     )
     if pages > 1:
         c.pager(pages, search.page)
@@ -141,7 +150,7 @@ def show_document(doc_id: str) -> None:
         st.error(f"Không tìm thấy văn bản «{doc_id}».")
         return
     issue: date = from_bson_day(doc["issue_date"])
-    c.page_header(f"{c.doc_type_name(doc['type'])} số {doc['number']}", f)
+    c.page_header(f"{c.doc_type_name(doc['type'])} số {doc['number']}", f, with_period=False)
     st.markdown(
         f"Ngày ban hành: **{c.fmt_date(issue)}** — Người ký: **{c.leader_name(doc['signer'])}**"
         + (
@@ -151,11 +160,19 @@ def show_document(doc_id: str) -> None:
         )
         + f"  \nTrích yếu: {doc['abstract']}"
     )
+    every = explorer.TaskSearch(as_of=f.as_of, document=doc_id, sort="assigned_asc", page_size=200)
+    # The shared filters (portfolio, unit kind, priority only) apply here as in the list.
     result = c.tasks_page(
         repo,
         key,
-        explorer.TaskSearch(as_of=f.as_of, document=doc_id, sort="assigned_asc", page_size=200),
+        replace(every, lead_units=f.lead_units, priority_only=f.priority_only),
     )
+    if f.lead_units is not None or f.priority_only:
+        whole = c.tasks_page(repo, key, replace(every, page_size=1)).total
+        st.caption(
+            f"Văn bản có {c.fmt_count(whole)} nhiệm vụ đã giao đến ngày xem; "
+            f"{c.fmt_count(result.total)} nhiệm vụ thuộc phạm vi bộ lọc chung được liệt kê."
+        )
     counts = {cat: sum(1 for r in result.rows if r["category"] == cat) for cat in CATEGORIES}
     st.altair_chart(
         charts.status_stack(
@@ -167,7 +184,7 @@ def show_document(doc_id: str) -> None:
         width="stretch",
     )
     if not result.rows:
-        st.info("Văn bản chưa có nhiệm vụ nào được giao đến ngày xem.")
+        st.info("Văn bản chưa có nhiệm vụ nào được giao đến ngày xem trong phạm vi đang xem.")
         return
     for r in sorted(result.rows, key=lambda r: r["id"]):
         st.page_link(

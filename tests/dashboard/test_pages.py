@@ -113,7 +113,9 @@ def test_filters_survive_a_page_switch(demo_env: Repository) -> None:
         assert at.toggle(key="w_trongtam").value is True
         assert at.selectbox(key="w_ky").value == "quarter"
         assert "chỉ nhiệm vụ trọng tâm" in at.caption[0].value
-        assert "Quý IV/2026" in at.caption[0].value
+        assert at.selectbox(key="w_kybc").value == "2026-Q4"
+        if page != "pages/nhiem_vu.py":  # the task list is not cut by the period
+            assert "Quý IV/2026" in at.caption[0].value
         assert at.query_params["ky"] == "quarter"
         assert at.query_params["trongtam"] == "1"
 

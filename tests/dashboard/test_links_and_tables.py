@@ -1,0 +1,87 @@
+"""Links that cannot be used are said so (never a traceback), what the caption says the figures
+cover, and tables that keep numbers as numbers while showing them the Vietnamese way."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from core.periods import custom_period, period_for_report
+from core.repository import Repository
+from dashboard import common as c
+from tests.dashboard.demo_db import AS_OF
+from tests.dashboard.test_pages import assert_clean, open_app
+
+
+def warnings_of(at: object) -> list[str]:
+    return [w.value for w in at.warning]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("day", ["1900-01-01", "9999-12-31", "2026-13-40", "abc"])
+def test_an_unusable_day_in_a_link_is_said_and_today_is_used(
+    demo_env: Repository, day: str
+) -> None:
+    at = open_app(None, ngay=day)
+    assert_clean(at)
+    said = " ".join(warnings_of(at))
+    assert f"ngay=«{day}»" in said and "đã bỏ qua" in said
+    assert at.title[0].value == "Tổng quan"
+
+
+def test_unknown_codes_in_a_link_are_said(demo_env: Repository) -> None:
+    at = open_app("pages/don_vi.py", ngay=AS_OF.isoformat(), donvi="KHONGCO", pct="PCTX")
+    assert_clean(at)
+    said = " ".join(warnings_of(at))
+    assert "donvi=«KHONGCO»: không có đơn vị này" in said
+    assert "pct=«PCTX»" in said
+    assert at.title[0].value == "Đơn vị"  # the ranking, not a unit's page
+
+
+def test_caption_names_the_portfolio_and_a_running_period(demo_env: Repository) -> None:
+    at = open_app(None, ngay=AS_OF.isoformat(), pct="PCT-KT")
+    assert_clean(at)
+    caption = at.caption[0].value
+    assert "lĩnh vực phụ trách: Phó Chủ tịch UBND tỉnh Nguyễn Thanh Tùng" in caption
+    # 20/11/2026 in the Decree 09 month 15/11–14/12/2026: the 6th of 30 days.
+    assert "kỳ đang diễn ra: đã qua 6/30 ngày" in caption
+
+
+def test_describe_of_a_custom_period_and_of_the_lists() -> None:
+    period = custom_period(date(2026, 1, 1), date(2026, 12, 1))
+    described = c.Filters(as_of=date(2026, 12, 5), period=period).describe()
+    assert described.count("01/01/2026") == 1
+    assert "đang diễn ra" not in described  # the period ended before D
+    lists = c.Filters(as_of=AS_OF, period=period_for_report("month", "2026-12")).describe(False)
+    assert "không lọc theo kỳ báo cáo" in lists and "kỳ báo cáo:" not in lists
+
+
+def test_figures_styler_formats_but_keeps_numbers() -> None:
+    df = pd.DataFrame(
+        [
+            {"Hạng": 1, "Đơn vị": "Sở Y tế", "Được giao": 8814, "Tỷ lệ": 0.986},
+            {"Hạng": None, "Đơn vị": "Tổng cộng", "Được giao": 12, "Tỷ lệ": None},
+        ]
+    )
+    styled = c.figures_styler(df, counts=["Được giao"], rates=["Tỷ lệ"], ranks=["Hạng"])
+    html = styled.to_html()
+    assert "8.814" in html and "98,6%" in html and "None" not in html and "nan" not in html
+    assert html.count("—") == 2  # the total's rank and its missing rate
+    assert styled.data["Được giao"].tolist() == [8814, 12]  # sorting stays numeric
+
+
+def test_documents_past_the_last_page_show_the_last_page(demo_env: Repository) -> None:
+    at = open_app("pages/van_ban.py", ngay=AS_OF.isoformat(), trang="99999")
+    assert_clean(at)
+    heading = next(m.value for m in at.markdown if "văn bản**" in m.value)
+    shown, last = heading.rsplit("trang ", 1)[1].split("/")
+    assert shown == last.replace(".", "") and int(shown) > 1
+    assert not [i for i in at.info if "Không có văn bản" in i.value]
+
+
+def test_report_page_starts_from_the_sidebar_portfolio(demo_env: Repository) -> None:
+    at = open_app("pages/bao_cao.py", ngay=AS_OF.isoformat(), pct="PCT-KT")
+    assert_clean(at)
+    assert at.radio(key="bc_scope").value == "portfolio"
+    assert at.selectbox(key="bc_leader").value == "PCT-KT"
