@@ -22,6 +22,7 @@ from core.metrics import (
     CATEGORIES,
     COUNT_FIELDS,
     MetricsQuery,
+    assigned_middle,
     category_expr,
     category_prefilter,
     classify_stages,
@@ -403,13 +404,11 @@ def text_page_pipeline(s: TaskSearch, part: Mapping[str, Any]) -> list[dict[str,
 def _assigned_parts(repo: Repository, as_of: date) -> list[dict[str, Any]]:
     """Two halves of the assigned dates up to D (one when the span is short)."""
     earliest = repo.earliest_assigned()
-    if earliest is None:
+    middle = assigned_middle(from_bson_day(earliest) if earliest else None, as_of)
+    if middle is None:
         return [{}]
-    first = from_bson_day(earliest)
-    if (as_of - first).days < 60:
-        return [{}]
-    middle = to_bson_day(first + (as_of - first) / 2)
-    return [{"assigned_date": {"$lte": middle}}, {"assigned_date": {"$gt": middle}}]
+    split = to_bson_day(middle)
+    return [{"assigned_date": {"$lte": split}}, {"assigned_date": {"$gt": split}}]
 
 
 def _search_text_tasks(repo: Repository, s: TaskSearch) -> TaskPage:

@@ -533,10 +533,18 @@ def partitions(q: MetricsQuery, earliest: date | None) -> list[MetricsQuery]:
     narrowed by an assigned or deadline range use indexes and stay whole.
     """
     narrowed = any((q.assigned_from, q.assigned_to, q.deadline_from, q.deadline_to))
-    if narrowed or earliest is None or (q.as_of - earliest).days < 60:
+    middle = None if narrowed else assigned_middle(earliest, q.as_of)
+    if middle is None:
         return [q]
-    middle = earliest + (q.as_of - earliest) / 2
     return [replace(q, assigned_to=middle), replace(q, assigned_from=middle + timedelta(days=1))]
+
+
+def assigned_middle(earliest: date | None, as_of: date) -> date | None:
+    """The day splitting the assigned dates up to D in two halves (the first ends on it), or
+    None when a split is not worth it (no task, or under 60 days)."""
+    if earliest is None or (as_of - earliest).days < 60:
+        return None
+    return earliest + (as_of - earliest) / 2
 
 
 def merge_counts(parts: Sequence[Sequence[Mapping[str, Any]]]) -> list[dict[str, Any]]:

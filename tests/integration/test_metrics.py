@@ -358,6 +358,21 @@ def random_task(draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
+def reload_tasks(repo: Repository, tasks: list[dict[str, Any]]) -> TaskFactory:
+    """Replace the example's tasks (one database serves every Hypothesis example): clear the
+    tasks and everything derived from them, keep the organisation, save these tasks."""
+    for name in ("tasks", "task_facts", "documents", "task_events", "period_summaries"):
+        repo.db[name].delete_many({})
+    if not repo.db.units.count_documents({}):
+        load_org(repo)
+    factory = TaskFactory(repo)
+    for t in tasks:
+        factory.add(**t)
+    if tasks:
+        factory.save()
+    return factory
+
+
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -369,17 +384,7 @@ def random_task(draw: st.DrawFn) -> dict[str, Any]:
 def test_pipeline_matches_reference(
     repo: Repository, tasks: list[dict[str, Any]], as_of: date, window: tuple[date, int] | None
 ) -> None:
-    for name in ("tasks", "task_facts", "documents", "task_events", "period_summaries"):
-        repo.db[name].delete_many({})
-    if not repo.db.units.count_documents({}):
-        from tests.integration.orgdata import load_org as _load
-
-        _load(repo)
-    factory = TaskFactory(repo)
-    for t in tasks:
-        factory.add(**t)
-    if tasks:
-        factory.save()
+    factory = reload_tasks(repo, tasks)
     filters: dict[str, Any] = {}
     if window is not None:
         filters = {"deadline_from": window[0], "deadline_to": window[0] + timedelta(days=window[1])}
@@ -459,15 +464,7 @@ def test_one_pass_over_periods_equals_one_query_per_period(
     both populations, every grouping and the rollup: consecutive periods as a trend has them
     (so extensions move tasks across them), plus at times one overlapping period out of order
     and one period asked twice."""
-    for name in ("tasks", "task_facts", "documents", "task_events", "period_summaries"):
-        repo.db[name].delete_many({})
-    if not repo.db.units.count_documents({}):
-        load_org(repo)
-    factory = TaskFactory(repo)
-    for t in tasks:
-        factory.add(**t)
-    if tasks:
-        factory.save()
+    reload_tasks(repo, tasks)
     filters: dict[str, Any] = {}
     if deadline_window is not None:
         low, span = deadline_window
