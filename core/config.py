@@ -75,6 +75,12 @@ SETTINGS: tuple[Setting, ...] = (
         "1000",
         "Most overdue tasks listed in a briefing's annex or an urging letter (longest first).",
     ),
+    Setting(
+        "CDDH_RANK_MIN_DUE",
+        "5",
+        "Fewest tasks behind a unit's rate (fallen due, or assigned) for it to be ranked; units "
+        "with fewer are listed apart, unranked.",
+    ),
     Setting("CDDH_PORT", "8501", "Port the dashboard listens on (`cddh run`, `make run`)."),
     Setting(
         "CDDH_WARM_SUMMARIES",
@@ -138,3 +144,15 @@ def effective_uri() -> str:
 def warm_summaries_enabled() -> bool:
     """Whether the dashboard warms the period summaries at start (CDDH_WARM_SUMMARIES)."""
     return get("CDDH_WARM_SUMMARIES").strip().lower() not in ("0", "false", "no", "off")
+
+
+def rank_min_due() -> int:
+    """Fewest tasks behind a rate for a unit to be ranked (CDDH_RANK_MIN_DUE)."""
+    value = get("CDDH_RANK_MIN_DUE")
+    try:
+        n = int(value)
+        if n < 0:
+            raise ValueError
+    except ValueError:
+        raise ValueError(f"CDDH_RANK_MIN_DUE: «{value}» phải là số nguyên không âm") from None
+    return n

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from core.accountability import Accountability
 from core.dates import from_bson_day, to_bson_day
 from core.metrics import (
     CATEGORIES,
@@ -30,7 +31,6 @@ from core.metrics import (
     join_task_text,
     population_match,
     portfolio_map,
-    successor_map,
     with_rates,
 )
 from core.repository import Repository
@@ -672,7 +672,7 @@ def portfolio_units(
 
 def predecessors(units: Sequence[Mapping[str, Any]], code: str, as_of: date) -> list[str]:
     """Units that had ended by D and whose tasks roll up to `code` (sáp nhập vào)."""
-    return sorted(old for old, new in successor_map(units, as_of).items() if new == code)
+    return Accountability.of(units, as_of).formers_of(code)
 
 
 def totals_of(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:

@@ -26,7 +26,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
+from core.accountability import successor_map
 from core.calendar import WorkCalendar, working_day_index_expr
+from core.config import rank_min_due
 from core.dates import format_vn, from_bson_day, to_bson_day
 from core.periods import (
     Period,
@@ -409,29 +411,6 @@ def status_pipeline(
 # --- organisation lookups used for keys and names -----------------------------------------------
 
 
-def successor_map(units: Sequence[Mapping[str, Any]], as_of: date) -> dict[str, str]:
-    """unit → the unit its tasks roll up to: follow successors while the unit has ended by D."""
-    by_code = {u["_id"]: u for u in units}
-    out: dict[str, str] = {}
-    for code in by_code:
-        current, seen = code, {code}
-        while True:
-            unit = by_code.get(current)
-            if unit is None or not unit.get("successor"):
-                break
-            valid_to = unit.get("valid_to")
-            if valid_to is not None and from_bson_day(valid_to) >= as_of:
-                break  # still in existence on D: its tasks stay its own
-            nxt = unit["successor"]
-            if nxt in seen:
-                break
-            seen.add(nxt)
-            current = nxt
-        if current != code:
-            out[code] = current
-    return out
-
-
 def portfolio_map(
     units: Sequence[Mapping[str, Any]], leaders: Sequence[Mapping[str, Any]], as_of: date
 ) -> dict[str, str]:
@@ -604,39 +583,60 @@ def _shape(
 # --- ranking, comparison, trend ---------------------------------------------------------------
 
 
-def rank_rows(
-    rows: Sequence[Mapping[str, Any]], rate: str = "on_time_rate_due"
-) -> list[dict[str, Any]]:
-    """Rows ordered by a rate (best first, rows without a rate last), ties by volume, then key.
+def rate_volume(row: Mapping[str, Any], rate: str) -> int:
+    """The denominator behind a row's rate: tasks fallen due, or tasks assigned."""
+    if rate == "overdue_share_assigned":
+        return int(row["assigned"])
+    return int(row["completed_on_time"] + row["completed_late"] + row["open_overdue"])
 
-    Volume is the rate's denominator (tasks fallen due, or assigned); equal rates with more
-    tasks behind them rank higher. Each row gets `rank` (1-based; rows without a rate: None).
+
+def rank_rows(
+    rows: Sequence[Mapping[str, Any]],
+    rate: str = "on_time_rate_due",
+    min_volume: int | None = None,
+    worst_first: bool = True,
+) -> list[dict[str, Any]]:
+    """Rows ranked by a rate: worst first by default; equal rates share a rank.
+
+    `rank` is 1 for the best rate (competition ranking: two units at 100% are both 1st, the next
+    is 3rd). A row whose denominator (`rate_volume`: tasks fallen due, or assigned) is below
+    `min_volume` (default: the CDDH_RANK_MIN_DUE setting) is kept apart, unranked (`rank`
+    None, `ranked` False), after the ranked rows, most tasks first; so are rows without a rate.
+    Each row also gets `volume` (the denominator). Within a rate, more tasks behind it come
+    first (a worse record on more tasks weighs more), then the key.
     """
     if rate not in RATE_FIELDS:
         raise ValueError(f"tỷ lệ: «{rate}» không hợp lệ")
+    if min_volume is None:
+        min_volume = rank_min_due()
     lower_is_better = rate == "overdue_share_assigned"
 
-    def volume(row: Mapping[str, Any]) -> int:
-        if rate == "overdue_share_assigned":
-            return int(row["assigned"])
-        return int(row["completed_on_time"] + row["completed_late"] + row["open_overdue"])
+    def goodness(row: Mapping[str, Any]) -> float:
+        value = float(row[rate])
+        return -value if lower_is_better else value
 
-    def sort_key(row: Mapping[str, Any]) -> tuple[int, float, int, str]:
-        value = row.get(rate)
-        if value is None:
-            return (1, 0.0, -volume(row), str(row["key"]))
-        signed = value if lower_is_better else -value
-        return (0, signed, -volume(row), str(row["key"]))
-
-    ranked = [dict(r) for r in sorted(rows, key=sort_key)]
-    position = 0
-    for row in ranked:
-        if row.get(rate) is None:
-            row["rank"] = None
+    ranked: list[dict[str, Any]] = []
+    apart: list[dict[str, Any]] = []
+    for raw in rows:
+        row = dict(raw)
+        row["volume"] = rate_volume(row, rate)
+        if row.get(rate) is None or row["volume"] < max(min_volume, 1):
+            row["rank"], row["ranked"] = None, False
+            apart.append(row)
         else:
-            position += 1
-            row["rank"] = position
-    return ranked
+            row["ranked"] = True
+            ranked.append(row)
+    # Best first to number the ranks; equal rates (to 1e-9) share the rank of the first of them.
+    ranked.sort(key=lambda r: (-round(goodness(r), 9), -r["volume"], str(r["key"])))
+    previous: float | None = None
+    for position, row in enumerate(ranked, start=1):
+        value = round(goodness(row), 9)
+        row["rank"] = position if value != previous else ranked[position - 2]["rank"]
+        previous = value
+    if worst_first:
+        ranked.sort(key=lambda r: (round(goodness(r), 9), -r["volume"], str(r["key"])))
+    apart.sort(key=lambda r: (-r["volume"], str(r["key"])))
+    return ranked + apart
 
 
 def delta(current: float | None, before: float | None) -> float | None:

@@ -268,18 +268,43 @@ def test_make_up_saturday_counts_in_due_soon(repo: Repository, org: TaskFactory)
     assert res2["windows"]["1"] == 1 and res2["tasks"][0]["days_left"] == 0
 
 
-def test_ranking_orders_by_rate_then_volume() -> None:
-    def row(key: str, on_time: int, late: int, assigned: int) -> dict[str, Any]:
-        r = m.empty_row(key, key)
-        r.update(assigned=assigned, completed_on_time=on_time, completed_late=late)
-        r["on_time_rate_due"] = on_time / (on_time + late) if on_time + late else None
-        return r
-
-    ranked = m.rank_rows(
-        [row("A", 1, 1, 2), row("B", 5, 5, 10), row("C", 0, 0, 3), row("D", 9, 1, 10)]
+def _rate_row(key: str, on_time: int, late: int, overdue: int = 0) -> dict[str, Any]:
+    r = m.empty_row(key, key)
+    r.update(
+        assigned=on_time + late + overdue,
+        completed_on_time=on_time,
+        completed_late=late,
+        open_overdue=overdue,
     )
-    assert [r["key"] for r in ranked] == ["D", "B", "A", "C"]
-    assert [r["rank"] for r in ranked] == [1, 2, 3, None]
+    return m.with_rates(r)
+
+
+def test_ranking_worst_first_with_values_and_small_units_apart() -> None:
+    rows = [
+        _rate_row("A", 1, 1),  # 2 fallen due: too few to rank
+        _rate_row("B", 5, 5),  # 50% of 10
+        _rate_row("C", 0, 0),  # no rate
+        _rate_row("D", 9, 1),  # 90% of 10
+        _rate_row("E", 0, 3, 3),  # 0% of 6: kept, worst
+    ]
+    ranked = m.rank_rows(rows, min_volume=5)
+    assert [r["key"] for r in ranked] == ["E", "B", "D", "A", "C"]
+    assert [r["rank"] for r in ranked] == [3, 2, 1, None, None]
+    assert [r["ranked"] for r in ranked] == [True, True, True, False, False]
+    assert [r["volume"] for r in ranked] == [6, 10, 10, 2, 0]
+    best = m.rank_rows(rows, min_volume=5, worst_first=False)
+    assert [r["key"] for r in best][:3] == ["D", "B", "E"]
+
+
+def test_ranking_ties_share_a_rank() -> None:
+    rows = [_rate_row(k, n, 0) for k, n in (("A", 5), ("B", 9), ("C", 6))]
+    rows += [_rate_row("D", 3, 3), _rate_row("E", 6, 6), _rate_row("F", 1, 9)]
+    ranked = m.rank_rows(rows, min_volume=1)
+    by_key = {r["key"]: r["rank"] for r in ranked}
+    assert by_key == {"A": 1, "B": 1, "C": 1, "D": 4, "E": 4, "F": 6}
+    assert [r["key"] for r in ranked] == ["F", "E", "D", "B", "C", "A"]
+    overdue = m.rank_rows(rows, "overdue_share_assigned", min_volume=1)
+    assert all(r["rank"] == 1 for r in overdue)  # nobody has an open overdue task
 
 
 def test_trend_and_comparison(repo: Repository, org: TaskFactory) -> None:
