@@ -17,7 +17,7 @@ whose ``contains(d)`` is False.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any, Literal, get_args
 
@@ -343,3 +343,36 @@ def last_n_periods(p: Period, n: int) -> list[Period]:
         current = previous_period(current)
     result.reverse()
     return result
+
+
+# --------------------------------------------------------------------------- one meaning each
+def year_to_date(d: date, rule: PeriodRule = "decree09") -> Period:
+    """«Lũy kế»: from the start of the reporting year containing D to D itself.
+
+    Under Decree 09/2019 the year starts on 15/12 of the year before; under the calendar rule on
+    01/01. The one meaning of «lũy kế» on every page and in every briefing; its label names the
+    days («Lũy kế từ 15/12/2025 đến 29/11/2026»).
+    """
+    year = period_containing("year", d, rule)
+    window = custom_period(year.start, d, rule=rule)
+    return replace(window, label=f"Lũy kế từ {format_vn(year.start)} đến {format_vn(d)}")
+
+
+def latest_ended(kind: PeriodKind, d: date, rule: PeriodRule = "decree09") -> Period:
+    """The latest period of this kind that has ended by D (its last day is before D).
+
+    The default of every «kết quả kỳ» view and of the briefing: a period still running is only a
+    part, never compared with whole ones by default.
+    """
+    if kind == "custom":
+        raise ValueError("Kỳ tùy chọn không có «kỳ đã kết thúc gần nhất».")
+    p = period_containing(kind, d, rule)
+    return p if p.end < d else previous_period(p)
+
+
+def elapsed_share(p: Period, d: date) -> tuple[int, int] | None:
+    """(days elapsed up to D inclusive, days in the period) when D falls inside a running period;
+    None when the period has ended by D (or not begun)."""
+    if not (p.start <= d < p.end):
+        return None
+    return (d - p.start).days + 1, p.days
