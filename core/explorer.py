@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from core.accountability import Accountability
+from core.calendar import WorkCalendar
 from core.dates import from_bson_day, to_bson_day
 from core.metrics import (
     CATEGORIES,
@@ -51,6 +52,12 @@ TASK_SORTS: dict[str, tuple[str, list[tuple[str, int]]]] = {
         [("eff", 1), ("_id", 1)],
     ),
     "deadline_desc": ("Thời hạn: muộn nhất trước", [("eff", -1), ("_id", 1)]),
+    # Among open overdue tasks, the earliest deadline in force is the longest overdue: the same
+    # order as `deadline_asc`, and the list is narrowed to open overdue tasks (TaskSearch).
+    "overdue_desc": (
+        "Số ngày quá hạn: lâu nhất trước (chỉ nhiệm vụ chưa hoàn thành, quá hạn)",
+        [("eff", 1), ("_id", 1)],
+    ),
 }
 COUNT_CAP = 10_000  # beyond this the list says "more than 10.000" instead of counting them all
 
@@ -100,6 +107,9 @@ class TaskSearch:
             raise ValueError(f"trạng thái: «{unknown[0]}» không hợp lệ")
         if self.page < 1 or self.page_size < 1:
             raise ValueError("trang: số trang và cỡ trang phải từ 1 trở lên")
+        if self.sort == "overdue_desc" and set(self.categories) != {"open_overdue"}:
+            # Days overdue exist only for open overdue tasks: that sort lists those.
+            object.__setattr__(self, "categories", ("open_overdue",))
 
     def metrics_query(self) -> MetricsQuery:
         """The metrics population these filters select (same rules as every figure)."""
@@ -196,7 +206,7 @@ def task_match(s: TaskSearch) -> dict[str, Any]:
         parts.append({"doc_type": s.doc_type})
     if s.document is not None:
         parts.append({"document": s.document})
-    if s.sort == "deadline_asc":
+    if s.sort in ("deadline_asc", "overdue_desc"):
         parts.append({"deadline": {"$ne": None}})
     return parts[0] if len(parts) == 1 else {"$and": parts}
 
@@ -440,8 +450,32 @@ def _eff_bound(repo: Repository, s: TaskSearch, source: str) -> Any:
     return found[0].get("eff") if found else None
 
 
-def search_tasks(repo: Repository, s: TaskSearch) -> TaskPage:
-    """One page of the task list, sorted and paged on the server, with the total."""
+def days_late(row: Mapping[str, Any], as_of: date, cal: WorkCalendar) -> int | None:
+    """Working days a task is (open overdue: up to D) or was (completed late: up to its
+    completion) past its deadline in force; None for every other status."""
+    eff = row.get("effective_deadline")
+    if eff is None:
+        return None
+    if row.get("category") == "open_overdue":
+        return cal.working_days_between(eff, as_of)
+    if row.get("category") == "completed_late" and row.get("completed_date") is not None:
+        return cal.working_days_between(eff, row["completed_date"])
+    return None
+
+
+def search_tasks(repo: Repository, s: TaskSearch, cal: WorkCalendar | None = None) -> TaskPage:
+    """One page of the task list, sorted and paged on the server, with the total.
+
+    With a working calendar, each row also gets `days_late` (`days_late`).
+    """
+    page = _search(repo, s)
+    if cal is not None:
+        for row in page.rows:
+            row["days_late"] = days_late(row, s.as_of, cal)
+    return page
+
+
+def _search(repo: Repository, s: TaskSearch) -> TaskPage:
     if text_search(s.text):
         return _search_text_tasks(repo, s)
     source = "facts" if uses_facts(s) else "tasks"
@@ -459,7 +493,9 @@ def search_tasks(repo: Repository, s: TaskSearch) -> TaskPage:
     return TaskPage([task_row(t) for t in rows], min(total, COUNT_CAP), s.page, s.page_size, capped)
 
 
-def task_detail(repo: Repository, task_id: str, as_of: date, scope: Scope) -> dict[str, Any] | None:
+def task_detail(
+    repo: Repository, task_id: str, as_of: date, scope: Scope, cal: WorkCalendar | None = None
+) -> dict[str, Any] | None:
     """One task as the reader may see it: document, units, deadline history, events, status.
 
     `category` is the status as of D (None when the task was not yet assigned or was cancelled
@@ -499,6 +535,7 @@ def task_detail(repo: Repository, task_id: str, as_of: date, scope: Scope) -> di
     in_force = [e for e in extensions if e["approved_date"] <= cut]
     for e in extensions:
         e["in_force"] = bool(in_force) and e is in_force[-1]
+    category = status.get("cat") if assigned and not cancelled else None
     return {
         "id": found["_id"],
         "document": repo.document(found["document"]),
@@ -527,7 +564,20 @@ def task_detail(repo: Repository, task_id: str, as_of: date, scope: Scope) -> di
         "progress": [
             {"date": day(p["date"]), "note": p.get("note")} for p in found.get("progress") or []
         ],
-        "category": status.get("cat") if assigned and not cancelled else None,
+        "category": category,
+        "days_late": (
+            days_late(
+                {
+                    "effective_deadline": eff,
+                    "category": category,
+                    "completed_date": day(found.get("completed_date")),
+                },
+                as_of,
+                cal,
+            )
+            if cal is not None
+            else None
+        ),
         "not_yet_assigned": not assigned,
         "cancelled": cancelled,
         "events": repo.task_events(task_id),

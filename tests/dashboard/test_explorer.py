@@ -80,21 +80,22 @@ def test_text_search_pages_equal_one_ordered_query(demo_repo: Repository) -> Non
             s = explorer.TaskSearch(as_of=AS_OF, text=text, sort=sort, categories=categories)
             stages = metrics.classify_stages(s.metrics_query(), keep=["deadline", "assigned_date"])
             stages[0] = {"$match": explorer.task_match(s)}
-            if categories:
-                stages.append({"$match": {"cat": {"$in": list(categories)}}})
+            if s.categories:  # the longest-overdue sort narrows to open overdue tasks
+                stages.append({"$match": {"cat": {"$in": list(s.categories)}}})
             ordered = demo_repo.aggregate_tasks(
                 [*stages, {"$sort": {**dict(spec[1]), "_id": 1}}, {"$project": {"_id": 1}}],
                 Scope.everything(),
             )
             expected = [t["_id"] for t in ordered]
-            assert len(expected) > 60, (sort, categories)  # several pages, both halves
+            # several pages, both halves (fewer open overdue tasks match: still a full page)
+            assert len(expected) > (60 if sort != "overdue_desc" else 20), (sort, categories)
             for number in (1, 2, 3):
                 page = explorer.search_tasks(demo_repo, replace(s, page=number))
                 start = (number - 1) * s.page_size
                 assert [r["id"] for r in page.rows] == expected[start : start + s.page_size]
                 assert page.total == len(expected)
-                if categories:
-                    assert {r["category"] for r in page.rows} <= set(categories)
+                if s.categories:
+                    assert {r["category"] for r in page.rows} <= set(s.categories)
 
 
 def _in_eff_order(repo: Repository, s: explorer.TaskSearch) -> list[dict[str, Any]]:
@@ -215,3 +216,37 @@ def test_documents_with_progress_priority_only(demo_repo: Repository) -> None:
     assert [r["id"] for r in second] == [
         r["id"] for r in all_rows if r["id"] in _priority_counts(demo_repo)
     ][10:20]
+
+
+def test_longest_overdue_sort_lists_open_overdue_tasks_with_their_days(
+    demo_repo: Repository,
+) -> None:
+    """«Số ngày quá hạn: lâu nhất trước» lists only open overdue tasks, days overdue falling,
+    the same tasks and days as `metrics.longest_overdue`; completed-late rows carry how late."""
+    from core.services import work_calendar
+
+    cal = work_calendar(demo_repo)
+    s = explorer.TaskSearch(as_of=AS_OF, sort="overdue_desc", page_size=30)
+    page = explorer.search_tasks(demo_repo, s, cal)
+    totals = metrics.status_metrics(demo_repo, MetricsQuery(as_of=AS_OF, by="none"))["total"]
+    assert page.total == totals["open_overdue"] > 30
+    days = [r["days_late"] for r in page.rows]
+    assert all(r["category"] == "open_overdue" for r in page.rows)
+    assert days == sorted(days, reverse=True) and days[-1] >= 1
+    longest = metrics.longest_overdue(demo_repo, MetricsQuery(as_of=AS_OF), cal, limit=30)
+    assert days == [t["days_overdue"] for t in longest]
+    late = explorer.search_tasks(
+        demo_repo, explorer.TaskSearch(as_of=AS_OF, categories=("completed_late",)), cal
+    )
+    for r in late.rows:
+        assert r["days_late"] == cal.working_days_between(
+            r["effective_deadline"], r["completed_date"]
+        )
+        assert r["days_late"] >= 0
+    on_time = explorer.search_tasks(
+        demo_repo, explorer.TaskSearch(as_of=AS_OF, categories=("completed_on_time",)), cal
+    )
+    assert all(r["days_late"] is None for r in on_time.rows)
+    overdue = next(r for r in page.rows)
+    detail = explorer.task_detail(demo_repo, overdue["id"], AS_OF, Scope.everything(), cal)
+    assert detail is not None and detail["days_late"] == overdue["days_late"]
