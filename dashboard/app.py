@@ -5,7 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from core.repository import ConnectionFailure
-from dashboard import common
+from dashboard import data as db
+from dashboard import filters
+from dashboard import navigation as nav
 
 st.set_page_config(
     page_title="Theo dõi nhiệm vụ UBND tỉnh giao",
@@ -15,25 +17,25 @@ st.set_page_config(
 )
 
 PAGES = [
-    st.Page(common.PAGE_OVERVIEW, title="Tổng quan", url_path="tong-quan", default=True),
-    st.Page(common.PAGE_UNITS, title="Đơn vị", url_path="don-vi"),
-    st.Page(common.PAGE_TASKS, title="Nhiệm vụ", url_path="nhiem-vu"),
-    st.Page(common.PAGE_DOCUMENTS, title="Văn bản", url_path="van-ban"),
-    st.Page(common.PAGE_LEADERS, title="Lãnh đạo", url_path="lanh-dao"),
-    st.Page(common.PAGE_DISCIPLINE, title="Chất lượng cập nhật", url_path="chat-luong-cap-nhat"),
-    st.Page(common.PAGE_BRIEFING, title="Báo cáo", url_path="bao-cao"),
+    st.Page(nav.PAGE_OVERVIEW, title="Tổng quan", url_path="tong-quan", default=True),
+    st.Page(nav.PAGE_UNITS, title="Đơn vị", url_path="don-vi"),
+    st.Page(nav.PAGE_TASKS, title="Nhiệm vụ", url_path="nhiem-vu"),
+    st.Page(nav.PAGE_DOCUMENTS, title="Văn bản", url_path="van-ban"),
+    st.Page(nav.PAGE_LEADERS, title="Lãnh đạo", url_path="lanh-dao"),
+    st.Page(nav.PAGE_DISCIPLINE, title="Chất lượng cập nhật", url_path="chat-luong-cap-nhat"),
+    st.Page(nav.PAGE_BRIEFING, title="Báo cáo", url_path="bao-cao"),
 ]
 
-common.begin_run()
-common.get_repo()  # stops with a Vietnamese message when MongoDB is out of reach
+nav.begin_run()
+db.get_repo()  # stops with a Vietnamese message when MongoDB is out of reach
 try:
-    meeting = common.meeting_requested()
+    meeting = nav.meeting_requested()
     page = st.navigation(PAGES, position="top" if meeting else "sidebar")
-    common.enter_page(page.url_path)
+    nav.enter_page(page.url_path)
     page.run()  # the page's first `current_filters()` draws the shared filters
-    common.sync_url(common.current_filters())
+    filters.sync_url(filters.current_filters())
 except ConnectionFailure as exc:
-    common.show_unavailable(
+    db.show_unavailable(
         "Mất kết nối tới MongoDB trong khi đọc số liệu "
         f"({type(exc).__name__}). Kiểm tra máy chủ rồi tải lại trang."
     )

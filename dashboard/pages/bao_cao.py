@@ -12,19 +12,22 @@ import streamlit as st
 from core import briefing as b
 from core.dates import TZ, format_vn
 from core.periods import KIND_LABELS, PERIOD_KINDS, Period, custom_period
-from dashboard import common as c
+from dashboard import data as db
+from dashboard import filters
+from dashboard import formatting as fmt
+from dashboard import navigation as nav
 
-f = c.current_filters()
-repo, key = c.get_repo(), c.repo_key()
-c.page_header("Báo cáo", f)
-data = c.org(repo, key)
+f = filters.current_filters()
+repo, key = db.get_repo(), db.repo_key()
+nav.page_header("Báo cáo", f)
+data = db.org(repo, key)
 units = {u["_id"]: u for u in data["units"]}
 SCOPES = {"province": "Toàn tỉnh", "portfolio": "Lĩnh vực của một lãnh đạo", "unit": "Một đơn vị"}
 DOC_TYPES = {"briefing": "Báo cáo", "urge": "Công văn đôn đốc"}
 UNNAMED = "Không ghi tên"  # «Người lập» left empty
 
 
-@st.cache_data(ttl=c.TTL, show_spinner=False)
+@st.cache_data(ttl=db.TTL, show_spinner=False)
 def key_figures(
     _repo: Any, repo_key: str, request: b.BriefingRequest, today: date
 ) -> dict[str, Any]:
@@ -49,7 +52,7 @@ def choose_period() -> Period:
         if start > end:
             start, end = end, start
         return custom_period(start, end, rule=f.period.rule)
-    options = c.period_options(kind, f.period.rule, f.as_of)
+    options = filters.period_options(kind, f.period.rule, f.as_of)
     labels = [f"{p.label} ({format_vn(p.start)} – {format_vn(p.end)})" for p in options]
     reports = [p.report for p in options]
     index = reports.index(f.period.report) if f.period.report in reports else 0
@@ -69,7 +72,7 @@ def role(signer: b.Signer) -> str:
 
 def choose_signer(day: date, widget_key: str) -> str | None:
     """None: decided from the leaders and delegations valid on the day."""
-    auto = b.resolve_signer(data["leaders"], c.delegations_on(day), day, None, units)
+    auto = b.resolve_signer(data["leaders"], filters.delegations_on(day), day, None, units)
     choices: list[tuple[str | None, str]] = [
         (None, f"Tự động: {auto.name or 'chưa có lãnh đạo Văn phòng'} ({role(auto)})")
     ]
@@ -138,13 +141,13 @@ with tab_report:
     )
     scope_key: str | None = None
     if scope_kind == "portfolio":
-        leaders = c.portfolio_leaders(f.as_of)
+        leaders = filters.portfolio_leaders(f.as_of)
         ids = [ldr["_id"] for ldr in leaders]
         scope_key = st.selectbox(
             "Lãnh đạo",
             ids,
             index=ids.index(f.portfolio) if f.portfolio in ids else 0,
-            format_func=lambda i: c.leader_label(next(x for x in leaders if x["_id"] == i)),
+            format_func=lambda i: fmt.leader_label(next(x for x in leaders if x["_id"] == i)),
             key="bc_leader",
         )
     elif scope_kind == "unit":
@@ -152,7 +155,7 @@ with tab_report:
         scope_key = st.selectbox(
             "Đơn vị", codes, format_func=lambda code: units[code]["name"], key="bc_unit"
         )
-    cal = c.calendar(repo, key)
+    cal = db.calendar(repo, key)
     as_of, default_day = b.default_dates(period, cal, f.as_of)
     left, right = st.columns(2)
     report_day = left.date_input(
@@ -186,28 +189,29 @@ with tab_report:
     cols = st.columns(4)
     cols[0].metric(
         "Nhiệm vụ giao trong kỳ",
-        c.fmt_count(cur["assigned"]),
-        c.delta_count(cur["assigned"], prev["assigned"]),
+        fmt.fmt_count(cur["assigned"]),
+        fmt.delta_count(cur["assigned"], prev["assigned"]),
         delta_color="off",
         help="So với kỳ trước.",
         border=True,
     )
     cols[1].metric(
         "Tỷ lệ hoàn thành đúng hạn",
-        c.fmt_rate(cur["on_time_rate_due"]),
-        c.delta_rate(cur["on_time_rate_due"], prev["on_time_rate_due"]),
-        help=c.rate_help("on_time_rate_due") + " Nhiệm vụ giao trong kỳ; so với kỳ trước.",
+        fmt.fmt_rate(cur["on_time_rate_due"]),
+        fmt.delta_rate(cur["on_time_rate_due"], prev["on_time_rate_due"]),
+        help=fmt.rate_help("on_time_rate_due") + " Nhiệm vụ giao trong kỳ; so với kỳ trước.",
         border=True,
     )
     cols[2].metric(
         "Lũy kế từ đầu năm: hoàn thành đúng hạn",
-        c.fmt_rate(cum["on_time_rate_due"]),
-        help=c.rate_help("on_time_rate_due") + f" {c.fmt_count(cum['assigned'])} nhiệm vụ giao.",
+        fmt.fmt_rate(cum["on_time_rate_due"]),
+        help=fmt.rate_help("on_time_rate_due")
+        + f" {fmt.fmt_count(cum['assigned'])} nhiệm vụ giao.",
         border=True,
     )
     cols[3].metric(
         "Đang quá hạn (mọi năm)",
-        c.fmt_count(figures["overdue_now"]),
+        fmt.fmt_count(figures["overdue_now"]),
         help="Nhiệm vụ chưa hoàn thành, quá hạn tại ngày chốt số liệu, kể cả giao từ năm trước.",
         border=True,
     )
@@ -228,10 +232,10 @@ with tab_urge:
         "Công văn của Văn phòng UBND tỉnh đôn đốc một đơn vị thực hiện các nhiệm vụ đã quá hạn "
         "(Điều 15 Quy chế theo dõi, đôn đốc)."
     )
-    age = c.overdue_age(repo, key, f.query("unit"))
+    age = db.overdue_age(repo, key, f.query("unit"))
     overdue_units = sorted(
         ((code, sum(buckets.values())) for code, buckets in age["by_unit"].items()),
-        key=lambda item: (-item[1], c.unit_name(item[0])),
+        key=lambda item: (-item[1], fmt.unit_name(item[0])),
     )
     if not overdue_units:
         st.info(f"Không có đơn vị nào có nhiệm vụ quá hạn tại ngày {format_vn(f.as_of)}.")
@@ -240,7 +244,8 @@ with tab_urge:
             "Đơn vị (nhiều nhiệm vụ quá hạn nhất trước)",
             [code for code, _n in overdue_units],
             format_func=lambda code: (
-                f"{c.unit_name(code)} — {c.fmt_count(dict(overdue_units)[code])} nhiệm vụ quá hạn"
+                f"{fmt.unit_name(code)} — "
+                f"{fmt.fmt_count(dict(overdue_units)[code])} nhiệm vụ quá hạn"
             ),
             key="dd_unit",
         )
@@ -281,7 +286,7 @@ with tab_archive:
             return {
                 "Thời điểm tạo": when(item),
                 "Loại": DOC_TYPES.get(meta.get("doc_type", ""), meta.get("doc_type", "")),
-                "Kỳ": period.get("label") or f"đến ngày {c.fmt_date_iso(meta.get('as_of'))}",
+                "Kỳ": period.get("label") or f"đến ngày {fmt.fmt_date_iso(meta.get('as_of'))}",
                 "Phạm vi": (meta.get("scope") or {}).get("name", ""),
                 "Người lập": (
                     UNNAMED

@@ -5,27 +5,30 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import common as c
+from dashboard import data as db
+from dashboard import filters
+from dashboard import formatting as fmt
+from dashboard import navigation as nav
 
-f = c.current_filters()
-repo, key = c.get_repo(), c.repo_key()
-c.page_header("Chất lượng cập nhật", f)
+f = filters.current_filters()
+repo, key = db.get_repo(), db.repo_key()
+nav.page_header("Chất lượng cập nhật", f)
 
-result = c.discipline(repo, key, f.period_query("unit"))
+result = db.discipline(repo, key, f.period_query("unit"))
 total = result["total"]
 cols = st.columns(4)
 cols[0].metric(
     "Tỷ lệ cập nhật đúng hạn",
-    c.fmt_rate(total["update_rate"]),
+    fmt.fmt_rate(total["update_rate"]),
     help="Trên số lần đơn vị phải cập nhật: báo cáo chậm nhất 1 ngày làm việc sau khi nhiệm vụ "
     "quá hạn (Điều 8.1.a) và cập nhật hằng tháng nhiệm vụ không có thời hạn.",
     border=True,
 )
-cols[1].metric("Lần phải cập nhật", c.fmt_count(total["duties"]), border=True)
-cols[2].metric("Chưa cập nhật đúng hạn", c.fmt_count(total["not_updated"]), border=True)
+cols[1].metric("Lần phải cập nhật", fmt.fmt_count(total["duties"]), border=True)
+cols[2].metric("Chưa cập nhật đúng hạn", fmt.fmt_count(total["not_updated"]), border=True)
 cols[3].metric(
     "Nhập nhiệm vụ chậm",
-    c.fmt_rate(total["late_entry_share"]),
+    fmt.fmt_rate(total["late_entry_share"]),
     help="Tỷ lệ nhiệm vụ Văn phòng nhập quá 1 ngày làm việc sau ngày ban hành văn bản "
     "(Điều 7.1.a), trên tổng số nhiệm vụ.",
     border=True,
@@ -53,10 +56,10 @@ else:
                 "Đã cập nhật đúng hạn": r["updated_on_time"],
                 "Chưa cập nhật đúng hạn": r["not_updated"],
                 "Tỷ lệ cập nhật đúng hạn (trên số lần phải cập nhật)": r["update_rate"],
-                "Báo cáo khi quá hạn: phải / đã": f"{c.fmt_count(r['overdue_duties'])} / "
-                f"{c.fmt_count(r['overdue_updated'])}",
-                "Cập nhật hằng tháng: phải / đã": f"{c.fmt_count(r['monthly_duties'])} / "
-                f"{c.fmt_count(r['monthly_updated'])}",
+                "Báo cáo khi quá hạn: phải / đã": f"{fmt.fmt_count(r['overdue_duties'])} / "
+                f"{fmt.fmt_count(r['overdue_updated'])}",
+                "Cập nhật hằng tháng: phải / đã": f"{fmt.fmt_count(r['monthly_duties'])} / "
+                f"{fmt.fmt_count(r['monthly_updated'])}",
                 "Nhập chậm (trên số nhiệm vụ)": r["late_entry_share"],
             }
             for r in rows
@@ -64,7 +67,7 @@ else:
     )
     st.markdown("**Theo đơn vị** (tỷ lệ cập nhật đúng hạn thấp nhất trước)")
     st.dataframe(
-        c.figures_styler(
+        fmt.figures_styler(
             table,
             counts=[
                 "Số nhiệm vụ",
@@ -88,8 +91,8 @@ else:
         for r in worst:
             if r["not_updated"]:
                 st.page_link(
-                    c.PAGE_UNITS,
-                    label=f"{r['name']}: {c.fmt_count(r['not_updated'])} lần chưa cập nhật "
-                    f"đúng hạn ({c.fmt_rate(r['update_rate'])})",
-                    query_params=c.link_params(f, donvi=r["key"]),
+                    nav.PAGE_UNITS,
+                    label=f"{r['name']}: {fmt.fmt_count(r['not_updated'])} lần chưa cập nhật "
+                    f"đúng hạn ({fmt.fmt_rate(r['update_rate'])})",
+                    query_params=nav.link_params(f, donvi=r["key"]),
                 )

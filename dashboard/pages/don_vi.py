@@ -12,16 +12,19 @@ from core import charts, explorer
 from core.dates import from_bson_day
 from core.metrics import AGE_BUCKETS, CATEGORIES, RATE_FIELDS, RATE_LABELS, rank_rows
 from core.vocab import STATUS_LABELS, UNIT_KINDS
-from dashboard import common as c
+from dashboard import data as db
+from dashboard import filters
+from dashboard import formatting as fmt
+from dashboard import navigation as nav
 
-f = c.current_filters()
-repo, key = c.get_repo(), c.repo_key()
-data = c.org(repo, key)
+f = filters.current_filters()
+repo, key = db.get_repo(), db.repo_key()
+data = db.org(repo, key)
 units_by_code = {u["_id"]: u for u in data["units"]}
 
-c.page_param("donvi", None, c.one_of(units_by_code, "đơn vị"))
-c.page_param("gop", False, lambda s: s == "1")
-c.page_param("xephang", "on_time_rate_due", c.one_of(RATE_FIELDS, "tỷ lệ"))
+filters.page_param("donvi", None, filters.one_of(units_by_code, "đơn vị"))
+filters.page_param("gop", False, lambda s: s == "1")
+filters.page_param("xephang", "on_time_rate_due", filters.one_of(RATE_FIELDS, "tỷ lệ"))
 
 
 def unit_options() -> list[str | None]:
@@ -37,7 +40,7 @@ COUNT_COLUMNS = [
 
 def ranking_table(rows: list[dict[str, Any]], rate: str) -> pd.DataFrame:
     """Every count and rate of each unit, in Vietnamese; the chosen rate first after the name
-    (numbers stay numbers: `c.figures_styler` formats them)."""
+    (numbers stay numbers: `fmt.figures_styler` formats them)."""
     rates = [rate, *(k for k in RATE_FIELDS if k != rate)]
     out = []
     for r in rows:
@@ -55,30 +58,30 @@ def ranking_table(rows: list[dict[str, Any]], rate: str) -> pd.DataFrame:
 
 def show_ranking() -> None:
     """The list of units with their figures; choosing one opens its page."""
-    c.page_header("Đơn vị", f)
+    nav.page_header("Đơn vị", f)
     left, right = st.columns([3, 2])
     rate = left.selectbox(
         "Xếp hạng theo",
         options=list(RATE_FIELDS),
         format_func=lambda r: RATE_LABELS[r],
-        **c.bind("xephang"),
+        **filters.bind("xephang"),
     )
-    c.set_page_param("xephang", rate if rate != "on_time_rate_due" else None)
+    filters.set_page_param("xephang", rate if rate != "on_time_rate_due" else None)
     rollup = right.toggle(
         "Gộp số liệu đơn vị đã sáp nhập, giải thể vào đơn vị kế thừa",
-        **c.bind("gop"),
+        **filters.bind("gop"),
         help="Nhiệm vụ của đơn vị không còn tồn tại tại ngày xem được tính cho đơn vị kế thừa.",
     )
-    c.set_page_param("gop", rollup)
+    filters.set_page_param("gop", rollup)
     q = replace(f.period_query("unit"), rollup_successors=rollup)
-    result = c.status(repo, key, q)
+    result = db.status(repo, key, q)
     ranked = rank_rows(result["rows"], rate)
-    st.caption(c.rate_help(rate) + " Đơn vị chưa có nhiệm vụ đến hạn không được xếp hạng.")
+    st.caption(fmt.rate_help(rate) + " Đơn vị chưa có nhiệm vụ đến hạn không được xếp hạng.")
     if not ranked:
         st.info("Chưa có nhiệm vụ nào trong phạm vi đang xem.")
     table = ranking_table([*ranked, {**result["total"], "rank": None}], rate)
     event = st.dataframe(
-        c.figures_styler(
+        fmt.figures_styler(
             table,
             counts=COUNT_COLUMNS,
             rates=[RATE_LABELS[k] for k in RATE_FIELDS],
@@ -93,16 +96,16 @@ def show_ranking() -> None:
     )
     picked = event.selection.rows if event else []
     if picked and picked[0] < len(ranked):
-        c.set_state("donvi", ranked[picked[0]]["key"])
+        filters.set_state("donvi", ranked[picked[0]]["key"])
         st.session_state.pop("ranking_table", None)
         st.rerun()
     st.caption("Bấm chọn một dòng (hoặc chọn ở ô dưới) để xem chi tiết đơn vị.")
     st.selectbox(
         "Xem chi tiết đơn vị",
         options=unit_options(),
-        format_func=lambda u: "— Chọn đơn vị —" if u is None else c.unit_name(u),
+        format_func=lambda u: "— Chọn đơn vị —" if u is None else fmt.unit_name(u),
         placeholder="— Chọn đơn vị —",
-        **c.bind("donvi"),
+        **filters.bind("donvi"),
     )
 
 
@@ -112,40 +115,42 @@ def show_unit(code: str) -> None:
     top_left, top_right = st.columns([4, 1])
     top_right.button(
         "← Danh sách đơn vị",
-        on_click=c.set_state,
+        on_click=filters.set_state,
         args=("donvi", None),
         width="stretch",
     )
     with top_left:
-        c.page_header(unit["name"], f)
+        nav.page_header(unit["name"], f)
     st.markdown(f"**Loại đơn vị:** {UNIT_KINDS.get(unit.get('kind', ''), '')}")
     rollup = st.toggle(
         "Gộp nhiệm vụ của các đơn vị đã sáp nhập vào đơn vị này",
-        **c.bind("gop"),
+        **filters.bind("gop"),
     )
-    c.set_page_param("gop", rollup)
+    filters.set_page_param("gop", rollup)
     valid_to = unit.get("valid_to")
     if valid_to is not None and from_bson_day(valid_to) < f.as_of:
         successor = unit.get("successor")
-        text = f"Đơn vị đã kết thúc hoạt động từ ngày {c.fmt_date(from_bson_day(valid_to))}."
-        st.warning(text + (f" Đơn vị kế thừa: **{c.unit_name(successor)}**." if successor else ""))
+        text = f"Đơn vị đã kết thúc hoạt động từ ngày {fmt.fmt_date(from_bson_day(valid_to))}."
+        st.warning(
+            text + (f" Đơn vị kế thừa: **{fmt.unit_name(successor)}**." if successor else "")
+        )
         if successor:
             st.page_link(
-                c.PAGE_UNITS,
-                label=f"Mở trang {c.unit_name(successor)}",
-                query_params=c.link_params(f, donvi=successor),
+                nav.PAGE_UNITS,
+                label=f"Mở trang {fmt.unit_name(successor)}",
+                query_params=nav.link_params(f, donvi=successor),
             )
     members = [code]
     if rollup:
         members += explorer.predecessors(data["units"], code, f.as_of)
         if len(members) > 1:
-            st.caption("Gồm cả nhiệm vụ của: " + c.names_for(members[1:]) + ".")
+            st.caption("Gồm cả nhiệm vụ của: " + fmt.names_for(members[1:]) + ".")
     base = explorer.with_units(f.query("none"), members)
     period_q = explorer.with_units(f.period_query("none"), members)
     if base.lead_units is not None and not base.lead_units:
         st.info("Đơn vị này nằm ngoài phạm vi lĩnh vực hoặc loại đơn vị đang lọc.")
         return
-    cmp = c.compare(repo, key, base, f.period, f.population)
+    cmp = db.compare(repo, key, base, f.period, f.population)
     now, prev = cmp["current"], cmp["previous"]
     cols = st.columns(5)
     for col, label, field, inverse in (
@@ -156,28 +161,28 @@ def show_unit(code: str) -> None:
     ):
         col.metric(
             label,
-            c.fmt_count(now[field]),
-            delta=c.delta_count(now[field], prev[field]),
+            fmt.fmt_count(now[field]),
+            delta=fmt.delta_count(now[field], prev[field]),
             delta_color="inverse" if inverse else "normal",
             delta_description="so với kỳ trước",
             border=True,
         )
     cols[4].metric(
         "Tỷ lệ hoàn thành đúng hạn",
-        c.fmt_rate(now["on_time_rate_due"]),
-        delta=c.delta_rate(now["on_time_rate_due"], prev["on_time_rate_due"]),
+        fmt.fmt_rate(now["on_time_rate_due"]),
+        delta=fmt.delta_rate(now["on_time_rate_due"], prev["on_time_rate_due"]),
         delta_description="so với kỳ trước",
-        help=c.rate_help("on_time_rate_due"),
+        help=fmt.rate_help("on_time_rate_due"),
         border=True,
     )
-    st.caption(f"{c.POPULATIONS[f.population]}; tỷ lệ trên số nhiệm vụ đã đến hạn.")
+    st.caption(f"{filters.POPULATIONS[f.population]}; tỷ lệ trên số nhiệm vụ đã đến hạn.")
 
     width = 900 if f.meeting_mode else 560
     left, right = st.columns(2)
     with left:
         st.altair_chart(charts.status_breakdown(now, scale=f.scale, width=width), width="stretch")
     with right:
-        trend_rows = c.trend_by_unit(repo, key, base, f.period, 12)
+        trend_rows = db.trend_by_unit(repo, key, base, f.period, 12)
         by_period: dict[str, list[dict[str, Any]]] = {}
         labels: dict[str, str] = {}
         for row in trend_rows:
@@ -194,38 +199,38 @@ def show_unit(code: str) -> None:
             st.info("Chưa có nhiệm vụ đến hạn trong 12 kỳ gần nhất.")
 
     st.subheader("Nhiệm vụ quá hạn theo thời gian quá hạn")
-    ages = c.overdue_age(repo, key, base)
+    ages = db.overdue_age(repo, key, base)
     a_left, a_right = st.columns([2, 3])
     with a_left:
         if any(b["count"] for b in ages["buckets"]):
             st.altair_chart(charts.age_bars(ages["buckets"], scale=f.scale), width="stretch")
         st.caption(
             "Số ngày làm việc kể từ sau thời hạn (kể cả gia hạn) đến ngày "
-            f"{c.fmt_date(f.as_of)}. Nhóm: " + "; ".join(label for _, label, *_ in AGE_BUCKETS)
+            f"{fmt.fmt_date(f.as_of)}. Nhóm: " + "; ".join(label for _, label, *_ in AGE_BUCKETS)
         )
     with a_right:
-        overdue = c.longest_overdue(repo, key, base, 15)
+        overdue = db.longest_overdue(repo, key, base, 15)
         if not overdue:
             st.success("Không có nhiệm vụ chưa hoàn thành, quá hạn.")
         for row in overdue:
             st.page_link(
-                c.PAGE_TASKS,
-                label=f"Quá hạn {row['days_overdue']} ngày làm việc — {c.task_label(row, 55)}",
-                query_params=c.link_params(f, nhiemvu=row["id"]),
+                nav.PAGE_TASKS,
+                label=f"Quá hạn {row['days_overdue']} ngày làm việc — {fmt.task_label(row, 55)}",
+                query_params=nav.link_params(f, nhiemvu=row["id"]),
             )
         total_overdue = sum(b["count"] for b in ages["buckets"])
         if total_overdue > len(overdue):
             st.page_link(
-                c.PAGE_TASKS,
-                label=f"Xem tất cả {c.fmt_count(total_overdue)} nhiệm vụ quá hạn",
-                query_params=c.link_params(f, dv=code, trangthai="open_overdue"),
+                nav.PAGE_TASKS,
+                label=f"Xem tất cả {fmt.fmt_count(total_overdue)} nhiệm vụ quá hạn",
+                query_params=nav.link_params(f, dv=code, trangthai="open_overdue"),
             )
 
     st.subheader("Nhiệm vụ sắp đến hạn")
-    soon = c.due_soon(repo, key, base, limit=15)
+    soon = db.due_soon(repo, key, base, limit=15)
     st.caption(
-        f"Trong 1 ngày làm việc: {c.fmt_count(soon['windows']['1'])}; 3 ngày: "
-        f"{c.fmt_count(soon['windows']['3'])}; 7 ngày: {c.fmt_count(soon['windows']['7'])}."
+        f"Trong 1 ngày làm việc: {fmt.fmt_count(soon['windows']['1'])}; 3 ngày: "
+        f"{fmt.fmt_count(soon['windows']['3'])}; 7 ngày: {fmt.fmt_count(soon['windows']['7'])}."
     )
     if not soon["tasks"]:
         st.info("Không có nhiệm vụ đến hạn trong 7 ngày làm việc tới.")
@@ -233,51 +238,52 @@ def show_unit(code: str) -> None:
         left_days = row.get("days_left")
         when = "đến hạn hôm nay" if not left_days else f"còn {left_days} ngày làm việc"
         st.page_link(
-            c.PAGE_TASKS,
-            label=f"Hạn {c.fmt_date(row['effective_deadline'])}, {when} — {c.task_label(row, 90)}",
-            query_params=c.link_params(f, nhiemvu=row["id"]),
+            nav.PAGE_TASKS,
+            label=f"Hạn {fmt.fmt_date(row['effective_deadline'])}, {when} — "
+            f"{fmt.task_label(row, 90)}",
+            query_params=nav.link_params(f, nhiemvu=row["id"]),
         )
 
     st.subheader("Nhiệm vụ đơn vị phối hợp (không chủ trì)")
-    coord = c.tasks_page(
+    coord = db.tasks_page(
         repo,
         key,
         explorer.TaskSearch(
             as_of=f.as_of, unit=code, coordinating=True, priority_only=f.priority_only, page_size=10
         ),
     )
-    st.caption(f"Tổng số: {c.fmt_count(coord.total)} nhiệm vụ do đơn vị khác chủ trì.")
+    st.caption(f"Tổng số: {fmt.fmt_count(coord.total)} nhiệm vụ do đơn vị khác chủ trì.")
     for row in coord.rows:
         st.page_link(
-            c.PAGE_TASKS,
-            label=f"{c.status_label(row['category'])} — chủ trì: {c.unit_name(row['lead_unit'])}"
-            f" — {c.task_label(row, 90)}",
-            query_params=c.link_params(f, nhiemvu=row["id"]),
+            nav.PAGE_TASKS,
+            label=f"{fmt.status_label(row['category'])} — "
+            f"chủ trì: {fmt.unit_name(row['lead_unit'])} — {fmt.task_label(row, 90)}",
+            query_params=nav.link_params(f, nhiemvu=row["id"]),
         )
     if coord.total > len(coord.rows):
         st.page_link(
-            c.PAGE_TASKS,
+            nav.PAGE_TASKS,
             label="Xem tất cả nhiệm vụ phối hợp",
-            query_params=c.link_params(f, dv=code, phoihop="1"),
+            query_params=nav.link_params(f, dv=code, phoihop="1"),
         )
 
     st.subheader("Chất lượng cập nhật")
-    disc = c.discipline(repo, key, period_q)
+    disc = db.discipline(repo, key, period_q)
     row = disc["total"]
     d1, d2, d3 = st.columns(3)
     d1.metric(
         "Tỷ lệ cập nhật đúng hạn",
-        c.fmt_rate(row["update_rate"]),
+        fmt.fmt_rate(row["update_rate"]),
         help="Trên số lần đơn vị phải cập nhật (báo cáo khi quá hạn; cập nhật hằng tháng "
         "nhiệm vụ không thời hạn).",
         border=True,
     )
-    d2.metric("Lần phải cập nhật", c.fmt_count(row["duties"]), border=True)
-    d3.metric("Chưa cập nhật đúng hạn", c.fmt_count(row["not_updated"]), border=True)
+    d2.metric("Lần phải cập nhật", fmt.fmt_count(row["duties"]), border=True)
+    d3.metric("Chưa cập nhật đúng hạn", fmt.fmt_count(row["not_updated"]), border=True)
 
 
 code = st.session_state["p_donvi"]
-c.set_page_param("donvi", code)
+filters.set_page_param("donvi", code)
 if code:
     show_unit(code)
 else:

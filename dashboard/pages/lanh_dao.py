@@ -9,25 +9,28 @@ from core import charts, explorer
 from core.dates import from_bson_day
 from core.metrics import RATE_LABELS
 from core.vocab import SECTORS, STATUS_LABELS
-from dashboard import common as c
+from dashboard import data as db
+from dashboard import filters
+from dashboard import formatting as fmt
+from dashboard import navigation as nav
 
-f = c.current_filters()
-repo, key = c.get_repo(), c.repo_key()
-data = c.org(repo, key)
-leaders = c.portfolio_leaders(f.as_of)
+f = filters.current_filters()
+repo, key = db.get_repo(), db.repo_key()
+data = db.org(repo, key)
+leaders = filters.portfolio_leaders(f.as_of)
 leader_ids = [ldr["_id"] for ldr in leaders]
 by_id = {ldr["_id"]: ldr for ldr in leaders}
 default = f.portfolio or next(
     (ldr["_id"] for ldr in leaders if ldr["title"] == "vice_chairman"),
     leader_ids[0] if leader_ids else None,
 )
-c.page_param("lanhdao", default, c.one_of(by_id, "lãnh đạo"))
+filters.page_param("lanhdao", default, filters.one_of(by_id, "lãnh đạo"))
 if st.session_state["p_lanhdao"] not in by_id:
     st.session_state["p_lanhdao"] = default
 
-c.page_header("Lãnh đạo UBND tỉnh", f)
+nav.page_header("Lãnh đạo UBND tỉnh", f)
 
-overview = c.period_status(repo, key, f.query("portfolio"), f.period, f.population)
+overview = db.period_status(repo, key, f.query("portfolio"), f.period, f.population)
 if overview["rows"]:
     st.altair_chart(
         charts.status_stack(
@@ -38,8 +41,8 @@ if overview["rows"]:
         width="stretch",
     )
     st.caption(
-        f"{c.POPULATIONS[f.population]}, theo phân công lĩnh vực tại ngày "
-        f"{c.fmt_date(f.as_of)}, không tính ủy quyền (mỗi nhiệm vụ thuộc đúng một lãnh đạo); "
+        f"{filters.POPULATIONS[f.population]}, theo phân công lĩnh vực tại ngày "
+        f"{fmt.fmt_date(f.as_of)}, không tính ủy quyền (mỗi nhiệm vụ thuộc đúng một lãnh đạo); "
         "đơn vị chưa thuộc lĩnh vực của ai: «Chưa phân công». Phần của từng lãnh đạo bên dưới "
         "tính cả các đơn vị được ủy quyền tại ngày xem."
     )
@@ -50,15 +53,15 @@ else:
     chosen = st.selectbox(
         "Lãnh đạo",
         options=leader_ids,
-        format_func=lambda i: c.leader_label(by_id[i]),
-        **c.bind("lanhdao"),
+        format_func=lambda i: fmt.leader_label(by_id[i]),
+        **filters.bind("lanhdao"),
     )
-    c.set_page_param("lanhdao", chosen if chosen != default else None)
+    filters.set_page_param("lanhdao", chosen if chosen != default else None)
     leader = by_id[chosen]
     mine = explorer.portfolio_units(
-        data["units"], data["leaders"], c.delegations_on(f.as_of), chosen, f.as_of
+        data["units"], data["leaders"], filters.delegations_on(f.as_of), chosen, f.as_of
     )
-    st.subheader(c.leader_label(leader))
+    st.subheader(fmt.leader_label(leader))
     sectors = (leader.get("portfolio") or {}).get("sectors") or []
     st.markdown(
         "**Lĩnh vực phụ trách:** "
@@ -73,13 +76,13 @@ else:
             if scope.get("sectors"):
                 parts.append("lĩnh vực " + ", ".join(SECTORS.get(s, s) for s in scope["sectors"]))
             if scope.get("units"):
-                parts.append("đơn vị " + c.names_for(scope["units"]))
+                parts.append("đơn vị " + fmt.names_for(scope["units"]))
             if scope.get("tasks"):
                 parts.append(f"{len(scope['tasks'])} nhiệm vụ cụ thể")
             st.markdown(
-                f"- Từ {c.leader_name(g['from_leader'])}, "
-                f"{c.fmt_date(from_bson_day(g['date_from']))} – "
-                f"{c.fmt_date(from_bson_day(g['date_to']))}: {'; '.join(parts) or '—'}"
+                f"- Từ {fmt.leader_name(g['from_leader'])}, "
+                f"{fmt.fmt_date(from_bson_day(g['date_from']))} – "
+                f"{fmt.fmt_date(from_bson_day(g['date_to']))}: {'; '.join(parts) or '—'}"
                 + (f" (lý do: {g['reason']})" if g.get("reason") else "")
             )
     else:
@@ -91,7 +94,7 @@ else:
         st.caption(
             "Bộ lọc «Lĩnh vực phụ trách» đang chọn lãnh đạo khác: số liệu là phần giao nhau."
         )
-    result = c.status(repo, key, q) if portfolio else {"rows": [], "total": None}
+    result = db.status(repo, key, q) if portfolio else {"rows": [], "total": None}
     if result["rows"]:
         rows = sorted(result["rows"], key=lambda r: -r["open_overdue"])
         counts = [
@@ -120,7 +123,7 @@ else:
         )
         st.markdown("**Nhiệm vụ của các đơn vị thuộc lĩnh vực** (nhiều quá hạn nhất trước)")
         st.dataframe(
-            c.figures_styler(table, counts=counts, rates=[RATE_LABELS["on_time_rate_due"]]),
+            fmt.figures_styler(table, counts=counts, rates=[RATE_LABELS["on_time_rate_due"]]),
             hide_index=True,
             placeholder="—",
             column_config={"Đơn vị": st.column_config.TextColumn(pinned=True)},
@@ -128,34 +131,36 @@ else:
         own = sum(r["assigned"] for r in rows if r["key"] not in mine["delegated"])
         lent = sum(r["assigned"] for r in rows if r["key"] in mine["delegated"])
         st.caption(
-            f"Thuộc lĩnh vực phân công: {c.fmt_count(own)} nhiệm vụ"
-            + (f"; được ủy quyền: {c.fmt_count(lent)} nhiệm vụ" if mine["delegated"] else "")
+            f"Thuộc lĩnh vực phân công: {fmt.fmt_count(own)} nhiệm vụ"
+            + (f"; được ủy quyền: {fmt.fmt_count(lent)} nhiệm vụ" if mine["delegated"] else "")
             + ". "
-            + c.rate_help("on_time_rate_due")
+            + fmt.rate_help("on_time_rate_due")
         )
     else:
         st.info("Không có nhiệm vụ của các đơn vị thuộc lĩnh vực trong phạm vi đang xem.")
 
     st.markdown(f"**Nhiệm vụ giao tại văn bản do {leader['name']} ký**")
-    signed = c.status(repo, key, f.period_query("signer"))
+    signed = db.status(repo, key, f.period_query("signer"))
     row = next((r for r in signed["rows"] if r["key"] == chosen), None)
     if row is None:
         st.caption("Không có nhiệm vụ nào trong phạm vi đang xem.")
     else:
         cols = st.columns(4)
-        cols[0].metric("Nhiệm vụ được giao", c.fmt_count(row["assigned"]), border=True)
+        cols[0].metric("Nhiệm vụ được giao", fmt.fmt_count(row["assigned"]), border=True)
         cols[1].metric(
-            STATUS_LABELS["completed_on_time"], c.fmt_count(row["completed_on_time"]), border=True
+            STATUS_LABELS["completed_on_time"], fmt.fmt_count(row["completed_on_time"]), border=True
         )
-        cols[2].metric(STATUS_LABELS["open_overdue"], c.fmt_count(row["open_overdue"]), border=True)
+        cols[2].metric(
+            STATUS_LABELS["open_overdue"], fmt.fmt_count(row["open_overdue"]), border=True
+        )
         cols[3].metric(
             "Tỷ lệ hoàn thành đúng hạn",
-            c.fmt_rate(row["on_time_rate_due"]),
-            help=c.rate_help("on_time_rate_due"),
+            fmt.fmt_rate(row["on_time_rate_due"]),
+            help=fmt.rate_help("on_time_rate_due"),
             border=True,
         )
     st.page_link(
-        c.PAGE_TASKS,
+        nav.PAGE_TASKS,
         label=f"Xem danh sách nhiệm vụ tại văn bản do {leader['name']} ký",
-        query_params=c.link_params(f, nguoiky=chosen),
+        query_params=nav.link_params(f, nguoiky=chosen),
     )

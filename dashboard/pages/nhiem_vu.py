@@ -15,11 +15,14 @@ from core.dates import from_bson_day, parse_day
 from core.metrics import CATEGORIES
 from core.scope import Scope
 from core.vocab import DOCUMENT_TYPES, STATUS_LABELS
-from dashboard import common as c
+from dashboard import data as db
+from dashboard import filters
+from dashboard import formatting as fmt
+from dashboard import navigation as nav
 
-f = c.current_filters()
-repo, key = c.get_repo(), c.repo_key()
-data = c.org(repo, key)
+f = filters.current_filters()
+repo, key = db.get_repo(), db.repo_key()
+data = db.org(repo, key)
 unit_codes = [u["_id"] for u in data["units"] if u.get("kind") != "ppc"]
 signers = sorted(
     (ldr for ldr in data["leaders"] if ldr.get("title") in ("chairman", "vice_chairman")),
@@ -42,17 +45,17 @@ def _page_no(raw: str) -> int:
     return min(max(1, int(raw)), MAX_PAGE)
 
 
-c.page_param("nhiemvu", None)
-c.page_param("tim", "")
-c.page_param("trangthai", [], _categories)
-c.page_param("dv", None, c.one_of(unit_codes, "đơn vị"))
-c.page_param("phoihop", False, lambda s: s == "1")
-c.page_param("nguoiky", None, c.one_of(signer_ids, "người ký"))
-c.page_param("loaivb", None, c.one_of(DOCUMENT_TYPES, "loại văn bản"))
-c.page_param("han_tu", None, parse_day)
-c.page_param("han_den", None, parse_day)
-c.page_param("sapxep", "assigned_desc", c.one_of(explorer.TASK_SORTS, "cách sắp xếp"))
-c.page_param("trang", 1, _page_no)
+filters.page_param("nhiemvu", None)
+filters.page_param("tim", "")
+filters.page_param("trangthai", [], _categories)
+filters.page_param("dv", None, filters.one_of(unit_codes, "đơn vị"))
+filters.page_param("phoihop", False, lambda s: s == "1")
+filters.page_param("nguoiky", None, filters.one_of(signer_ids, "người ký"))
+filters.page_param("loaivb", None, filters.one_of(DOCUMENT_TYPES, "loại văn bản"))
+filters.page_param("han_tu", None, parse_day)
+filters.page_param("han_den", None, parse_day)
+filters.page_param("sapxep", "assigned_desc", filters.one_of(explorer.TASK_SORTS, "cách sắp xếp"))
+filters.page_param("trang", 1, _page_no)
 if st.session_state["p_sapxep"] not in explorer.TASK_SORTS:
     st.session_state["p_sapxep"] = "assigned_desc"
 
@@ -75,7 +78,7 @@ def reset_page() -> None:
 
 
 def _bind_reset(name: str) -> dict[str, Any]:
-    kwargs = c.bind(name)
+    kwargs = filters.bind(name)
 
     def changed() -> None:
         st.session_state[f"p_{name}"] = st.session_state[f"w_{name}"]
@@ -87,7 +90,7 @@ def _bind_reset(name: str) -> dict[str, Any]:
 
 def show_list() -> None:
     """The search form and one page of tasks."""
-    c.page_header("Nhiệm vụ", f, with_period=False)
+    nav.page_header("Nhiệm vụ", f, with_period=False)
     st.text_input(
         "Tìm trong nội dung nhiệm vụ và trích yếu văn bản",
         placeholder="Ví dụ: so y te, qua han, phòng chống dịch…",
@@ -105,7 +108,7 @@ def show_list() -> None:
     r1[1].selectbox(
         "Đơn vị",
         options=[None, *unit_codes],
-        format_func=lambda u: "Tất cả đơn vị" if u is None else c.unit_name(u),
+        format_func=lambda u: "Tất cả đơn vị" if u is None else fmt.unit_name(u),
         placeholder="Tất cả đơn vị",
         **_bind_reset("dv"),
     )
@@ -122,14 +125,14 @@ def show_list() -> None:
     r2[0].selectbox(
         "Người ký văn bản",
         options=[None, *signer_ids],
-        format_func=lambda i: "Tất cả" if i is None else c.leader_name(i),
+        format_func=lambda i: "Tất cả" if i is None else fmt.leader_name(i),
         placeholder="Tất cả",
         **_bind_reset("nguoiky"),
     )
     r2[1].selectbox(
         "Loại văn bản",
         options=[None, *DOCUMENT_TYPES],
-        format_func=lambda t: "Tất cả" if t is None else c.doc_type_name(t),
+        format_func=lambda t: "Tất cả" if t is None else fmt.doc_type_name(t),
         placeholder="Tất cả",
         **_bind_reset("loaivb"),
     )
@@ -156,26 +159,26 @@ def show_list() -> None:
         page=int(ss["p_trang"]),
         page_size=PAGE_SIZE,
     )
-    result = c.tasks_page(repo, key, search)
+    result = db.tasks_page(repo, key, search)
     if result.page > result.pages:
         # Past the last page (an old link, or fewer tasks since): show the last page in this
         # run. Not st.rerun(): the URL keeps the old page until the end of the run, and
         # `page_param` would take it from there again on every rerun.
-        result = c.tasks_page(repo, key, replace(search, page=result.pages))
+        result = db.tasks_page(repo, key, replace(search, page=result.pages))
         ss["p_trang"] = result.page
     for name in ("tim", "dv", "nguoiky", "loaivb", "han_tu", "han_den"):
-        c.set_page_param(name, ss[f"p_{name}"])
-    c.set_page_param("trangthai", ",".join(ss["p_trangthai"] or []))
-    c.set_page_param("phoihop", bool(ss["p_phoihop"]))
-    c.set_page_param("sapxep", ss["p_sapxep"] if ss["p_sapxep"] != "assigned_desc" else None)
-    c.set_page_param("trang", result.page if result.page > 1 else None)
+        filters.set_page_param(name, ss[f"p_{name}"])
+    filters.set_page_param("trangthai", ",".join(ss["p_trangthai"] or []))
+    filters.set_page_param("phoihop", bool(ss["p_phoihop"]))
+    filters.set_page_param("sapxep", ss["p_sapxep"] if ss["p_sapxep"] != "assigned_desc" else None)
+    filters.set_page_param("trang", result.page if result.page > 1 else None)
 
     first = (result.page - 1) * result.page_size + 1 if result.total else 0
     last = min(result.total, result.page * result.page_size)
     more = "Hơn " if result.capped else ""
     st.markdown(
-        f"**{more}{c.fmt_count(result.total)} nhiệm vụ** — đang xem {c.fmt_count(first)}–"
-        f"{c.fmt_count(last)}, trang {result.page}/{c.fmt_count(result.pages)}"
+        f"**{more}{fmt.fmt_count(result.total)} nhiệm vụ** — đang xem {fmt.fmt_count(first)}–"
+        f"{fmt.fmt_count(last)}, trang {result.page}/{fmt.fmt_count(result.pages)}"
         + (" (thu hẹp bằng bộ lọc để xem hết)" if result.capped else "")
     )
     if not result.rows:
@@ -185,18 +188,18 @@ def show_list() -> None:
         [
             {
                 "Nội dung nhiệm vụ": r["content"],
-                "Văn bản": f"{r['document_number'] or ''} ({c.doc_type_name(r['doc_type'])})",
-                "Đơn vị chủ trì": c.unit_name(r["lead_unit"]),
-                "Ngày giao": c.fmt_date(r["assigned_date"]),
-                "Thời hạn": c.fmt_date(r["effective_deadline"]) or "Không thời hạn",
+                "Văn bản": f"{r['document_number'] or ''} ({fmt.doc_type_name(r['doc_type'])})",
+                "Đơn vị chủ trì": fmt.unit_name(r["lead_unit"]),
+                "Ngày giao": fmt.fmt_date(r["assigned_date"]),
+                "Thời hạn": fmt.fmt_date(r["effective_deadline"]) or "Không thời hạn",
                 "Gia hạn": f"{r['extensions']} lần" if r["extensions"] else "",
-                "Trạng thái": c.status_label(r["category"]),
+                "Trạng thái": fmt.status_label(r["category"]),
             }
             for r in result.rows
         ]
     )
     event = st.dataframe(
-        c.status_styler(table),
+        fmt.status_styler(table),
         hide_index=True,
         placeholder="—",
         on_select="rerun",
@@ -206,35 +209,35 @@ def show_list() -> None:
     )
     picked = event.selection.rows if event else []
     if picked:
-        c.set_state("nhiemvu", result.rows[picked[0]]["id"])
+        filters.set_state("nhiemvu", result.rows[picked[0]]["id"])
         st.session_state.pop("task_table", None)
         st.rerun()
     st.caption("Bấm chọn một dòng để xem chi tiết nhiệm vụ.")
     if result.pages > 1:
-        c.pager(result.pages, result.page)
+        filters.pager(result.pages, result.page)
 
 
 def show_task(task_id: str) -> None:
     """One task's page."""
     task = explorer.task_detail(repo, task_id, f.as_of, Scope.everything())
     back, _ = st.columns([1, 4])
-    back.button("← Danh sách nhiệm vụ", on_click=c.set_state, args=("nhiemvu", None))
+    back.button("← Danh sách nhiệm vụ", on_click=filters.set_state, args=("nhiemvu", None))
     if task is None:
         st.title("Nhiệm vụ")
         st.error(f"Không tìm thấy nhiệm vụ «{task_id}».")
         return
-    c.page_header("Nhiệm vụ", f, with_period=False)
+    nav.page_header("Nhiệm vụ", f, with_period=False)
     st.markdown(f"### {task['content']}")
     if task["not_yet_assigned"]:
-        status_text = f"Chưa được giao tại ngày {c.fmt_date(f.as_of)}"
+        status_text = f"Chưa được giao tại ngày {fmt.fmt_date(f.as_of)}"
     elif task["cancelled"]:
-        status_text = f"Đã hủy ngày {c.fmt_date(task['cancelled_date'])}" + (
+        status_text = f"Đã hủy ngày {fmt.fmt_date(task['cancelled_date'])}" + (
             f" (lý do: {task['cancel_reason']})" if task.get("cancel_reason") else ""
         )
     else:
-        status_text = c.status_label(task["category"])
+        status_text = fmt.status_label(task["category"])
     table = pd.DataFrame([{"Trạng thái": status_text}])
-    st.dataframe(c.status_styler(table), hide_index=True, placeholder="—", width="content")
+    st.dataframe(fmt.status_styler(table), hide_index=True, placeholder="—", width="content")
     if task["priority"]:
         st.markdown("**Nhiệm vụ trọng tâm**")
     doc = task["document"] or {}
@@ -243,37 +246,37 @@ def show_task(task_id: str) -> None:
     with left:
         st.markdown("#### Văn bản giao nhiệm vụ")
         st.markdown(
-            f"{c.doc_type_name(doc.get('type'))} số **{doc.get('number', '')}** "
-            f"ngày {c.fmt_date(issue)}  \n"
+            f"{fmt.doc_type_name(doc.get('type'))} số **{doc.get('number', '')}** "
+            f"ngày {fmt.fmt_date(issue)}  \n"
             f"Trích yếu: {doc.get('abstract', '')}  \n"
-            f"Người ký: {c.leader_name(doc.get('signer'))}"
+            f"Người ký: {fmt.leader_name(doc.get('signer'))}"
         )
         if doc.get("_id"):
             st.page_link(
-                c.PAGE_DOCUMENTS,
+                nav.PAGE_DOCUMENTS,
                 label="Xem văn bản và các nhiệm vụ của văn bản",
-                query_params=c.link_params(f, vanban=doc["_id"]),
+                query_params=nav.link_params(f, vanban=doc["_id"]),
             )
     with right:
         st.markdown("#### Đơn vị thực hiện")
         st.markdown(
-            f"Chủ trì: **{c.unit_name(task['lead_unit'])}**  \n"
-            f"Phối hợp: {c.names_for(task['coord_units'])}  \n"
-            f"Phòng theo dõi: {c.unit_name(task['tracking_room']) or '—'}"
+            f"Chủ trì: **{fmt.unit_name(task['lead_unit'])}**  \n"
+            f"Phối hợp: {fmt.names_for(task['coord_units'])}  \n"
+            f"Phòng theo dõi: {fmt.unit_name(task['tracking_room']) or '—'}"
         )
         st.page_link(
-            c.PAGE_UNITS,
-            label=f"Mở trang {c.unit_name(task['lead_unit'])}",
-            query_params=c.link_params(f, donvi=task["lead_unit"]),
+            nav.PAGE_UNITS,
+            label=f"Mở trang {fmt.unit_name(task['lead_unit'])}",
+            query_params=nav.link_params(f, donvi=task["lead_unit"]),
         )
     st.markdown("#### Thời hạn")
     lines = [
-        f"Ngày giao: {c.fmt_date(task['assigned_date'])}",
-        f"Thời hạn ban đầu: {c.fmt_date(task['deadline']) or 'không có thời hạn'}",
+        f"Ngày giao: {fmt.fmt_date(task['assigned_date'])}",
+        f"Thời hạn ban đầu: {fmt.fmt_date(task['deadline']) or 'không có thời hạn'}",
     ]
     if task["effective_deadline"] and task["effective_deadline"] != task["deadline"]:
         lines.append(
-            f"Thời hạn đang áp dụng tại ngày xem: **{c.fmt_date(task['effective_deadline'])}**"
+            f"Thời hạn đang áp dụng tại ngày xem: **{fmt.fmt_date(task['effective_deadline'])}**"
         )
     st.markdown("  \n".join(lines))
     if task["extensions"]:
@@ -282,9 +285,9 @@ def show_task(task_id: str) -> None:
                 [
                     {
                         "Lần": i,
-                        "Ngày duyệt": c.fmt_date(e["approved_date"]),
-                        "Thời hạn mới": c.fmt_date(e["new_deadline"]),
-                        "Người duyệt": c.leader_name(e["approver"]) if e["approver"] else "",
+                        "Ngày duyệt": fmt.fmt_date(e["approved_date"]),
+                        "Thời hạn mới": fmt.fmt_date(e["new_deadline"]),
+                        "Người duyệt": fmt.leader_name(e["approver"]) if e["approver"] else "",
                         "Lý do": e["reason"] or "",
                         "Áp dụng tại ngày xem": "Có" if e["in_force"] else "",
                     }
@@ -299,9 +302,9 @@ def show_task(task_id: str) -> None:
     st.markdown("#### Kết quả")
     if task["completed_date"]:
         st.markdown(
-            f"Hoàn thành ngày {c.fmt_date(task['completed_date'])}"
+            f"Hoàn thành ngày {fmt.fmt_date(task['completed_date'])}"
             + (
-                f"; Văn phòng xác nhận ngày {c.fmt_date(task['confirmed_date'])}"
+                f"; Văn phòng xác nhận ngày {fmt.fmt_date(task['confirmed_date'])}"
                 if task["confirmed_date"]
                 else ""
             )
@@ -313,14 +316,15 @@ def show_task(task_id: str) -> None:
         st.markdown(
             "Báo cáo tiến độ:  \n"
             + "  \n".join(
-                f"- {c.fmt_date(p['date'])}: {p['note'] or 'đã báo cáo'}" for p in task["progress"]
+                f"- {fmt.fmt_date(p['date'])}: {p['note'] or 'đã báo cáo'}"
+                for p in task["progress"]
             )
         )
     if task["returns"]:
         st.markdown(
             "Trả lại nhiệm vụ:  \n"
             + "  \n".join(
-                f"- {c.fmt_date(r['date'])}: {c.unit_name(r['unit'])} — {r['reason']}"
+                f"- {fmt.fmt_date(r['date'])}: {fmt.unit_name(r['unit'])} — {r['reason']}"
                 for r in task["returns"]
             )
         )
@@ -335,7 +339,7 @@ def show_task(task_id: str) -> None:
                     {
                         "Thời điểm": _instant(e["at"]),
                         "Sự kiện": EVENT_KINDS.get(e["kind"], e["kind"]),
-                        "Người thực hiện": c.actor_name(e.get("actor")),
+                        "Người thực hiện": fmt.actor_name(e.get("actor")),
                         "Thay đổi": _changes(e),
                         "Phiên bản": e.get("version"),
                     }
@@ -376,11 +380,11 @@ def _instant(at: Any) -> str:
     from core.dates import TZ
 
     local = at.astimezone(TZ)
-    return f"{c.fmt_date(local.date())} {local:%H:%M}"
+    return f"{fmt.fmt_date(local.date())} {local:%H:%M}"
 
 
 task_id = st.session_state["p_nhiemvu"]
-c.set_page_param("nhiemvu", task_id)
+filters.set_page_param("nhiemvu", task_id)
 if task_id:
     show_task(task_id)
 else:

@@ -10,16 +10,19 @@ from core import charts, explorer
 from core.metrics import RATE_DENOMINATORS, RATE_FIELDS, RATE_LABELS, rank_rows
 from core.periods import last_n_periods
 from core.vocab import STATUS_LABELS
-from dashboard import common as c
+from dashboard import data as db
+from dashboard import filters
+from dashboard import formatting as fmt
+from dashboard import navigation as nav
 
-f = c.current_filters()
-repo, key = c.get_repo(), c.repo_key()
-c.page_param("xephang", "on_time_rate_due", c.one_of(RATE_FIELDS, "tỷ lệ"))
-c.page_header("Tổng quan", f)
+f = filters.current_filters()
+repo, key = db.get_repo(), db.repo_key()
+filters.page_param("xephang", "on_time_rate_due", filters.one_of(RATE_FIELDS, "tỷ lệ"))
+nav.page_header("Tổng quan", f)
 
-cmp = c.compare(repo, key, f.query("none"), f.period, f.population)
+cmp = db.compare(repo, key, f.query("none"), f.period, f.population)
 now, prev, last_year = cmp["current"], cmp["previous"], cmp["last_year"]
-soon = c.due_soon(repo, key, f.query("none"), limit=10)
+soon = db.due_soon(repo, key, f.query("none"), limit=10)
 # For a yearly view the previous period is the same period a year earlier: said once.
 same_as_previous = prev["period"] == last_year["period"]
 
@@ -28,8 +31,8 @@ def card(col: Any, label: str, field: str, help_text: str, inverse: bool = False
     """One metric card: this period, delta to the previous one, same period last year below."""
     col.metric(
         label,
-        c.fmt_count(now[field]),
-        delta=c.delta_count(now[field], prev[field]),
+        fmt.fmt_count(now[field]),
+        delta=fmt.delta_count(now[field], prev[field]),
         delta_color="inverse" if inverse else "normal",
         delta_description="so với kỳ trước",
         help=help_text,
@@ -38,47 +41,47 @@ def card(col: Any, label: str, field: str, help_text: str, inverse: bool = False
     if same_as_previous:
         col.caption(
             f"Kỳ trước, cũng là cùng kỳ năm trước ({prev['period']['label']}): "
-            f"{c.fmt_count(prev[field])}."
+            f"{fmt.fmt_count(prev[field])}."
         )
         return
     col.caption(
-        f"Kỳ trước ({prev['period']['label']}): {c.fmt_count(prev[field])}. "
-        f"Cùng kỳ năm trước ({last_year['period']['label']}): {c.fmt_count(last_year[field])}; "
-        f"chênh lệch: {c.delta_count(now[field], last_year[field]) or '0'}"
+        f"Kỳ trước ({prev['period']['label']}): {fmt.fmt_count(prev[field])}. "
+        f"Cùng kỳ năm trước ({last_year['period']['label']}): {fmt.fmt_count(last_year[field])}; "
+        f"chênh lệch: {fmt.delta_count(now[field], last_year[field]) or '0'}"
     )
 
 
-population = c.POPULATIONS[f.population]
+population = filters.POPULATIONS[f.population]
 cols = st.columns(5)
 card(cols[0], "Nhiệm vụ được giao", "assigned", f"{population}; tính tại cuối kỳ.")
 card(cols[1], STATUS_LABELS["completed_on_time"], "completed_on_time", population)
 card(cols[2], STATUS_LABELS["open_overdue"], "open_overdue", population, inverse=True)
 cols[3].metric(
     "Sắp đến hạn (7 ngày)",
-    c.fmt_count(soon["windows"]["7"]),
+    fmt.fmt_count(soon["windows"]["7"]),
     help="Nhiệm vụ chưa hoàn thành, thời hạn (kể cả gia hạn) từ ngày xem đến hết ngày "
-    f"{c.fmt_date_iso(soon['window_ends']['7'])}.",
+    f"{fmt.fmt_date_iso(soon['window_ends']['7'])}.",
     border=True,
 )
 cols[3].caption(
-    f"Trong 3 ngày: {c.fmt_count(soon['windows']['3'])}; trong 1 ngày: "
-    f"{c.fmt_count(soon['windows']['1'])} (tính tại ngày {c.fmt_date(f.as_of)})."
+    f"Trong 3 ngày: {fmt.fmt_count(soon['windows']['3'])}; trong 1 ngày: "
+    f"{fmt.fmt_count(soon['windows']['1'])} (tính tại ngày {fmt.fmt_date(f.as_of)})."
 )
 rate = "on_time_rate_due"
 cols[4].metric(
     "Tỷ lệ hoàn thành đúng hạn",
-    c.fmt_rate(now[rate]),
-    delta=c.delta_rate(now[rate], prev[rate]),
-    help=c.rate_help(rate),
+    fmt.fmt_rate(now[rate]),
+    delta=fmt.delta_rate(now[rate], prev[rate]),
+    help=fmt.rate_help(rate),
     border=True,
 )
-ly_rate = c.delta_rate(now[rate], last_year[rate])
+ly_rate = fmt.delta_rate(now[rate], last_year[rate])
 cols[4].caption(
-    f"Trên số nhiệm vụ đã đến hạn. Kỳ trước: {c.fmt_rate(prev[rate])}"
+    f"Trên số nhiệm vụ đã đến hạn. Kỳ trước: {fmt.fmt_rate(prev[rate])}"
     + (
         " (cũng là cùng kỳ năm trước)."
         if same_as_previous
-        else f". Cùng kỳ năm trước: {c.fmt_rate(last_year[rate])}"
+        else f". Cùng kỳ năm trước: {fmt.fmt_rate(last_year[rate])}"
         + (f"; chênh lệch: {ly_rate}" if ly_rate else "")
     )
 )
@@ -88,17 +91,17 @@ left, right = st.columns(2)
 with left:
     st.altair_chart(charts.status_breakdown(now, scale=f.scale, width=width), width="stretch")
     st.caption(
-        f"{population} ({f.period.label}), trạng thái tại ngày {c.fmt_date_iso(now['as_of'])}."
+        f"{population} ({f.period.label}), trạng thái tại ngày {fmt.fmt_date_iso(now['as_of'])}."
     )
 with right:
     chosen_rate = st.selectbox(
         "Xếp hạng đơn vị theo",
         options=list(RATE_FIELDS),
         format_func=lambda r: RATE_LABELS[r],
-        **c.bind("xephang"),
+        **filters.bind("xephang"),
     )
-    c.set_page_param("xephang", chosen_rate if chosen_rate != "on_time_rate_due" else None)
-    by_unit = c.period_status(repo, key, f.query("unit"), f.period, f.population)
+    filters.set_page_param("xephang", chosen_rate if chosen_rate != "on_time_rate_due" else None)
+    by_unit = db.period_status(repo, key, f.query("unit"), f.period, f.population)
     ranked = rank_rows(by_unit["rows"], chosen_rate)
     with_rate = [r for r in ranked if r.get("rank") is not None]
     shown = with_rate if len(with_rate) <= 20 else with_rate[-20:]
@@ -111,7 +114,7 @@ with right:
         )
         picked = (event.get("selection") or {}).get("don_vi") if event else None
         if picked:
-            c.go(c.PAGE_UNITS, f, donvi=picked[0]["Mã"])
+            nav.go(nav.PAGE_UNITS, f, donvi=picked[0]["Mã"])
         st.caption(
             (
                 f"{len(shown)} đơn vị có tỷ lệ thấp nhất trong {len(with_rate)} đơn vị. "
@@ -126,15 +129,15 @@ with right:
     opened = st.selectbox(
         "Mở trang đơn vị",
         options=[None, *unit_codes],
-        format_func=lambda u: "— Chọn đơn vị —" if u is None else c.unit_name(u),
+        format_func=lambda u: "— Chọn đơn vị —" if u is None else fmt.unit_name(u),
         placeholder="— Chọn đơn vị —",
         key="open_unit",
     )
     if opened:
         st.session_state.pop("open_unit", None)
-        c.go(c.PAGE_UNITS, f, donvi=opened)
+        nav.go(nav.PAGE_UNITS, f, donvi=opened)
 
-trend_rows = c.trend_by_unit(repo, key, f.query("unit"), f.period, 12)
+trend_rows = db.trend_by_unit(repo, key, f.query("unit"), f.period, 12)
 periods: dict[str, list[dict[str, Any]]] = {}
 for row in trend_rows:
     periods.setdefault(row["period"], []).append(row)
@@ -149,7 +152,7 @@ if not points:
 st.subheader("Xu hướng 12 kỳ gần nhất")
 st.caption(
     "Mỗi kỳ tính trên các nhiệm vụ có thời hạn (kể cả gia hạn) trong kỳ, trạng thái tại cuối kỳ. "
-    + c.rate_help(rate)
+    + fmt.rate_help(rate)
 )
 # One under the other, each the page's full width: twelve period columns and the unit names
 # both need the room.

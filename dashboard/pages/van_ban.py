@@ -12,11 +12,14 @@ from core import charts, explorer
 from core.dates import from_bson_day
 from core.metrics import CATEGORIES
 from core.vocab import DOCUMENT_TYPES, STATUS_LABELS
-from dashboard import common as c
+from dashboard import data as db
+from dashboard import filters
+from dashboard import formatting as fmt
+from dashboard import navigation as nav
 
-f = c.current_filters()
-repo, key = c.get_repo(), c.repo_key()
-data = c.org(repo, key)
+f = filters.current_filters()
+repo, key = db.get_repo(), db.repo_key()
+data = db.org(repo, key)
 signer_ids = [
     ldr["_id"]
     for ldr in sorted(
@@ -25,18 +28,18 @@ signer_ids = [
     )
 ]
 
-c.page_param("vanban", None)
-c.page_param("timvb", "")
-c.page_param("loaivb", None, c.one_of(DOCUMENT_TYPES, "loại văn bản"))
-c.page_param("nguoiky", None, c.one_of(signer_ids, "người ký"))
-c.page_param("trongky", False, lambda s: s == "1")
-c.page_param("trang", 1, lambda s: max(1, int(s)))
+filters.page_param("vanban", None)
+filters.page_param("timvb", "")
+filters.page_param("loaivb", None, filters.one_of(DOCUMENT_TYPES, "loại văn bản"))
+filters.page_param("nguoiky", None, filters.one_of(signer_ids, "người ký"))
+filters.page_param("trongky", False, lambda s: s == "1")
+filters.page_param("trang", 1, lambda s: max(1, int(s)))
 if not isinstance(st.session_state.get("p_trang"), int):
     st.session_state["p_trang"] = 1
 
 
 def _bind_reset(name: str) -> dict[str, object]:
-    kwargs = c.bind(name)
+    kwargs = filters.bind(name)
 
     def changed() -> None:
         st.session_state[f"p_{name}"] = st.session_state[f"w_{name}"]
@@ -48,7 +51,7 @@ def _bind_reset(name: str) -> dict[str, object]:
 
 def show_list() -> None:
     """Documents, newest first, with their tasks' progress."""
-    c.page_header("Văn bản chỉ đạo, điều hành", f, with_period=False)
+    nav.page_header("Văn bản chỉ đạo, điều hành", f, with_period=False)
     st.text_input(
         "Tìm theo số, ký hiệu hoặc trích yếu",
         placeholder="Ví dụ: 123/QĐ-UBND, phong chong dich…",
@@ -59,14 +62,14 @@ def show_list() -> None:
     cols[0].selectbox(
         "Loại văn bản",
         options=[None, *DOCUMENT_TYPES],
-        format_func=lambda t: "Tất cả" if t is None else c.doc_type_name(t),
+        format_func=lambda t: "Tất cả" if t is None else fmt.doc_type_name(t),
         placeholder="Tất cả",
         **_bind_reset("loaivb"),
     )
     cols[1].selectbox(
         "Người ký",
         options=[None, *signer_ids],
-        format_func=lambda i: "Tất cả" if i is None else c.leader_name(i),
+        format_func=lambda i: "Tất cả" if i is None else fmt.leader_name(i),
         placeholder="Tất cả",
         **_bind_reset("nguoiky"),
     )
@@ -83,17 +86,17 @@ def show_list() -> None:
         page=int(ss["p_trang"]),
         page_size=20,
     )
-    rows, total = c.documents_page(repo, key, search, f.lead_units, f.priority_only)
+    rows, total = db.documents_page(repo, key, search, f.lead_units, f.priority_only)
     pages = max(1, -(-total // search.page_size))
     if search.page > pages:  # a link past the end: show the last page (no rerun)
         search = replace(search, page=pages)
         ss["p_trang"] = pages
-        rows, total = c.documents_page(repo, key, search, f.lead_units, f.priority_only)
+        rows, total = db.documents_page(repo, key, search, f.lead_units, f.priority_only)
     for name in ("timvb", "loaivb", "nguoiky"):
-        c.set_page_param(name, ss[f"p_{name}"])
-    c.set_page_param("trongky", in_period)
-    c.set_page_param("trang", search.page if search.page > 1 else None)
-    st.markdown(f"**{c.fmt_count(total)} văn bản** — trang {search.page}/{c.fmt_count(pages)}")
+        filters.set_page_param(name, ss[f"p_{name}"])
+    filters.set_page_param("trongky", in_period)
+    filters.set_page_param("trang", search.page if search.page > 1 else None)
+    st.markdown(f"**{fmt.fmt_count(total)} văn bản** — trang {search.page}/{fmt.fmt_count(pages)}")
     if not rows:
         st.info("Không có văn bản nào khớp điều kiện tìm.")
         return
@@ -101,10 +104,10 @@ def show_list() -> None:
         [
             {
                 "Số, ký hiệu": r["number"],
-                "Loại": c.doc_type_name(r["type"]),
-                "Ngày ban hành": c.fmt_date(r["issue_date"]),
+                "Loại": fmt.doc_type_name(r["type"]),
+                "Ngày ban hành": fmt.fmt_date(r["issue_date"]),
                 "Trích yếu": r["abstract"],
-                "Người ký": c.leader_name(r["signer"]),
+                "Người ký": fmt.leader_name(r["signer"]),
                 "Số nhiệm vụ": r["assigned"],
                 "Đã hoàn thành": r["completed"],
                 STATUS_LABELS["open_overdue"]: r["open_overdue"],
@@ -129,32 +132,32 @@ def show_list() -> None:
     )
     picked = event.selection.rows if event else []
     if picked:
-        c.set_state("vanban", rows[picked[0]]["id"])
+        filters.set_state("vanban", rows[picked[0]]["id"])
         st.session_state.pop("doc_table", None)
         st.rerun()
     st.caption(
         "Tiến độ: số nhiệm vụ đã hoàn thành (đúng hạn, quá hạn, không thời hạn) trên số nhiệm vụ "
-        f"đã giao đến ngày {c.fmt_date(f.as_of)}; để trống khi văn bản chưa có nhiệm vụ trong "
+        f"đã giao đến ngày {fmt.fmt_date(f.as_of)}; để trống khi văn bản chưa có nhiệm vụ trong "
         "phạm vi đang xem. Bấm chọn một dòng để xem văn bản."
     )
     if pages > 1:
-        c.pager(pages, search.page)
+        filters.pager(pages, search.page)
 
 
 def show_document(doc_id: str) -> None:
     """One document and its tasks with their categories."""
-    st.button("← Danh sách văn bản", on_click=c.set_state, args=("vanban", None))
+    st.button("← Danh sách văn bản", on_click=filters.set_state, args=("vanban", None))
     doc = repo.document(doc_id)
     if doc is None:
         st.title("Văn bản")
         st.error(f"Không tìm thấy văn bản «{doc_id}».")
         return
     issue: date = from_bson_day(doc["issue_date"])
-    c.page_header(f"{c.doc_type_name(doc['type'])} số {doc['number']}", f, with_period=False)
+    nav.page_header(f"{fmt.doc_type_name(doc['type'])} số {doc['number']}", f, with_period=False)
     st.markdown(
-        f"Ngày ban hành: **{c.fmt_date(issue)}** — Người ký: **{c.leader_name(doc['signer'])}**"
+        f"Ngày ban hành: **{fmt.fmt_date(issue)}** — Người ký: **{fmt.leader_name(doc['signer'])}**"
         + (
-            f" — Cơ quan trình: {c.unit_name(doc['submitting_unit'])}"
+            f" — Cơ quan trình: {fmt.unit_name(doc['submitting_unit'])}"
             if doc.get("submitting_unit")
             else ""
         )
@@ -162,24 +165,24 @@ def show_document(doc_id: str) -> None:
     )
     every = explorer.TaskSearch(as_of=f.as_of, document=doc_id, sort="assigned_asc", page_size=200)
     # The shared filters (portfolio, unit kind, priority only) apply here as in the list.
-    result = c.tasks_page(
+    result = db.tasks_page(
         repo,
         key,
         replace(every, lead_units=f.lead_units, priority_only=f.priority_only),
     )
     if f.lead_units is not None or f.priority_only:
-        whole = c.tasks_page(repo, key, replace(every, page_size=1)).total
+        whole = db.tasks_page(repo, key, replace(every, page_size=1)).total
         st.caption(
-            f"Văn bản có {c.fmt_count(whole)} nhiệm vụ đã giao đến ngày xem; "
-            f"{c.fmt_count(result.total)} nhiệm vụ thuộc phạm vi bộ lọc chung được liệt kê."
+            f"Văn bản có {fmt.fmt_count(whole)} nhiệm vụ đã giao đến ngày xem; "
+            f"{fmt.fmt_count(result.total)} nhiệm vụ thuộc phạm vi bộ lọc chung được liệt kê."
         )
     counts = {cat: sum(1 for r in result.rows if r["category"] == cat) for cat in CATEGORIES}
     st.altair_chart(
         charts.status_stack(
             [{"name": "Nhiệm vụ của văn bản", **counts}],
             scale=f.scale,
-            title=f"{c.fmt_count(result.total)} nhiệm vụ theo trạng thái tại ngày "
-            f"{c.fmt_date(f.as_of)}",
+            title=f"{fmt.fmt_count(result.total)} nhiệm vụ theo trạng thái tại ngày "
+            f"{fmt.fmt_date(f.as_of)}",
         ),
         width="stretch",
     )
@@ -188,15 +191,15 @@ def show_document(doc_id: str) -> None:
         return
     for r in sorted(result.rows, key=lambda r: r["id"]):
         st.page_link(
-            c.PAGE_TASKS,
-            label=f"{c.status_label(r['category'])} — {c.unit_name(r['lead_unit'])} — "
-            f"{c.task_label({'content': r['content']}, 100)}",
-            query_params=c.link_params(f, nhiemvu=r["id"]),
+            nav.PAGE_TASKS,
+            label=f"{fmt.status_label(r['category'])} — {fmt.unit_name(r['lead_unit'])} — "
+            f"{fmt.task_label({'content': r['content']}, 100)}",
+            query_params=nav.link_params(f, nhiemvu=r["id"]),
         )
 
 
 doc_id = st.session_state["p_vanban"]
-c.set_page_param("vanban", doc_id)
+filters.set_page_param("vanban", doc_id)
 if doc_id:
     show_document(doc_id)
 else:

@@ -10,7 +10,8 @@ import pytest
 
 from core.periods import custom_period, period_for_report
 from core.repository import Repository
-from dashboard import common as c
+from dashboard import filters
+from dashboard import formatting as fmt
 from tests.dashboard.demo_db import AS_OF
 from tests.dashboard.test_pages import assert_clean, open_app
 
@@ -50,10 +51,11 @@ def test_caption_names_the_portfolio_and_a_running_period(demo_env: Repository) 
 
 def test_describe_of_a_custom_period_and_of_the_lists() -> None:
     period = custom_period(date(2026, 1, 1), date(2026, 12, 1))
-    described = c.Filters(as_of=date(2026, 12, 5), period=period).describe()
+    described = filters.Filters(as_of=date(2026, 12, 5), period=period).describe()
     assert described.count("01/01/2026") == 1
     assert "đang diễn ra" not in described  # the period ended before D
-    lists = c.Filters(as_of=AS_OF, period=period_for_report("month", "2026-12")).describe(False)
+    month = period_for_report("month", "2026-12")
+    lists = filters.Filters(as_of=AS_OF, period=month).describe(False)
     assert "không lọc theo kỳ báo cáo" in lists and "kỳ báo cáo:" not in lists
 
 
@@ -64,7 +66,7 @@ def test_figures_styler_formats_but_keeps_numbers() -> None:
             {"Hạng": None, "Đơn vị": "Tổng cộng", "Được giao": 12, "Tỷ lệ": None},
         ]
     )
-    styled = c.figures_styler(df, counts=["Được giao"], rates=["Tỷ lệ"], ranks=["Hạng"])
+    styled = fmt.figures_styler(df, counts=["Được giao"], rates=["Tỷ lệ"], ranks=["Hạng"])
     html = styled.to_html()
     assert "8.814" in html and "98,6%" in html and "None" not in html and "nan" not in html
     assert html.count("—") == 2  # the total's rank and its missing rate

@@ -1,28 +1,21 @@
-"""Shared helpers of the dashboard: connection, filters bound to the URL, cached reads, formats.
+"""The shared filters and the URL: the sidebar filters, their session store, page parameters.
 
-Every page starts with `get_repo()` and `current_filters()`. The shared filters live in the
-sidebar (drawn by `app.py` through `render_filters`), are kept in the session when moving
-between pages and are written to the URL with each page's own drill-down parameters, so that a
-link pasted into a chat reopens the same view. Summaries are cached with `st.cache_data` keyed
-by the database and the filters; pages never read whole collections.
+Every page starts with `current_filters()`. The shared filters live in the sidebar, are kept in
+the session when moving between pages and are written to the URL with each page's own
+drill-down parameters, so that a link pasted into a chat reopens the same view.
 """
 
 from __future__ import annotations
 
-import logging
-import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
-from typing import Any, TypeVar
+from datetime import date
+from typing import Any
 
-import pandas as pd
 import streamlit as st
 
-from core import config, explorer, metrics, repository
-from core.calendar import WorkCalendar
+from core import explorer
 from core.dates import AS_OF_FIRST, AS_OF_LAST, check_as_of, format_vn, parse_day, today_local
-from core.errors import DatabaseUnavailable
 from core.metrics import MetricsQuery
 from core.periods import (
     KIND_LABELS,
@@ -36,23 +29,9 @@ from core.periods import (
     period_containing,
     period_for_report,
 )
-from core.repository import Repository
-from core.scope import Scope
-from core.services import work_calendar
-from core.vocab import DOCUMENT_TYPES, LEADER_TITLES, STATUS_LABELS, UNIT_KINDS
-
-_LOG = logging.getLogger("cddh.dashboard")
-
-TTL = 300  # seconds a summary may be stale (reads only; the data changes a few times a day)
-
-# Page files (relative to app.py); app.py builds the navigation from these.
-PAGE_OVERVIEW = "pages/tong_quan.py"
-PAGE_UNITS = "pages/don_vi.py"
-PAGE_TASKS = "pages/nhiem_vu.py"
-PAGE_DOCUMENTS = "pages/van_ban.py"
-PAGE_LEADERS = "pages/lanh_dao.py"
-PAGE_DISCIPLINE = "pages/chat_luong.py"
-PAGE_BRIEFING = "pages/bao_cao.py"
+from core.vocab import UNIT_KINDS
+from dashboard.data import get_repo, org, repo_key
+from dashboard.formatting import leader_label
 
 # Which tasks the figures of a period count (population): key -> Vietnamese label.
 POPULATIONS: dict[str, str] = {
@@ -86,163 +65,8 @@ FILTER_PARAMS = (
 
 _STORE = "_filters_store"  # canonical filter values (survive hidden widgets, page switches)
 _WRITTEN = "_url_written"  # the query parameters this session last wrote
-_PAGE_PARAMS = "_page_params"  # the current page's drill-down parameters
+PAGE_PARAMS = "_page_params"  # the current page's drill-down parameters
 _INIT = "_filters_from_url"
-
-T = TypeVar("T")
-
-
-# --- connection ---------------------------------------------------------------------------------
-
-
-@st.cache_resource(show_spinner=False)
-def _connect(uri: str, db_name: str) -> Repository:
-    repo = repository.connect(uri, db_name, timeout_ms=3000)
-    if config.warm_summaries_enabled():
-        threading.Thread(
-            target=_warm_summaries, args=(repo,), name="cddh-warm-summaries", daemon=True
-        ).start()
-    return repo
-
-
-def _warm_summaries(repo: Repository) -> None:
-    """Background, once per server process: the summaries of recent closed periods, so that
-    the first overview of a yearly view reads them instead of scanning every task."""
-    try:
-        metrics.warm_summaries(repo, today_local(), default_rule())
-    except Exception as exc:  # a failed warm-up only means slower first views
-        _LOG.warning("period summaries not warmed: %s", exc)
-
-
-def repo_key() -> str:
-    """Identifies the database: part of every cache key (two databases never share a summary)."""
-    return f"{config.effective_uri()}|{config.mongodb_db()}"
-
-
-def get_repo() -> Repository:
-    """The cached repository; when MongoDB cannot be reached, a Vietnamese message and stop."""
-    try:
-        return _connect(config.effective_uri(), config.mongodb_db())
-    except DatabaseUnavailable as exc:
-        show_unavailable(str(exc))
-        st.stop()
-        raise  # unreachable: st.stop() raises
-
-
-def show_unavailable(message: str) -> None:
-    """The page shown instead of a traceback when the database is out of reach."""
-    st.error("**Không kết nối được cơ sở dữ liệu.**")
-    st.markdown(message)
-    st.markdown(
-        "- Nếu chạy thử trên máy này: mở cửa sổ lệnh và chạy `cddh db start` "
-        "(hoặc `make run`).\n"
-        "- Nếu dùng máy chủ riêng: kiểm tra biến môi trường `MONGODB_URI` và `MONGODB_DB`, "
-        "và đường mạng tới máy chủ.\n"
-        "- Sau khi khắc phục, tải lại trang (phím F5)."
-    )
-
-
-# --- cached reads (summaries only) ---------------------------------------------------------------
-
-
-@st.cache_resource(ttl=TTL, show_spinner=False)
-def org(_repo: Repository, key: str) -> dict[str, Any]:
-    """Units, leaders and delegations (small collections), as plain records; shared, not copied
-    (read many times per run for names): never modify the result."""
-    units = _repo.units()
-    leaders = _repo.leaders()
-    return {
-        "units": units,
-        "leaders": leaders,
-        "delegations": _repo.delegations(),
-        "unit_names": {u["_id"]: u["name"] for u in units},
-        "leader_names": {ldr["_id"]: ldr["name"] for ldr in leaders},
-    }
-
-
-@st.cache_resource(ttl=TTL, show_spinner=False)
-def calendar(_repo: Repository, key: str) -> WorkCalendar:
-    """The working-day calendar (holidays package plus the stored adjustments)."""
-    return work_calendar(_repo)
-
-
-@st.cache_data(ttl=TTL, show_spinner=False)
-def status(_repo: Repository, key: str, q: MetricsQuery) -> dict[str, Any]:
-    """`core.metrics.status_metrics` for a query."""
-    return metrics.status_metrics(_repo, q)
-
-
-@st.cache_data(ttl=TTL, show_spinner=False)
-def period_status(
-    _repo: Repository, key: str, q: MetricsQuery, period: Period, population: str
-) -> dict[str, Any]:
-    """`status_metrics` of one period (as of its end, capped at D) for a query of D; a closed
-    period is read from its stored summary (`core.metrics.period_metrics`)."""
-    return metrics.period_metrics(_repo, q, [period], population)[0]
-
-
-@st.cache_data(ttl=TTL, show_spinner=False)
-def compare(
-    _repo: Repository, key: str, q: MetricsQuery, period: Period, population: str
-) -> dict[str, Any]:
-    """`core.metrics.compare_periods`: the period, the previous one, the same one a year ago."""
-    return metrics.compare_periods(_repo, q, period, population)
-
-
-@st.cache_data(ttl=TTL, show_spinner=False)
-def trend_by_unit(
-    _repo: Repository, key: str, q: MetricsQuery, period: Period, n: int = 12
-) -> list[dict[str, Any]]:
-    """`core.metrics.trend(by_unit=True)`: per unit and period, tasks due in the period."""
-    return metrics.trend(_repo, q, period, n=n, population="deadline", by_unit=True)
-
-
-@st.cache_data(ttl=TTL, show_spinner=False)
-def due_soon(_repo: Repository, key: str, q: MetricsQuery, limit: int = 50) -> dict[str, Any]:
-    """`core.metrics.due_soon` for 1, 3 and 7 working days."""
-    return metrics.due_soon(_repo, q, calendar(_repo, key), windows=(1, 3, 7), limit=limit)
-
-
-@st.cache_data(ttl=TTL, show_spinner=False)
-def overdue_age(_repo: Repository, key: str, q: MetricsQuery) -> dict[str, Any]:
-    """`core.metrics.overdue_age`."""
-    return metrics.overdue_age(_repo, q, calendar(_repo, key))
-
-
-@st.cache_data(ttl=TTL, show_spinner=False)
-def longest_overdue(
-    _repo: Repository, key: str, q: MetricsQuery, limit: int = 20
-) -> list[dict[str, Any]]:
-    """`core.metrics.longest_overdue`."""
-    return metrics.longest_overdue(_repo, q, calendar(_repo, key), limit=limit)
-
-
-@st.cache_data(ttl=TTL, show_spinner=False)
-def discipline(_repo: Repository, key: str, q: MetricsQuery) -> dict[str, Any]:
-    """`core.metrics.update_discipline`."""
-    return metrics.update_discipline(_repo, q, calendar(_repo, key))
-
-
-@st.cache_data(ttl=60, show_spinner=False)
-def tasks_page(_repo: Repository, key: str, s: explorer.TaskSearch) -> explorer.TaskPage:
-    """One page of the task list (`core.explorer.search_tasks`)."""
-    return explorer.search_tasks(_repo, s)
-
-
-@st.cache_data(ttl=60, show_spinner=False)
-def documents_page(
-    _repo: Repository,
-    key: str,
-    s: explorer.DocumentSearch,
-    lead_units: frozenset[str] | None,
-    priority_only: bool = False,
-) -> tuple[list[dict[str, Any]], int]:
-    """One page of documents with their tasks' progress (only documents with tasks in the
-    units' and priority filters, when set)."""
-    return explorer.documents_with_progress(
-        _repo, s, Scope.everything(), lead_units, priority_only=priority_only
-    )
-
 
 # --- the shared filters ---------------------------------------------------------------------------
 
@@ -334,7 +158,8 @@ class Filters:
         return "; ".join(parts) + "."
 
 
-def _store() -> dict[str, Any]:
+def filter_store() -> dict[str, Any]:
+    """The session's canonical filter values (they survive hidden widgets and page switches)."""
     store: dict[str, Any] = st.session_state.setdefault(_STORE, {})
     return store
 
@@ -366,7 +191,7 @@ def adopt_url_filters() -> set[str]:
     Within a session a filter missing from the URL keeps its value (switching pages may drop
     the query string); a value that differs from what this session last wrote wins (a link).
     """
-    store = _store()
+    store = filter_store()
     written: dict[str, str] = st.session_state.get(_WRITTEN, {})
     first = _INIT not in st.session_state
     st.session_state[_INIT] = True
@@ -449,11 +274,6 @@ def portfolio_leaders(as_of: date) -> list[dict[str, Any]]:
     return _leaders_in_office(org(get_repo(), repo_key()), as_of)
 
 
-def leader_label(leader: Mapping[str, Any]) -> str:
-    """'Phó Chủ tịch UBND tỉnh Trần Thị Kinh'."""
-    return f"{LEADER_TITLES.get(leader.get('title', ''), '')} {leader['name']}".strip()
-
-
 def _lead_units(
     data: Mapping[str, Any], as_of: date, portfolio: str | None, unit_kind: str | None
 ) -> frozenset[str] | None:
@@ -531,7 +351,7 @@ def _widget(name: str, value: Any, adopted: set[str]) -> str:
     return key
 
 
-def _take_widget_values(store: dict[str, Any], adopted: set[str]) -> None:
+def take_widget_values(store: dict[str, Any], adopted: set[str]) -> None:
     """Copy the values the user just changed in the sidebar into the store, before resolving.
 
     A new as-of date without a new period choice moves the period to the one holding it.
@@ -554,8 +374,8 @@ def _take_widget_values(store: dict[str, Any], adopted: set[str]) -> None:
 def render_filters() -> Filters:
     """Draw the shared filters in the sidebar (hidden in meeting mode) and return them."""
     adopted = adopt_url_filters()
-    store = _store()
-    _take_widget_values(store, adopted)
+    store = filter_store()
+    take_widget_values(store, adopted)
     current = _resolve(store)
     if current.meeting_mode:
         st.session_state["_filters"] = current
@@ -692,42 +512,7 @@ def current_filters() -> Filters:
     return filters
 
 
-def meeting_requested() -> bool:
-    """Whether this run is in meeting mode (before the filters are drawn: for the navigation)."""
-    adopted = adopt_url_filters()
-    store = _store()
-    key = f"w_{P_MEETING}"
-    if P_MEETING not in adopted and key in st.session_state:
-        store[P_MEETING] = bool(st.session_state[key])
-    return bool(store.get(P_MEETING))
-
-
-def leave_meeting_mode() -> None:
-    """Callback of the 'leave meeting mode' button."""
-    _store()[P_MEETING] = False
-    st.session_state.pop(f"w_{P_MEETING}", None)
-
-
-# --- page parameters (drill-down) bound to the URL ----------------------------------------------
-
-
-def begin_run() -> None:
-    """Reset the current page's drill-down parameters (called by app.py before the page)."""
-    st.session_state[_PAGE_PARAMS] = {}
-    st.session_state.pop("_filters", None)
-
-
-def enter_page(page_id: str) -> None:
-    """Forget the previous page's drill-down state when the user moved to another page."""
-    if st.session_state.get("_page_id") is not None and st.session_state.get("_page_id") != page_id:
-        _take_widget_values(_store(), set())
-    if st.session_state.get("_page_id") != page_id:
-        for name in [k for k in st.session_state if str(k).startswith("p_")]:
-            del st.session_state[name]
-        # The sidebar widgets get new identities on another page: prime them from the store.
-        for name in FILTER_PARAMS:
-            st.session_state.pop(f"w_{name}", None)
-        st.session_state["_page_id"] = page_id
+# --- page parameters (drill-down) bound to the URL ------------------------------------------------
 
 
 def page_param(name: str, default: Any, parse: Callable[[str], Any] | None = None) -> Any:
@@ -794,7 +579,7 @@ def url_value(name: str) -> str | None:
 
 def set_page_param(name: str, value: Any) -> None:
     """Record one of the page's drill-down parameters for the URL (None: absent)."""
-    params: dict[str, str] = st.session_state.setdefault(_PAGE_PARAMS, {})
+    params: dict[str, str] = st.session_state.setdefault(PAGE_PARAMS, {})
     if value is None or value == "" or value is False:
         params.pop(name, None)
     elif isinstance(value, date):
@@ -807,175 +592,10 @@ def set_page_param(name: str, value: Any) -> None:
 
 def sync_url(filters: Filters) -> None:
     """Write the filters and the page's parameters to the URL (only when they changed)."""
-    wanted = {**filters.params(), **st.session_state.get(_PAGE_PARAMS, {})}
+    wanted = {**filters.params(), **st.session_state.get(PAGE_PARAMS, {})}
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
     st.session_state[_WRITTEN] = wanted
-
-
-def link_params(filters: Filters, **page: Any) -> dict[str, str]:
-    """Query parameters of a link to another page: the shared filters plus that page's own."""
-    out = dict(filters.params())
-    for name, value in page.items():
-        if value is None:
-            continue
-        out[name] = value.isoformat() if isinstance(value, date) else str(value)
-    return out
-
-
-def go(page: str, filters: Filters, **params: Any) -> None:
-    """Open another page (or this one) with drill-down parameters; keeps the shared filters."""
-    st.switch_page(page, query_params=link_params(filters, **params))
-
-
-# --- formatting -----------------------------------------------------------------------------------
-
-
-def fmt_count(n: int | None) -> str:
-    """1.234"""
-    return "—" if n is None else metrics.format_count(int(n))
-
-
-def fmt_rate(value: float | None) -> str:
-    """98,6%"""
-    return metrics.format_rate(value)
-
-
-def fmt_date(d: date | None) -> str:
-    """dd/mm/yyyy (empty for none)."""
-    return format_vn(d)
-
-
-def fmt_date_iso(text: str | None) -> str:
-    """dd/mm/yyyy of an ISO date string (as the metrics results carry them)."""
-    return format_vn(date.fromisoformat(text)) if text else ""
-
-
-def delta_count(current: int, before: int | None) -> str | None:
-    """'+12' / '-3' / '0' for st.metric (None when nothing to compare)."""
-    if before is None:
-        return None
-    d = int(current) - int(before)
-    return ("+" if d > 0 else "-" if d < 0 else "") + metrics.format_count(abs(d))
-
-
-def delta_rate(current: float | None, before: float | None) -> str | None:
-    """'+2,3 điểm %' for st.metric (None when either rate is missing)."""
-    if current is None or before is None:
-        return None
-    d = (current - before) * 100
-    sign = "+" if d > 0.05 else "-" if d < -0.05 else ""
-    return f"{sign}{abs(d):.1f} điểm %".replace(".", ",")
-
-
-def unit_name(code: str | None) -> str:
-    """A unit's name (the code only when the unit is unknown)."""
-    if code is None:
-        return ""
-    return str(org(get_repo(), repo_key())["unit_names"].get(code, code))
-
-
-def actor_name(actor: str | None) -> str:
-    """Who made a change, by name: a unit, a leader, or the account/process as recorded."""
-    if not actor:
-        return ""
-    known = org(get_repo(), repo_key())
-    return str(known["unit_names"].get(actor) or known["leader_names"].get(actor) or actor)
-
-
-def leader_name(leader_id: str | None) -> str:
-    """A leader's name."""
-    if leader_id is None:
-        return ""
-    names = org(get_repo(), repo_key())["leader_names"]
-    return "Chưa phân công" if leader_id == "none" else str(names.get(leader_id, leader_id))
-
-
-def doc_type_name(code: str | None) -> str:
-    """'Quyết định' for 'QD'."""
-    return DOCUMENT_TYPES.get(code or "", (code or "", ""))[0]
-
-
-def status_label(category: str | None) -> str:
-    """The Vietnamese name of a status category."""
-    return STATUS_LABELS.get(category or "", "—")
-
-
-def figures_styler(
-    df: pd.DataFrame,
-    counts: Sequence[str] = (),
-    rates: Sequence[str] = (),
-    ranks: Sequence[str] = (),
-) -> Any:
-    """The table shown with Vietnamese number formats (1.234; 98,6%; — when missing) while its
-    values stay numbers, so that sorting a column by clicking its header sorts by value."""
-
-    def count(v: Any) -> str:
-        return "—" if pd.isna(v) else fmt_count(int(v))
-
-    def rate(v: Any) -> str:
-        return "—" if pd.isna(v) else fmt_rate(float(v))
-
-    def rank(v: Any) -> str:
-        return "—" if pd.isna(v) else str(int(v))
-
-    formats: dict[str, Callable[[Any], str]] = {}
-    formats.update(dict.fromkeys(counts, count))
-    formats.update(dict.fromkeys(rates, rate))
-    formats.update(dict.fromkeys(ranks, rank))
-    return df.style.format(formats)
-
-
-def status_styler(df: pd.DataFrame, column: str = "Trạng thái") -> Any:
-    """The table with its status column coloured with the category's fixed colour."""
-    from core.charts import STATUS_COLORS
-
-    by_label = {STATUS_LABELS[c]: STATUS_COLORS[c] for c in STATUS_COLORS}
-    dark = {
-        STATUS_LABELS[c] for c in ("completed_on_time", "open_overdue", "no_deadline_completed")
-    }
-
-    def paint(value: Any) -> str:
-        colour = by_label.get(str(value))
-        if colour is None:
-            return ""
-        text = "white" if value in dark else "black"
-        return f"background-color: {colour}; color: {text}"
-
-    return df.style.map(paint, subset=[column])
-
-
-def rate_help(rate: str) -> str:
-    """'Tỷ lệ … — mẫu số: …' for a rate's tooltip or caption."""
-    return f"{metrics.RATE_LABELS[rate]}. Mẫu số: {metrics.RATE_DENOMINATORS[rate]}."
-
-
-def page_header(title: str, filters: Filters, with_period: bool = True) -> None:
-    """The page title and the line saying what the figures cover (plus meeting-mode controls)."""
-    if filters.meeting_mode:
-        left, right = st.columns([5, 1])
-        left.title(title)
-        right.button(
-            "Thoát chế độ họp", on_click=leave_meeting_mode, key="leave_meeting", width="stretch"
-        )
-    else:
-        st.title(title)
-    st.caption(filters.describe(with_period))
-    show_link_problems()
-
-
-def task_label(row: Mapping[str, Any], width: int = 110) -> str:
-    """A task in one line: its content (shortened) and its document's number."""
-    content = str(row.get("content") or "")
-    if len(content) > width:
-        content = content[: width - 1].rstrip() + "…"
-    number = row.get("document_number")
-    return f"{content} ({number})" if number else content
-
-
-def names_for(codes: Sequence[str]) -> str:
-    """Unit names joined with ', '."""
-    return ", ".join(unit_name(c) for c in codes) or "—"
 
 
 def meeting_css(filters: Filters) -> None:
@@ -996,8 +616,3 @@ def meeting_css(filters: Filters) -> None:
             "{ display: none; }"
             "</style>"
         )
-
-
-def next_day(d: date) -> date:
-    """The day after."""
-    return d + timedelta(days=1)

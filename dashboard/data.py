@@ -1,0 +1,178 @@
+"""The dashboard's data: the MongoDB connection and the Streamlit-cached reads from `core`.
+
+Summaries are cached with `st.cache_data` keyed by the database (`repo_key()`) and the query;
+pages never read whole collections.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+import streamlit as st
+
+from core import config, explorer, metrics, repository
+from core.calendar import WorkCalendar
+from core.dates import today_local
+from core.errors import DatabaseUnavailable
+from core.metrics import MetricsQuery
+from core.periods import Period, default_rule
+from core.repository import Repository
+from core.scope import Scope
+from core.services import work_calendar
+
+_LOG = logging.getLogger("cddh.dashboard")
+
+TTL = 300  # seconds a summary may be stale (reads only; the data changes a few times a day)
+
+# --- connection -----------------------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False)
+def _connect(uri: str, db_name: str) -> Repository:
+    repo = repository.connect(uri, db_name, timeout_ms=3000)
+    if config.warm_summaries_enabled():
+        threading.Thread(
+            target=_warm_summaries, args=(repo,), name="cddh-warm-summaries", daemon=True
+        ).start()
+    return repo
+
+
+def _warm_summaries(repo: Repository) -> None:
+    """Background, once per server process: the summaries of recent closed periods, so that
+    the first overview of a yearly view reads them instead of scanning every task."""
+    try:
+        metrics.warm_summaries(repo, today_local(), default_rule())
+    except Exception as exc:  # a failed warm-up only means slower first views
+        _LOG.warning("period summaries not warmed: %s", exc)
+
+
+def repo_key() -> str:
+    """Identifies the database: part of every cache key (two databases never share a summary)."""
+    return f"{config.effective_uri()}|{config.mongodb_db()}"
+
+
+def get_repo() -> Repository:
+    """The cached repository; when MongoDB cannot be reached, a Vietnamese message and stop."""
+    try:
+        return _connect(config.effective_uri(), config.mongodb_db())
+    except DatabaseUnavailable as exc:
+        show_unavailable(str(exc))
+        st.stop()
+        raise  # unreachable: st.stop() raises
+
+
+def show_unavailable(message: str) -> None:
+    """The page shown instead of a traceback when the database is out of reach."""
+    st.error("**Không kết nối được cơ sở dữ liệu.**")
+    st.markdown(message)
+    st.markdown(
+        "- Nếu chạy thử trên máy này: mở cửa sổ lệnh và chạy `cddh db start` "
+        "(hoặc `make run`).\n"
+        "- Nếu dùng máy chủ riêng: kiểm tra biến môi trường `MONGODB_URI` và `MONGODB_DB`, "
+        "và đường mạng tới máy chủ.\n"
+        "- Sau khi khắc phục, tải lại trang (phím F5)."
+    )
+
+
+# --- cached reads (summaries only) ----------------------------------------------------------------
+
+
+@st.cache_resource(ttl=TTL, show_spinner=False)
+def org(_repo: Repository, key: str) -> dict[str, Any]:
+    """Units, leaders and delegations (small collections), as plain records; shared, not copied
+    (read many times per run for names): never modify the result."""
+    units = _repo.units()
+    leaders = _repo.leaders()
+    return {
+        "units": units,
+        "leaders": leaders,
+        "delegations": _repo.delegations(),
+        "unit_names": {u["_id"]: u["name"] for u in units},
+        "leader_names": {ldr["_id"]: ldr["name"] for ldr in leaders},
+    }
+
+
+@st.cache_resource(ttl=TTL, show_spinner=False)
+def calendar(_repo: Repository, key: str) -> WorkCalendar:
+    """The working-day calendar (holidays package plus the stored adjustments)."""
+    return work_calendar(_repo)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def status(_repo: Repository, key: str, q: MetricsQuery) -> dict[str, Any]:
+    """`core.metrics.status_metrics` for a query."""
+    return metrics.status_metrics(_repo, q)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def period_status(
+    _repo: Repository, key: str, q: MetricsQuery, period: Period, population: str
+) -> dict[str, Any]:
+    """`status_metrics` of one period (as of its end, capped at D) for a query of D; a closed
+    period is read from its stored summary (`core.metrics.period_metrics`)."""
+    return metrics.period_metrics(_repo, q, [period], population)[0]
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def compare(
+    _repo: Repository, key: str, q: MetricsQuery, period: Period, population: str
+) -> dict[str, Any]:
+    """`core.metrics.compare_periods`: the period, the previous one, the same one a year ago."""
+    return metrics.compare_periods(_repo, q, period, population)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def trend_by_unit(
+    _repo: Repository, key: str, q: MetricsQuery, period: Period, n: int = 12
+) -> list[dict[str, Any]]:
+    """`core.metrics.trend(by_unit=True)`: per unit and period, tasks due in the period."""
+    return metrics.trend(_repo, q, period, n=n, population="deadline", by_unit=True)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def due_soon(_repo: Repository, key: str, q: MetricsQuery, limit: int = 50) -> dict[str, Any]:
+    """`core.metrics.due_soon` for 1, 3 and 7 working days."""
+    return metrics.due_soon(_repo, q, calendar(_repo, key), windows=(1, 3, 7), limit=limit)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def overdue_age(_repo: Repository, key: str, q: MetricsQuery) -> dict[str, Any]:
+    """`core.metrics.overdue_age`."""
+    return metrics.overdue_age(_repo, q, calendar(_repo, key))
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def longest_overdue(
+    _repo: Repository, key: str, q: MetricsQuery, limit: int = 20
+) -> list[dict[str, Any]]:
+    """`core.metrics.longest_overdue`."""
+    return metrics.longest_overdue(_repo, q, calendar(_repo, key), limit=limit)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def discipline(_repo: Repository, key: str, q: MetricsQuery) -> dict[str, Any]:
+    """`core.metrics.update_discipline`."""
+    return metrics.update_discipline(_repo, q, calendar(_repo, key))
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def tasks_page(_repo: Repository, key: str, s: explorer.TaskSearch) -> explorer.TaskPage:
+    """One page of the task list (`core.explorer.search_tasks`)."""
+    return explorer.search_tasks(_repo, s)
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def documents_page(
+    _repo: Repository,
+    key: str,
+    s: explorer.DocumentSearch,
+    lead_units: frozenset[str] | None,
+    priority_only: bool = False,
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of documents with their tasks' progress (only documents with tasks in the
+    units' and priority filters, when set)."""
+    return explorer.documents_with_progress(
+        _repo, s, Scope.everything(), lead_units, priority_only=priority_only
+    )

@@ -1,0 +1,152 @@
+"""How the dashboard shows values: Vietnamese numbers, dates, names, labels and table styles."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from core import metrics
+from core.dates import format_vn
+from core.vocab import DOCUMENT_TYPES, LEADER_TITLES, STATUS_LABELS
+from dashboard.data import get_repo, org, repo_key
+
+
+def fmt_count(n: int | None) -> str:
+    """1.234"""
+    return "—" if n is None else metrics.format_count(int(n))
+
+
+def fmt_rate(value: float | None) -> str:
+    """98,6%"""
+    return metrics.format_rate(value)
+
+
+def fmt_date(d: date | None) -> str:
+    """dd/mm/yyyy (empty for none)."""
+    return format_vn(d)
+
+
+def fmt_date_iso(text: str | None) -> str:
+    """dd/mm/yyyy of an ISO date string (as the metrics results carry them)."""
+    return format_vn(date.fromisoformat(text)) if text else ""
+
+
+def delta_count(current: int, before: int | None) -> str | None:
+    """'+12' / '-3' / '0' for st.metric (None when nothing to compare)."""
+    if before is None:
+        return None
+    d = int(current) - int(before)
+    return ("+" if d > 0 else "-" if d < 0 else "") + metrics.format_count(abs(d))
+
+
+def delta_rate(current: float | None, before: float | None) -> str | None:
+    """'+2,3 điểm %' for st.metric (None when either rate is missing)."""
+    if current is None or before is None:
+        return None
+    d = (current - before) * 100
+    sign = "+" if d > 0.05 else "-" if d < -0.05 else ""
+    return f"{sign}{abs(d):.1f} điểm %".replace(".", ",")
+
+
+def unit_name(code: str | None) -> str:
+    """A unit's name (the code only when the unit is unknown)."""
+    if code is None:
+        return ""
+    return str(org(get_repo(), repo_key())["unit_names"].get(code, code))
+
+
+def actor_name(actor: str | None) -> str:
+    """Who made a change, by name: a unit, a leader, or the account/process as recorded."""
+    if not actor:
+        return ""
+    known = org(get_repo(), repo_key())
+    return str(known["unit_names"].get(actor) or known["leader_names"].get(actor) or actor)
+
+
+def leader_name(leader_id: str | None) -> str:
+    """A leader's name."""
+    if leader_id is None:
+        return ""
+    names = org(get_repo(), repo_key())["leader_names"]
+    return "Chưa phân công" if leader_id == "none" else str(names.get(leader_id, leader_id))
+
+
+def leader_label(leader: Mapping[str, Any]) -> str:
+    """'Phó Chủ tịch UBND tỉnh Trần Thị Kinh'."""
+    return f"{LEADER_TITLES.get(leader.get('title', ''), '')} {leader['name']}".strip()
+
+
+def doc_type_name(code: str | None) -> str:
+    """'Quyết định' for 'QD'."""
+    return DOCUMENT_TYPES.get(code or "", (code or "", ""))[0]
+
+
+def status_label(category: str | None) -> str:
+    """The Vietnamese name of a status category."""
+    return STATUS_LABELS.get(category or "", "—")
+
+
+def figures_styler(
+    df: pd.DataFrame,
+    counts: Sequence[str] = (),
+    rates: Sequence[str] = (),
+    ranks: Sequence[str] = (),
+) -> Any:
+    """The table shown with Vietnamese number formats (1.234; 98,6%; — when missing) while its
+    values stay numbers, so that sorting a column by clicking its header sorts by value."""
+
+    def count(v: Any) -> str:
+        return "—" if pd.isna(v) else fmt_count(int(v))
+
+    def rate(v: Any) -> str:
+        return "—" if pd.isna(v) else fmt_rate(float(v))
+
+    def rank(v: Any) -> str:
+        return "—" if pd.isna(v) else str(int(v))
+
+    formats: dict[str, Callable[[Any], str]] = {}
+    formats.update(dict.fromkeys(counts, count))
+    formats.update(dict.fromkeys(rates, rate))
+    formats.update(dict.fromkeys(ranks, rank))
+    return df.style.format(formats)
+
+
+def status_styler(df: pd.DataFrame, column: str = "Trạng thái") -> Any:
+    """The table with its status column coloured with the category's fixed colour."""
+    from core.charts import STATUS_COLORS
+
+    by_label = {STATUS_LABELS[c]: STATUS_COLORS[c] for c in STATUS_COLORS}
+    dark = {
+        STATUS_LABELS[c] for c in ("completed_on_time", "open_overdue", "no_deadline_completed")
+    }
+
+    def paint(value: Any) -> str:
+        colour = by_label.get(str(value))
+        if colour is None:
+            return ""
+        text = "white" if value in dark else "black"
+        return f"background-color: {colour}; color: {text}"
+
+    return df.style.map(paint, subset=[column])
+
+
+def rate_help(rate: str) -> str:
+    """'Tỷ lệ … — mẫu số: …' for a rate's tooltip or caption."""
+    return f"{metrics.RATE_LABELS[rate]}. Mẫu số: {metrics.RATE_DENOMINATORS[rate]}."
+
+
+def task_label(row: Mapping[str, Any], width: int = 110) -> str:
+    """A task in one line: its content (shortened) and its document's number."""
+    content = str(row.get("content") or "")
+    if len(content) > width:
+        content = content[: width - 1].rstrip() + "…"
+    number = row.get("document_number")
+    return f"{content} ({number})" if number else content
+
+
+def names_for(codes: Sequence[str]) -> str:
+    """Unit names joined with ', '."""
+    return ", ".join(unit_name(c) for c in codes) or "—"

@@ -1,0 +1,92 @@
+"""Moving between pages: page ids, the run's start on a page, links, page headers, meeting mode."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import streamlit as st
+
+from dashboard.filters import (
+    FILTER_PARAMS,
+    P_MEETING,
+    PAGE_PARAMS,
+    Filters,
+    adopt_url_filters,
+    filter_store,
+    show_link_problems,
+    take_widget_values,
+)
+
+# Page files (relative to app.py); app.py builds the navigation from these.
+PAGE_OVERVIEW = "pages/tong_quan.py"
+PAGE_UNITS = "pages/don_vi.py"
+PAGE_TASKS = "pages/nhiem_vu.py"
+PAGE_DOCUMENTS = "pages/van_ban.py"
+PAGE_LEADERS = "pages/lanh_dao.py"
+PAGE_DISCIPLINE = "pages/chat_luong.py"
+PAGE_BRIEFING = "pages/bao_cao.py"
+
+
+def meeting_requested() -> bool:
+    """Whether this run is in meeting mode (before the filters are drawn: for the navigation)."""
+    adopted = adopt_url_filters()
+    store = filter_store()
+    key = f"w_{P_MEETING}"
+    if P_MEETING not in adopted and key in st.session_state:
+        store[P_MEETING] = bool(st.session_state[key])
+    return bool(store.get(P_MEETING))
+
+
+def leave_meeting_mode() -> None:
+    """Callback of the 'leave meeting mode' button."""
+    filter_store()[P_MEETING] = False
+    st.session_state.pop(f"w_{P_MEETING}", None)
+
+
+def begin_run() -> None:
+    """Reset the current page's drill-down parameters (called by app.py before the page)."""
+    st.session_state[PAGE_PARAMS] = {}
+    st.session_state.pop("_filters", None)
+
+
+def enter_page(page_id: str) -> None:
+    """Forget the previous page's drill-down state when the user moved to another page."""
+    if st.session_state.get("_page_id") is not None and st.session_state.get("_page_id") != page_id:
+        take_widget_values(filter_store(), set())
+    if st.session_state.get("_page_id") != page_id:
+        for name in [k for k in st.session_state if str(k).startswith("p_")]:
+            del st.session_state[name]
+        # The sidebar widgets get new identities on another page: prime them from the store.
+        for name in FILTER_PARAMS:
+            st.session_state.pop(f"w_{name}", None)
+        st.session_state["_page_id"] = page_id
+
+
+def link_params(filters: Filters, **page: Any) -> dict[str, str]:
+    """Query parameters of a link to another page: the shared filters plus that page's own."""
+    out = dict(filters.params())
+    for name, value in page.items():
+        if value is None:
+            continue
+        out[name] = value.isoformat() if isinstance(value, date) else str(value)
+    return out
+
+
+def go(page: str, filters: Filters, **params: Any) -> None:
+    """Open another page (or this one) with drill-down parameters; keeps the shared filters."""
+    st.switch_page(page, query_params=link_params(filters, **params))
+
+
+def page_header(title: str, filters: Filters, with_period: bool = True) -> None:
+    """The page title and the line saying what the figures cover (plus meeting-mode controls)."""
+    if filters.meeting_mode:
+        left, right = st.columns([5, 1])
+        left.title(title)
+        right.button(
+            "Thoát chế độ họp", on_click=leave_meeting_mode, key="leave_meeting", width="stretch"
+        )
+    else:
+        st.title(title)
+    st.caption(filters.describe(with_period))
+    show_link_problems()
