@@ -86,6 +86,7 @@ def backlog(
     for t in tasks:
         t["responsible_unit"] = acc.unit(t.get("lead_unit"))
         t["responsible_label"] = acc.label(t.get("lead_unit"))
+        t["responsible_short"] = acc.label(t.get("lead_unit"), short=True)
     return {
         "as_of": q.as_of.isoformat(),
         "open_overdue": int(total["open_overdue"]),

@@ -155,7 +155,11 @@ def trend_lines(
     scale: float = 1.0,
     width: int = 560,
 ) -> alt.Chart:
-    """The rate per period (oldest first) with the number of tasks due in the tooltip."""
+    """The rate per period (oldest first) with the number of tasks due in the tooltip.
+
+    A point marked `partial` (the running period) is drawn hollow at the end of a dashed
+    segment and labelled «(đang diễn ra)» in the tooltip: it is not a finished period.
+    """
     df = pd.DataFrame(
         [
             {
@@ -163,22 +167,35 @@ def trend_lines(
                 "Thứ tự": i,
                 "Tỷ lệ": float(p[rate]) * 100 if p.get(rate) is not None else None,
                 "Đã đến hạn": int(p["completed_on_time"] + p["completed_late"] + p["open_overdue"]),
+                "Đủ kỳ": "Kỳ đang diễn ra" if p.get("partial") else "Kỳ đã kết thúc",
             }
             for i, p in enumerate(points)
         ],
-        columns=["Kỳ", "Thứ tự", "Tỷ lệ", "Đã đến hạn"],
+        columns=["Kỳ", "Thứ tự", "Tỷ lệ", "Đã đến hạn", "Đủ kỳ"],
     )
-    chart = (
-        alt.Chart(df, title=f"Xu hướng {short_rate_label(rate).lower()}")
-        .mark_line(point=True, color="#0072B2")
-        .encode(
-            x=alt.X("Kỳ:N", sort=list(df["Kỳ"]), title="Kỳ báo cáo", axis=PERIOD_AXIS),
-            y=alt.Y("Tỷ lệ:Q", title="Tỷ lệ (%)", scale=alt.Scale(domain=[0, 100])),
-            tooltip=["Kỳ:N", alt.Tooltip("Tỷ lệ:Q", format=".1f"), "Đã đến hạn:Q"],
+    x = alt.X("Kỳ:N", sort=list(df["Kỳ"]), title="Kỳ báo cáo", axis=PERIOD_AXIS)
+    y = alt.Y("Tỷ lệ:Q", title="Tỷ lệ (%)", scale=alt.Scale(domain=[0, 100]))
+    tooltip = ["Kỳ:N", alt.Tooltip("Tỷ lệ:Q", format=".1f"), "Đã đến hạn:Q", "Đủ kỳ:N"]
+    whole = df[df["Đủ kỳ"] == "Kỳ đã kết thúc"]
+    layers: list[Any] = [
+        alt.Chart(whole).mark_line(point=True, color="#0072B2").encode(x=x, y=y, tooltip=tooltip)
+    ]
+    if len(whole) < len(df):
+        tail = df.iloc[max(0, len(whole) - 1) :]
+        layers.append(
+            alt.Chart(tail)
+            .mark_line(color="#0072B2", strokeDash=[6, 4])
+            .encode(x=x, y=y, tooltip=tooltip)
         )
-        .properties(width=width, height=int(260 * scale))
+        layers.append(
+            alt.Chart(df[df["Đủ kỳ"] == "Kỳ đang diễn ra"])
+            .mark_point(color="#0072B2", filled=False, size=int(90 * scale), strokeWidth=2)
+            .encode(x=x, y=y, tooltip=tooltip)
+        )
+    chart = alt.layer(*layers).properties(
+        title=f"Xu hướng {short_rate_label(rate).lower()}", width=width, height=int(260 * scale)
     )
-    return _base(chart, scale)
+    return _base(chart, scale)  # type: ignore[arg-type]
 
 
 def rate_heatmap(
@@ -301,3 +318,137 @@ def status_stack(
         .properties(width=width, height=max(60, int(26 * len(names) * scale)))
     )
     return _base(chart, scale)
+
+
+def rate_ranking(
+    rows: Sequence[Mapping[str, Any]],
+    rate: str = "on_time_rate_due",
+    scale: float = 1.0,
+    width: int = 560,
+    selectable: bool = False,
+) -> alt.Chart:
+    """Ranked units in the order given (`rank_rows`: worst first), each named with its rank
+    («12. Sở Y tế») and its bar labelled with the rate and numerator/denominator («66,7% (2/3)»).
+
+    A unit at 0% keeps a visible row: a faint track spans the whole scale behind every bar,
+    and with `selectable` a click anywhere on the row selects the unit (selection "don_vi" on
+    field "Mã").
+    """
+    data = [r for r in rows if r.get("ranked", r.get(rate) is not None)]
+    records = []
+    for r in data:
+        value = float(r[rate]) * 100
+        volume = int(r.get("volume") or 0)
+        part = (
+            int(r["open_overdue"])
+            if rate == "overdue_share_assigned"
+            else int(r["completed_on_time"])
+            if rate == "on_time_rate_due"
+            else int(r["completed_on_time"] + r["completed_late"])
+        )
+        text = f"{value:.1f}%".replace(".", ",") + f" ({part}/{volume})"
+        name = f"{r['rank']}. {r['name']}" if r.get("rank") is not None else str(r["name"])
+        records.append({"Đơn vị": name, "Mã": r["key"], "Tỷ lệ": value, "Nhãn": text, "Nền": 100.0})
+    df = pd.DataFrame(records, columns=["Đơn vị", "Mã", "Tỷ lệ", "Nhãn", "Nền"])
+    order = list(df["Đơn vị"])
+    y = alt.Y("Đơn vị:N", sort=order, title=None, axis=alt.Axis(labelLimit=int(300 * scale)))
+    base = alt.Chart(df)
+    track = base.mark_bar(color="#EEEEEE").encode(
+        y=y,
+        # Room right of 100% for the labels; the axis stops at 100.
+        x=alt.X(
+            "Nền:Q",
+            title="Tỷ lệ (%)",
+            scale=alt.Scale(domain=[0, 140]),
+            axis=alt.Axis(values=[0, 20, 40, 60, 80, 100]),
+        ),
+        tooltip=["Đơn vị:N", alt.Tooltip("Nhãn:N", title="Tỷ lệ (số nhiệm vụ)")],
+    )
+    colour = (
+        STATUS_COLORS["open_overdue"]
+        if rate == "overdue_share_assigned"
+        else STATUS_COLORS["completed_on_time"]
+    )
+    bars = base.mark_bar(color=colour).encode(
+        y=y, x="Tỷ lệ:Q", tooltip=["Đơn vị:N", alt.Tooltip("Nhãn:N", title="Tỷ lệ")]
+    )
+    labels = base.mark_text(align="left", dx=4, fontSize=int(12 * scale), color="#222222").encode(
+        y=y, x="Tỷ lệ:Q", text="Nhãn:N"
+    )
+    if selectable:
+        track = track.add_params(alt.selection_point(name="don_vi", fields=["Mã"]))
+    chart = alt.layer(track, bars, labels).properties(
+        title=alt.TitleParams(_title_lines(RATE_LABELS[rate])),
+        width=width,
+        height=max(60, int(24 * len(df) * scale)),
+    )
+    return _base(chart, scale)  # type: ignore[arg-type]
+
+
+def overdue_by_unit(
+    units: Sequence[Mapping[str, Any]],
+    scale: float = 1.0,
+    width: int = 560,
+    selectable: bool = False,
+) -> alt.Chart:
+    """Open overdue tasks per unit (`backlog()["units"]`, most first): overdue more than 120
+    working days in the darkest tone, the rest in vermillion, the total written at the end.
+
+    The x scale leaves room right of the longest bar for its total."""
+    names = [str(u["name"]) for u in units]
+    parts = []
+    for u in units:
+        long = int(u.get("over_120", 0))
+        parts.append({"Đơn vị": u["name"], "Mã": u["key"], "Nhóm": "Trên 120 ngày", "Số": long})
+        parts.append(
+            {
+                "Đơn vị": u["name"],
+                "Mã": u["key"],
+                "Nhóm": "Đến 120 ngày",
+                "Số": int(u["open_overdue"]) - long,
+            }
+        )
+    df = pd.DataFrame(parts, columns=["Đơn vị", "Mã", "Nhóm", "Số"])
+    totals = pd.DataFrame(
+        [{"Đơn vị": u["name"], "Mã": u["key"], "Tổng": int(u["open_overdue"])} for u in units],
+        columns=["Đơn vị", "Mã", "Tổng"],
+    )
+    y = alt.Y("Đơn vị:N", sort=names, title=None, axis=alt.Axis(labelLimit=int(300 * scale)))
+    bars = (
+        alt.Chart(df)
+        .mark_bar()
+        .encode(
+            y=y,
+            x=alt.X(
+                "sum(Số):Q",
+                title="Nhiệm vụ quá hạn",
+                axis=COUNT_AXIS,
+                scale=alt.Scale(
+                    domainMax=max([int(u["open_overdue"]) for u in units] or [1]) * 1.15
+                ),
+            ),
+            color=alt.Color(
+                "Nhóm:N",
+                scale=alt.Scale(
+                    domain=["Trên 120 ngày", "Đến 120 ngày"],
+                    range=["#8C3A00", STATUS_COLORS["open_overdue"]],
+                ),
+                legend=None,  # the page says it in words: dark = over 120 working days
+            ),
+            order=alt.Order("Nhóm:N", sort="descending"),
+            tooltip=["Đơn vị:N", "Nhóm:N", alt.Tooltip("Số:Q", format=",d")],
+        )
+    )
+    if selectable:
+        bars = bars.add_params(alt.selection_point(name="don_vi", fields=["Mã"]))
+    text = (
+        alt.Chart(totals)
+        .mark_text(align="left", dx=4, fontSize=int(12 * scale), color="#222222")
+        .encode(y=y, x="Tổng:Q", text=alt.Text("Tổng:Q", format=",d"))
+    )
+    chart = alt.layer(bars, text).properties(
+        title="Đơn vị đang có nhiệm vụ quá hạn",
+        width=width,
+        height=max(60, int(24 * len(names) * scale)),
+    )
+    return _base(chart, scale)  # type: ignore[arg-type]

@@ -38,6 +38,7 @@ from core.periods import (
     period_containing,
     previous_period,
     same_period_last_year,
+    year_to_date,
 )
 from core.repository import Repository
 from core.scope import Scope
@@ -136,7 +137,9 @@ class MetricsQuery:
             return replace(
                 self, as_of=period.end, assigned_from=period.start, assigned_to=period.end
             )
-        return replace(self, as_of=period.end)
+        # «Lũy kế»: assigned from the start of the reporting year up to the period's end.
+        ytd = year_to_date(period.end, period.rule)
+        return replace(self, as_of=period.end, assigned_from=ytd.start, assigned_to=period.end)
 
 
 # --- pipeline builders (pure) -------------------------------------------------------------------
@@ -958,8 +961,9 @@ def compare_periods(
     """Totals for a period, the previous period and the same period a year earlier.
 
     `population`: 'assigned' (tasks assigned in the period, status at its end), 'deadline'
-    (tasks whose effective deadline falls in it) or 'cumulative' (everything assigned up to
-    its end). Each is evaluated as of the period's end, capped at the query's as-of date.
+    (tasks whose effective deadline falls in it) or 'cumulative' («lũy kế»: assigned from the
+    start of the reporting year to the period's end, `core.periods.year_to_date`). Each is
+    evaluated as of the period's end, capped at the query's as-of date.
     """
     out: dict[str, Any] = {"population": population}
     named = (

@@ -12,6 +12,7 @@ from typing import Any
 
 import streamlit as st
 
+from core import backlog as core_backlog
 from core import config, explorer, metrics, repository
 from core.calendar import WorkCalendar
 from core.dates import today_local
@@ -152,6 +153,12 @@ def longest_overdue(
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
+def backlog(_repo: Repository, key: str, q: MetricsQuery, longest: int = 10) -> dict[str, Any]:
+    """`core.backlog.backlog`: every task still open as of D, by the unit answering for it."""
+    return core_backlog.backlog(_repo, q, calendar(_repo, key), longest=longest)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
 def discipline(_repo: Repository, key: str, q: MetricsQuery) -> dict[str, Any]:
     """`core.metrics.update_discipline`."""
     return metrics.update_discipline(_repo, q, calendar(_repo, key))
@@ -159,8 +166,8 @@ def discipline(_repo: Repository, key: str, q: MetricsQuery) -> dict[str, Any]:
 
 @st.cache_data(ttl=60, show_spinner=False)
 def tasks_page(_repo: Repository, key: str, s: explorer.TaskSearch) -> explorer.TaskPage:
-    """One page of the task list (`core.explorer.search_tasks`)."""
-    return explorer.search_tasks(_repo, s)
+    """One page of the task list (`core.explorer.search_tasks`, with days late)."""
+    return explorer.search_tasks(_repo, s, calendar(_repo, key))
 
 
 @st.cache_data(ttl=60, show_spinner=False)

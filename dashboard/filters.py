@@ -26,8 +26,10 @@ from core.periods import (
     custom_period,
     default_rule,
     last_n_periods,
+    latest_ended,
     period_containing,
     period_for_report,
+    year_to_date,
 )
 from core.vocab import UNIT_KINDS
 from dashboard.data import get_repo, org, repo_key
@@ -35,20 +37,24 @@ from dashboard.formatting import leader_label
 
 # Which tasks the figures of a period count (population): key -> Vietnamese label.
 POPULATIONS: dict[str, str] = {
+    "deadline": "Nhiệm vụ có thời hạn (kể cả gia hạn) trong kỳ",
     "assigned": "Nhiệm vụ giao trong kỳ",
-    "deadline": "Nhiệm vụ có thời hạn trong kỳ",
-    "cumulative": "Lũy kế: mọi nhiệm vụ đã giao đến ngày xem",
+    "cumulative": "Lũy kế từ đầu năm báo cáo: nhiệm vụ giao từ đầu năm đến cuối kỳ",
 }
 
 # URL parameter names of the shared filters (Vietnamese without diacritics: readable links).
 P_AS_OF, P_KIND, P_REPORT, P_FROM, P_TO, P_RULE = "ngay", "ky", "kybc", "tu", "den", "quytac"
-P_PORTFOLIO, P_UNIT_KIND, P_PRIORITY, P_POPULATION, P_MEETING = (
+P_PORTFOLIO, P_UNIT_KIND, P_PRIORITY, P_POPULATION, P_MEETING, P_HISTORICAL = (
     "pct",
     "loaidv",
     "trongtam",
     "solieu",
     "hop",
+    "dvcu",
 )
+# The population a period's figures count by default: tasks whose deadline in force falls in
+# the period, the one every unit can be ranked on fairly (the trend uses it too).
+DEFAULT_POPULATION = "deadline"
 FILTER_PARAMS = (
     P_AS_OF,
     P_KIND,
@@ -61,6 +67,7 @@ FILTER_PARAMS = (
     P_PRIORITY,
     P_POPULATION,
     P_MEETING,
+    P_HISTORICAL,
 )
 
 _STORE = "_filters_store"  # canonical filter values (survive hidden widgets, page switches)
@@ -81,21 +88,24 @@ class Filters:
     unit_kind: str | None = None
     priority_only: bool = False
     meeting_mode: bool = False
-    population: str = "assigned"
+    population: str = DEFAULT_POPULATION
+    historical: bool = False  # True: tasks stay with units that have ceased to exist
     lead_units: frozenset[str] | None = None
     portfolio_label: str | None = None  # "Phó Chủ tịch UBND tỉnh …" of `portfolio`
 
     def query(self, by: str = "unit") -> MetricsQuery:
         """The metrics query as of D for these filters (all tasks assigned up to D)."""
         return MetricsQuery(
-            as_of=self.as_of, by=by, priority_only=self.priority_only, lead_units=self.lead_units
+            as_of=self.as_of,
+            by=by,
+            priority_only=self.priority_only,
+            lead_units=self.lead_units,
+            rollup_successors=not self.historical,
         )
 
     def period_query(self, by: str = "unit") -> MetricsQuery:
         """The query of the chosen period and population, evaluated at min(period end, D)."""
-        q = self.query(by)
-        if self.population != "cumulative":
-            q = q.for_period(self.period, self.population)
+        q = self.query(by).for_period(self.period, self.population)
         if q.as_of > self.as_of:
             q = replace(q, as_of=self.as_of)
         return q
@@ -121,8 +131,10 @@ class Filters:
             out[P_UNIT_KIND] = self.unit_kind
         if self.priority_only:
             out[P_PRIORITY] = "1"
-        if self.population != "assigned":
+        if self.population != DEFAULT_POPULATION:
             out[P_POPULATION] = self.population
+        if self.historical:
+            out[P_HISTORICAL] = "1"
         if self.meeting_mode:
             out[P_MEETING] = "1"
         return out
@@ -142,11 +154,11 @@ class Filters:
                 elapsed = (self.as_of - self.period.start).days + 1
                 period += f", kỳ đang diễn ra: đã qua {elapsed}/{self.period.days} ngày"
             parts.append(period)
-            parts.append(
-                POPULATIONS[self.population].lower()
-                if self.population != "cumulative"
-                else POPULATIONS[self.population].split(":")[0].lower()
-            )
+            if self.population == "cumulative":
+                ytd = year_to_date(min(self.period.end, self.as_of), self.period.rule)
+                parts.append(ytd.label.lower() + " (nhiệm vụ giao trong khoảng này)")
+            else:
+                parts.append(POPULATIONS[self.population].lower())
         else:
             parts.append("mọi nhiệm vụ đã giao đến ngày này (không lọc theo kỳ báo cáo)")
         if self.portfolio_label:
@@ -155,6 +167,8 @@ class Filters:
             parts.append("chỉ nhiệm vụ trọng tâm")
         if self.unit_kind:
             parts.append(f"loại đơn vị: {UNIT_KINDS[self.unit_kind]}")
+        if self.historical:
+            parts.append("theo đơn vị cũ (không gộp vào đơn vị kế thừa)")
         return "; ".join(parts) + "."
 
 
@@ -180,7 +194,7 @@ def _parse_filter(name: str, raw: str) -> Any:
         if raw not in POPULATIONS:
             raise ValueError("không phải cách tính số liệu")
         return raw
-    if name in (P_PRIORITY, P_MEETING):
+    if name in (P_PRIORITY, P_MEETING, P_HISTORICAL):
         return raw in ("1", "true", "co")
     return raw or None
 
@@ -315,7 +329,7 @@ def _resolve(store: Mapping[str, Any]) -> Filters:
         try:
             period = period_for_report(kind, str(store.get(P_REPORT) or ""), rule)
         except ValueError:
-            period = period_containing(kind, as_of, rule)
+            period = latest_ended(kind, as_of, rule)
     data = org(get_repo(), repo_key())
     portfolio = store.get(P_PORTFOLIO)
     if portfolio and portfolio not in {ldr["_id"] for ldr in _leaders_in_office(data, as_of)}:
@@ -327,7 +341,7 @@ def _resolve(store: Mapping[str, Any]) -> Filters:
     unit_kind = store.get(P_UNIT_KIND)
     if unit_kind not in UNIT_KINDS:
         unit_kind = None
-    population = store.get(P_POPULATION) or "assigned"
+    population = store.get(P_POPULATION) or DEFAULT_POPULATION
     return Filters(
         as_of=as_of,
         period=period,
@@ -335,7 +349,8 @@ def _resolve(store: Mapping[str, Any]) -> Filters:
         unit_kind=unit_kind,
         priority_only=bool(store.get(P_PRIORITY)),
         meeting_mode=bool(store.get(P_MEETING)),
-        population=population if population in POPULATIONS else "assigned",
+        population=population if population in POPULATIONS else DEFAULT_POPULATION,
+        historical=bool(store.get(P_HISTORICAL)),
         lead_units=_lead_units(data, as_of, portfolio, unit_kind),
         portfolio_label=next(
             (leader_label(ldr) for ldr in data["leaders"] if ldr["_id"] == portfolio), None
@@ -436,7 +451,11 @@ def render_filters() -> Filters:
         keys = [p.report for p in options]
         # Labels only: the sidebar is narrow; the chosen period's days are written below it.
         spans = {p.report: p for p in options}
-        chosen = current.period.report if current.period.kind == kind else keys[0]
+        chosen = (
+            current.period.report
+            if current.period.kind == kind
+            else latest_ended(kind, store[P_AS_OF], rule).report  # type: ignore[arg-type]
+        )
         if chosen not in keys:
             spans[chosen] = period_for_report(kind, chosen, rule)  # type: ignore[arg-type]
             keys.append(chosen)
@@ -491,6 +510,12 @@ def render_filters() -> Filters:
     )
     store[P_PRIORITY] = sb.toggle(
         "Chỉ nhiệm vụ trọng tâm", key=_widget(P_PRIORITY, current.priority_only, adopted)
+    )
+    store[P_HISTORICAL] = sb.toggle(
+        "Tính theo đơn vị cũ (trước sáp nhập)",
+        key=_widget(P_HISTORICAL, current.historical, adopted),
+        help="Mặc định, nhiệm vụ của đơn vị đã sáp nhập, giải thể tại ngày xem được tính cho đơn "
+        "vị kế thừa. Bật để xem số liệu theo đơn vị được giao lúc đầu.",
     )
     filters = _resolve(store)
     st.session_state["_filters"] = filters
@@ -604,7 +629,12 @@ def meeting_css(filters: Filters) -> None:
     st.html(
         "<style>[data-testid='stMetricLabel'] p, [data-testid='stMetricLabel'] div "
         "{ white-space: normal !important; overflow: visible !important; }"
-        "[data-testid='stMainMenu'] { display: none; }</style>"
+        "[data-testid^='stPageLink'] * { white-space: normal !important; "
+        "overflow: visible !important; text-overflow: clip !important; }"
+        "[data-testid='stMainMenu'] { display: none; }"
+        # The tables' own toolbar speaks English (search, download, columns): hidden; pages
+        # offer their own Vietnamese download buttons.
+        "[data-testid='stElementToolbar'] { display: none !important; }</style>"
     )
     if filters.meeting_mode:
         st.html(

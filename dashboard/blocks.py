@@ -1,0 +1,254 @@
+"""Blocks of figures shared by the pages: the backlog as of D and the results of one period.
+
+Two things, never mixed: *Tồn đọng tại ngày D* (the stock: every task still open on D, whatever
+period it belongs to) and *Kết quả kỳ* (the flow of one reporting period). Each says in words
+which tasks it counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import streamlit as st
+
+from core import charts
+from core.backlog import LONG_OVERDUE_DAYS
+from core.config import rank_min_due
+from core.metrics import MetricsQuery, rate_volume
+from core.periods import Period, elapsed_share, previous_period, same_period_last_year
+from core.vocab import STATUS_LABELS
+from dashboard import data as db
+from dashboard import formatting as fmt
+from dashboard import navigation as nav
+from dashboard.filters import Filters
+
+
+def show_backlog(
+    f: Filters, q: MetricsQuery, unit_code: str | None = None, longest: int = 10
+) -> dict[str, Any]:
+    """«Tồn đọng tại ngày D»: open overdue (the headline) with its age, open within deadline,
+    due soon, priority tasks overdue; on the province's page the units holding the overdue
+    tasks; the tasks overdue the longest, each a link. Returns the backlog."""
+    repo, key = db.get_repo(), db.repo_key()
+    b = db.backlog(repo, key, q, longest)
+    st.subheader(f"Tồn đọng tại ngày {fmt.fmt_date(f.as_of)}")
+    st.caption(
+        "Mọi nhiệm vụ đã giao đến ngày này mà chưa hoàn thành, thuộc kỳ nào cũng vậy; đơn vị chịu "
+        "trách nhiệm theo tổ chức hiện hành (nhiệm vụ của đơn vị đã sáp nhập, giải thể tính cho "
+        "đơn vị kế thừa)."
+    )
+    cols = st.columns(5)
+    cols[0].metric(
+        STATUS_LABELS["open_overdue"],
+        fmt.fmt_count(b["open_overdue"]),
+        help="Chưa hoàn thành và đã quá thời hạn (kể cả gia hạn) tính đến ngày xem.",
+        border=True,
+    )
+    cols[0].caption(
+        f"Trong đó {fmt.fmt_count(b['over_long'])} quá hạn trên {LONG_OVERDUE_DAYS} ngày làm việc."
+    )
+    cols[1].metric(
+        STATUS_LABELS["open_within_deadline"],
+        fmt.fmt_count(b["open_within_deadline"]),
+        help="Chưa hoàn thành, thời hạn (kể cả gia hạn) từ ngày xem trở đi.",
+        border=True,
+    )
+    soon, ends = b["due_soon"], b["due_soon_ends"]
+    cols[2].metric(
+        "Sắp đến hạn trong 7 ngày làm việc",
+        fmt.fmt_count(soon["7"]),
+        help="Chưa hoàn thành, thời hạn (kể cả gia hạn) từ ngày xem đến hết ngày "
+        f"{fmt.fmt_date_iso(ends['7'])}.",
+        border=True,
+    )
+    cols[2].caption(
+        f"Trong 3 ngày: {fmt.fmt_count(soon['3'])}; trong 1 ngày: {fmt.fmt_count(soon['1'])}."
+    )
+    cols[3].metric(
+        "Nhiệm vụ trọng tâm quá hạn",
+        fmt.fmt_count(b["priority_overdue"]),
+        help="Nhiệm vụ trọng tâm (gắn sao) chưa hoàn thành, đã quá hạn.",
+        border=True,
+    )
+    cols[4].metric(
+        STATUS_LABELS["no_deadline_open"],
+        fmt.fmt_count(b["no_deadline_open"]),
+        help="Nhiệm vụ không có thời hạn, chưa hoàn thành: không bao giờ tính là quá hạn.",
+        border=True,
+    )
+    st.caption(
+        "Nhiệm vụ quá hạn theo số ngày làm việc quá hạn: "
+        + "; ".join(f"{a['label'].lower()}: {fmt.fmt_count(a['count'])}" for a in b["age_buckets"])
+        + "."
+    )
+    width = 900 if f.meeting_mode else 560
+    if unit_code is None:
+        left, right = st.columns(2)
+        with left:
+            show_overdue_units(f, b["units"], width)
+        with right:
+            show_longest(f, b, q)
+    else:
+        show_longest(f, b, q, unit_code)
+    return b
+
+
+def show_overdue_units(f: Filters, units: Sequence[dict[str, Any]], width: int) -> None:
+    """The units holding open overdue tasks, most first (click one to open its page)."""
+    holding = [u for u in units if u["open_overdue"]]
+    if not holding:
+        st.success("Không có nhiệm vụ chưa hoàn thành, quá hạn.")
+        return
+    shown = holding[:15]
+    event = st.altair_chart(
+        charts.overdue_by_unit(shown, scale=f.scale, width=width, selectable=True),
+        width="stretch",
+        on_select="rerun",
+        key="overdue_units_chart",
+    )
+    picked = (event.get("selection") or {}).get("don_vi") if event else None
+    if picked:
+        nav.go(nav.PAGE_UNITS, f, donvi=picked[0]["Mã"])
+    st.caption(
+        (
+            f"{len(shown)} trong {len(holding)} đơn vị có nhiều nhiệm vụ quá hạn nhất. "
+            if len(holding) > len(shown)
+            else f"{len(holding)} đơn vị có nhiệm vụ quá hạn. "
+        )
+        + f"Phần màu đậm: quá hạn trên {LONG_OVERDUE_DAYS} ngày làm việc. Bấm vào một đơn vị "
+        "để xem chi tiết."
+    )
+
+
+def show_longest(f: Filters, b: dict[str, Any], q: MetricsQuery, unit: str | None = None) -> None:
+    """The tasks overdue the longest, days overdue first, each a link to the task."""
+    st.markdown("**Nhiệm vụ quá hạn lâu nhất**")
+    if not b["longest"]:
+        st.success("Không có nhiệm vụ chưa hoàn thành, quá hạn.")
+        return
+    for row in b["longest"]:
+        who = "" if unit is not None else f"{row['responsible_short']} — "
+        st.page_link(
+            nav.PAGE_TASKS,
+            label=f"Quá hạn {fmt.fmt_count(row['days_overdue'])} ngày làm việc — {who}"
+            f"{fmt.task_label(row, 90)}",
+            query_params=nav.link_params(f, nhiemvu=row["id"]),
+        )
+    if b["open_overdue"] > len(b["longest"]):
+        params: dict[str, Any] = {"trangthai": "open_overdue", "sapxep": "overdue_desc"}
+        if unit is not None:
+            params["dv"] = unit
+        st.page_link(
+            nav.PAGE_TASKS,
+            label=f"Xem tất cả {fmt.fmt_count(b['open_overdue'])} nhiệm vụ quá hạn, lâu nhất trước",
+            query_params=nav.link_params(f, **params),
+        )
+
+
+def running_note(period: Period, f: Filters) -> str | None:
+    """The warning for a period that has not ended by D (None when it has)."""
+    share = elapsed_share(period, f.as_of)
+    if share is None:
+        return None
+    elapsed, days = share
+    return (
+        f"{period.label} đang diễn ra (đã qua {elapsed}/{days} ngày): số liệu chưa đủ kỳ nên không "
+        "so sánh với kỳ trước hay cùng kỳ năm trước. Chọn một kỳ đã kết thúc để so sánh."
+    )
+
+
+def population_words(f: Filters, as_of: str) -> str:
+    """Which tasks a period's figures count, in words, with the day their status is taken."""
+    p = f.period
+    span = f"{fmt.fmt_date(p.start)} – {fmt.fmt_date(p.end)}"
+    if f.population == "assigned":
+        who = f"Nhiệm vụ giao trong kỳ ({span})"
+    elif f.population == "deadline":
+        who = f"Nhiệm vụ có thời hạn (kể cả gia hạn) trong kỳ ({span})"
+    else:
+        ytd = f.period_query("none")
+        who = (
+            f"Lũy kế: nhiệm vụ giao từ {fmt.fmt_date(ytd.assigned_from)} đến "
+            f"{fmt.fmt_date(ytd.assigned_to)}"
+        )
+    return f"{who}; trạng thái tại ngày {fmt.fmt_date_iso(as_of)}."
+
+
+def show_period(f: Filters, q: MetricsQuery) -> dict[str, Any]:
+    """«Kết quả kỳ»: the chosen period's figures. Compared with the previous period and the same
+    period last year only when the period has ended; «lũy kế» only with last year's same window
+    (against the previous period it could only grow). Returns the comparison."""
+    repo, key = db.get_repo(), db.repo_key()
+    cmp = db.compare(repo, key, q, f.period, f.population)
+    now, prev, last_year = cmp["current"], cmp["previous"], cmp["last_year"]
+    title = f"Kết quả kỳ: {f.period.label}"
+    if f.period.kind != "custom":
+        title += f" ({fmt.fmt_date(f.period.start)} – {fmt.fmt_date(f.period.end)})"
+    st.subheader(title)
+    st.caption(population_words(f, now["as_of"]))
+    note = running_note(f.period, f)
+    if note:
+        st.warning(note)
+    cumulative = f.population == "cumulative"
+    before = None if note else (last_year if cumulative else prev)
+    before_words = (
+        ""
+        if before is None
+        else "so với cùng kỳ năm trước"
+        if cumulative
+        else f"so với kỳ trước ({previous_period(f.period).label})"
+    )
+
+    def card(col: Any, label: str, field: str, inverse: bool = False) -> None:
+        col.metric(
+            label,
+            fmt.fmt_count(now[field]),
+            delta=fmt.delta_count(now[field], before[field]) if before else None,
+            delta_color="inverse" if inverse else "normal",
+            border=True,
+        )
+        if before is not None:
+            col.caption(
+                f"{before_words[0].upper()}{before_words[1:]}: {fmt.fmt_count(before[field])}."
+            )
+
+    cols = st.columns(5)
+    card(cols[0], "Nhiệm vụ được giao" if f.population == "assigned" else "Số nhiệm vụ", "assigned")
+    card(cols[1], STATUS_LABELS["completed_on_time"], "completed_on_time")
+    card(cols[2], STATUS_LABELS["completed_late"], "completed_late", inverse=True)
+    card(cols[3], STATUS_LABELS["open_overdue"], "open_overdue", inverse=True)
+    rate = "on_time_rate_due"
+    cols[4].metric(
+        "Tỷ lệ hoàn thành đúng hạn",
+        fmt.fmt_rate(now[rate]),
+        delta=fmt.delta_rate(now[rate], before[rate]) if before else None,
+        help=fmt.rate_help(rate),
+        border=True,
+    )
+    due = rate_volume(now, rate)
+    cols[4].caption(
+        f"{fmt.fmt_count(now['completed_on_time'])}/{fmt.fmt_count(due)} nhiệm vụ đã đến hạn"
+        + (f"; {before_words}: {fmt.fmt_rate(before[rate])}." if before is not None else ".")
+    )
+    if not note and not cumulative:
+        ly = same_period_last_year(f.period)
+        st.caption(
+            f"Cùng kỳ năm trước ({ly.label}): giao {fmt.fmt_count(last_year['assigned'])}, "
+            f"quá hạn {fmt.fmt_count(last_year['open_overdue'])}, tỷ lệ đúng hạn "
+            f"{fmt.fmt_rate(last_year[rate])}."
+        )
+    return cmp
+
+
+def show_ranking_apart(rows: Sequence[dict[str, Any]], rate: str) -> None:
+    """Units left unranked (too few tasks behind the rate, or none), named with their figures."""
+    apart = [r for r in rows if not r.get("ranked") and r.get("volume")]
+    if apart:
+        names = "; ".join(f"{r['name']} ({fmt.fmt_count(r['volume'])})" for r in apart[:12]) + (
+            "…" if len(apart) > 12 else ""
+        )
+        st.caption(
+            f"Chưa xếp hạng vì có dưới {rank_min_due()} nhiệm vụ "
+            f"{'được giao' if rate == 'overdue_share_assigned' else 'đã đến hạn'}: {names}."
+        )
