@@ -48,14 +48,14 @@ TASK_SORTS: dict[str, tuple[str, list[tuple[str, int]]]] = {
     "assigned_desc": ("Ngày giao: mới nhất trước", [("assigned_date", -1)]),
     "assigned_asc": ("Ngày giao: cũ nhất trước", [("assigned_date", 1)]),
     "deadline_asc": (
-        "Thời hạn: sớm nhất trước (chỉ nhiệm vụ có thời hạn)",
+        "Thời hạn: sớm nhất trước",
         [("eff", 1), ("_id", 1)],
     ),
     "deadline_desc": ("Thời hạn: muộn nhất trước", [("eff", -1), ("_id", 1)]),
     # Among open overdue tasks, the earliest deadline in force is the longest overdue: the same
     # order as `deadline_asc`, and the list is narrowed to open overdue tasks (TaskSearch).
     "overdue_desc": (
-        "Số ngày quá hạn: lâu nhất trước (chỉ nhiệm vụ chưa hoàn thành, quá hạn)",
+        "Quá hạn lâu nhất trước",
         [("eff", 1), ("_id", 1)],
     ),
 }

@@ -12,7 +12,7 @@ from dashboard import navigation as nav
 st.set_page_config(
     page_title="Theo dõi nhiệm vụ UBND tỉnh giao",
     layout="wide",
-    initial_sidebar_state="expanded",
+    initial_sidebar_state="auto",  # collapsed on a phone: the backlog comes first
     menu_items={"About": "Theo dõi, đôn đốc nhiệm vụ do UBND tỉnh, Chủ tịch UBND tỉnh giao."},
 )
 

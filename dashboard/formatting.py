@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
+import streamlit as st
 
 from core import metrics
 from core.dates import format_vn
@@ -150,3 +151,29 @@ def task_label(row: Mapping[str, Any], width: int = 110) -> str:
 def names_for(codes: Sequence[str]) -> str:
     """Unit names joined with ', '."""
     return ", ".join(unit_name(c) for c in codes) or "—"
+
+
+def download_buttons(df: pd.DataFrame, name: str) -> None:
+    """Our own Vietnamese download buttons for a table (Streamlit's table toolbar is English and
+    hidden): Excel (.xlsx) and CSV (UTF-8 with BOM, so that Excel shows the diacritics)."""
+    import io
+
+    left, right, _rest = st.columns([1, 1, 4])
+    buffer = io.BytesIO()
+    df.to_excel(buffer, index=False, sheet_name="Số liệu")
+    left.download_button(
+        "Tải Excel (.xlsx)",
+        data=buffer.getvalue(),
+        file_name=f"{name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"xlsx_{name}",
+        width="stretch",
+    )
+    right.download_button(
+        "Tải CSV",
+        data=df.to_csv(index=False).encode("utf-8-sig"),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"csv_{name}",
+        width="stretch",
+    )

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from core import charts, explorer
+from core.config import rank_min_due
 from core.dates import from_bson_day
-from core.metrics import AGE_BUCKETS, CATEGORIES, RATE_FIELDS, RATE_LABELS, rank_rows
+from core.metrics import CATEGORIES, RATE_FIELDS, RATE_LABELS, rank_rows, rate_volume
 from core.vocab import STATUS_LABELS, UNIT_KINDS
+from dashboard import blocks, filters
 from dashboard import data as db
-from dashboard import filters
 from dashboard import formatting as fmt
 from dashboard import navigation as nav
 
@@ -23,7 +23,6 @@ data = db.org(repo, key)
 units_by_code = {u["_id"]: u for u in data["units"]}
 
 filters.page_param("donvi", None, filters.one_of(units_by_code, "đơn vị"))
-filters.page_param("gop", False, lambda s: s == "1")
 filters.page_param("xephang", "on_time_rate_due", filters.one_of(RATE_FIELDS, "tỷ lệ"))
 
 
@@ -39,18 +38,30 @@ COUNT_COLUMNS = [
 
 
 def ranking_table(rows: list[dict[str, Any]], rate: str) -> pd.DataFrame:
-    """Every count and rate of each unit, in Vietnamese; the chosen rate first after the name
-    (numbers stay numbers: `fmt.figures_styler` formats them)."""
-    rates = [rate, *(k for k in RATE_FIELDS if k != rate)]
+    """Each unit's chosen rate with its numerator/denominator and its open overdue tasks first
+    (visible without scrolling), then every other count and rate, in Vietnamese (numbers stay
+    numbers: `fmt.figures_styler` formats them)."""
+    others = [k for k in RATE_FIELDS if k != rate]
     out = []
     for r in rows:
+        volume = rate_volume(r, rate)
+        part = (
+            r["open_overdue"]
+            if rate == "overdue_share_assigned"
+            else r["completed_on_time"]
+            if rate == "on_time_rate_due"
+            else r["completed_on_time"] + r["completed_late"]
+        )
         out.append(
             {
                 "Hạng": r.get("rank"),
                 "Đơn vị": r["name"],
-                **{RATE_LABELS[k]: r[k] for k in rates},
+                RATE_LABELS[rate]: r[rate],
+                "Trên số": f"{fmt.fmt_count(part)}/{fmt.fmt_count(volume)}",
+                STATUS_LABELS["open_overdue"]: r["open_overdue"],
                 "Được giao": r["assigned"],
-                **{STATUS_LABELS[cat]: r[cat] for cat in CATEGORIES},
+                **{STATUS_LABELS[cat]: r[cat] for cat in CATEGORIES if cat != "open_overdue"},
+                **{RATE_LABELS[k]: r[k] for k in others},
             }
         )
     return pd.DataFrame(out)
@@ -67,19 +78,25 @@ def show_ranking() -> None:
         **filters.bind("xephang"),
     )
     filters.set_page_param("xephang", rate if rate != "on_time_rate_due" else None)
-    rollup = right.toggle(
-        "Gộp số liệu đơn vị đã sáp nhập, giải thể vào đơn vị kế thừa",
-        **filters.bind("gop"),
-        help="Nhiệm vụ của đơn vị không còn tồn tại tại ngày xem được tính cho đơn vị kế thừa.",
+    right.caption(
+        "Đơn vị đã sáp nhập, giải thể: "
+        + (
+            "tính riêng (đang bật «Tính theo đơn vị cũ»)."
+            if f.historical
+            else "nhiệm vụ tính cho đơn vị kế thừa (tắt/bật ở «Tính theo đơn vị cũ»)."
+        )
     )
-    filters.set_page_param("gop", rollup)
-    q = replace(f.period_query("unit"), rollup_successors=rollup)
-    result = db.status(repo, key, q)
+    result = db.status(repo, key, f.period_query("unit"))
     ranked = rank_rows(result["rows"], rate)
-    st.caption(fmt.rate_help(rate) + " Đơn vị chưa có nhiệm vụ đến hạn không được xếp hạng.")
+    st.caption(
+        fmt.rate_help(rate)
+        + f" Thấp nhất ở trên cùng; bằng tỷ lệ thì cùng hạng. Đơn vị có dưới {rank_min_due()} "
+        "nhiệm vụ trong mẫu số không được xếp hạng (ở cuối bảng)."
+    )
     if not ranked:
         st.info("Chưa có nhiệm vụ nào trong phạm vi đang xem.")
     table = ranking_table([*ranked, {**result["total"], "rank": None}], rate)
+    fmt.download_buttons(table, "xep-hang-don-vi")
     event = st.dataframe(
         fmt.figures_styler(
             table,
@@ -122,17 +139,19 @@ def show_unit(code: str) -> None:
     with top_left:
         nav.page_header(unit["name"], f)
     st.markdown(f"**Loại đơn vị:** {UNIT_KINDS.get(unit.get('kind', ''), '')}")
-    rollup = st.toggle(
-        "Gộp nhiệm vụ của các đơn vị đã sáp nhập vào đơn vị này",
-        **filters.bind("gop"),
-    )
-    filters.set_page_param("gop", rollup)
     valid_to = unit.get("valid_to")
-    if valid_to is not None and from_bson_day(valid_to) < f.as_of:
+    ended = valid_to is not None and from_bson_day(valid_to) < f.as_of
+    if ended:
         successor = unit.get("successor")
         text = f"Đơn vị đã kết thúc hoạt động từ ngày {fmt.fmt_date(from_bson_day(valid_to))}."
         st.warning(
-            text + (f" Đơn vị kế thừa: **{fmt.unit_name(successor)}**." if successor else "")
+            text
+            + (
+                f" Nhiệm vụ của đơn vị được tính cho đơn vị kế thừa: **{fmt.unit_name(successor)}**"
+                " (bật «Tính theo đơn vị cũ» ở bộ lọc để xem riêng đơn vị này)."
+                if successor
+                else ""
+            )
         )
         if successor:
             st.page_link(
@@ -141,41 +160,27 @@ def show_unit(code: str) -> None:
                 query_params=nav.link_params(f, donvi=successor),
             )
     members = [code]
-    if rollup:
-        members += explorer.predecessors(data["units"], code, f.as_of)
-        if len(members) > 1:
-            st.caption("Gồm cả nhiệm vụ của: " + fmt.names_for(members[1:]) + ".")
+    if not f.historical:
+        formers = explorer.predecessors(data["units"], code, f.as_of)
+        members += formers
+        if formers:
+            st.caption(
+                "Gồm cả nhiệm vụ của đơn vị đã sáp nhập vào: " + fmt.names_for(formers) + "."
+            )
+        if ended and unit.get("successor"):
+            members = []  # its tasks are its successor's on D
     base = explorer.with_units(f.query("none"), members)
     period_q = explorer.with_units(f.period_query("none"), members)
     if base.lead_units is not None and not base.lead_units:
-        st.info("Đơn vị này nằm ngoài phạm vi lĩnh vực hoặc loại đơn vị đang lọc.")
-        return
-    cmp = db.compare(repo, key, base, f.period, f.population)
-    now, prev = cmp["current"], cmp["previous"]
-    cols = st.columns(5)
-    for col, label, field, inverse in (
-        (cols[0], "Nhiệm vụ được giao", "assigned", False),
-        (cols[1], STATUS_LABELS["completed_on_time"], "completed_on_time", False),
-        (cols[2], STATUS_LABELS["completed_late"], "completed_late", True),
-        (cols[3], STATUS_LABELS["open_overdue"], "open_overdue", True),
-    ):
-        col.metric(
-            label,
-            fmt.fmt_count(now[field]),
-            delta=fmt.delta_count(now[field], prev[field]),
-            delta_color="inverse" if inverse else "normal",
-            delta_description="so với kỳ trước",
-            border=True,
+        st.info(
+            "Không có nhiệm vụ nào của đơn vị này trong phạm vi đang xem (lĩnh vực, loại đơn vị, "
+            "hoặc nhiệm vụ đã tính cho đơn vị kế thừa)."
         )
-    cols[4].metric(
-        "Tỷ lệ hoàn thành đúng hạn",
-        fmt.fmt_rate(now["on_time_rate_due"]),
-        delta=fmt.delta_rate(now["on_time_rate_due"], prev["on_time_rate_due"]),
-        delta_description="so với kỳ trước",
-        help=fmt.rate_help("on_time_rate_due"),
-        border=True,
-    )
-    st.caption(f"{filters.POPULATIONS[f.population]}; tỷ lệ trên số nhiệm vụ đã đến hạn.")
+        return
+    blocks.show_backlog(f, base, unit_code=code, longest=15)
+    st.divider()
+    cmp = blocks.show_period(f, base)
+    now = cmp["current"]
 
     width = 900 if f.meeting_mode else 560
     left, right = st.columns(2)
@@ -197,34 +202,6 @@ def show_unit(code: str) -> None:
             st.caption("Mỗi kỳ: nhiệm vụ có thời hạn trong kỳ, trạng thái tại cuối kỳ.")
         else:
             st.info("Chưa có nhiệm vụ đến hạn trong 12 kỳ gần nhất.")
-
-    st.subheader("Nhiệm vụ quá hạn theo thời gian quá hạn")
-    ages = db.overdue_age(repo, key, base)
-    a_left, a_right = st.columns([2, 3])
-    with a_left:
-        if any(b["count"] for b in ages["buckets"]):
-            st.altair_chart(charts.age_bars(ages["buckets"], scale=f.scale), width="stretch")
-        st.caption(
-            "Số ngày làm việc kể từ sau thời hạn (kể cả gia hạn) đến ngày "
-            f"{fmt.fmt_date(f.as_of)}. Nhóm: " + "; ".join(label for _, label, *_ in AGE_BUCKETS)
-        )
-    with a_right:
-        overdue = db.longest_overdue(repo, key, base, 15)
-        if not overdue:
-            st.success("Không có nhiệm vụ chưa hoàn thành, quá hạn.")
-        for row in overdue:
-            st.page_link(
-                nav.PAGE_TASKS,
-                label=f"Quá hạn {row['days_overdue']} ngày làm việc — {fmt.task_label(row, 55)}",
-                query_params=nav.link_params(f, nhiemvu=row["id"]),
-            )
-        total_overdue = sum(b["count"] for b in ages["buckets"])
-        if total_overdue > len(overdue):
-            st.page_link(
-                nav.PAGE_TASKS,
-                label=f"Xem tất cả {fmt.fmt_count(total_overdue)} nhiệm vụ quá hạn",
-                query_params=nav.link_params(f, dv=code, trangthai="open_overdue"),
-            )
 
     st.subheader("Nhiệm vụ sắp đến hạn")
     soon = db.due_soon(repo, key, base, limit=15)

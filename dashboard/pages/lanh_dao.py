@@ -20,8 +20,9 @@ data = db.org(repo, key)
 leaders = filters.portfolio_leaders(f.as_of)
 leader_ids = [ldr["_id"] for ldr in leaders]
 by_id = {ldr["_id"]: ldr for ldr in leaders}
+# Opens on the Chairman (the leaders' list begins with him), or on the portfolio filtered.
 default = f.portfolio or next(
-    (ldr["_id"] for ldr in leaders if ldr["title"] == "vice_chairman"),
+    (ldr["_id"] for ldr in leaders if ldr["title"] == "chairman"),
     leader_ids[0] if leader_ids else None,
 )
 filters.page_param("lanhdao", default, filters.one_of(by_id, "lãnh đạo"))

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from core import explorer
+from core.accountability import Accountability
 from core.dates import from_bson_day, parse_day
 from core.metrics import CATEGORIES
 from core.scope import Scope
@@ -29,6 +30,14 @@ signers = sorted(
     key=lambda ldr: (ldr["title"] != "chairman", ldr["name"]),
 )
 signer_ids = [ldr["_id"] for ldr in signers]
+# Who answers for a task on D: a unit that had ceased to exist hands over to its successor
+# (unless the user asked for the historical units).
+accountable = Accountability.of(data["units"], f.as_of if not f.historical else date.min)
+
+
+def responsible(code: str | None) -> str:
+    """The unit answering for a task on D, naming the former unit where it helps."""
+    return accountable.label(code)
 
 
 def _categories(raw: str) -> list[str]:
@@ -97,7 +106,7 @@ def show_list() -> None:
         help="Không phân biệt chữ hoa, chữ thường và dấu tiếng Việt.",
         **_bind_reset("tim"),
     )
-    r1 = st.columns([3, 3, 2, 2])
+    r1 = st.columns([3, 3, 2, 3])
     r1[0].multiselect(
         "Trạng thái tại ngày xem",
         options=list(CATEGORIES),
@@ -112,13 +121,18 @@ def show_list() -> None:
         placeholder="Tất cả đơn vị",
         **_bind_reset("dv"),
     )
-    r1[2].toggle("Đơn vị là đơn vị phối hợp", **_bind_reset("phoihop"))
+    r1[2].toggle(
+        "Phối hợp",
+        help="Bật: nhiệm vụ đơn vị đã chọn phối hợp (không chủ trì).",
+        **_bind_reset("phoihop"),
+    )
     r1[3].selectbox(
         "Sắp xếp",
         options=list(explorer.TASK_SORTS),
         format_func=lambda k: explorer.TASK_SORTS[k][0],
         help="Thời hạn là thời hạn đang áp dụng tại ngày xem (đã tính các lần gia hạn "
-        "được duyệt đến ngày đó), như cột «Thời hạn».",
+        "được duyệt đến ngày đó), như cột «Thời hạn»; «Thời hạn: sớm nhất trước» chỉ gồm nhiệm "
+        "vụ có thời hạn; «Quá hạn lâu nhất trước» chỉ gồm nhiệm vụ chưa hoàn thành, quá hạn.",
         **_bind_reset("sapxep"),
     )
     r2 = st.columns(4)
@@ -143,13 +157,20 @@ def show_list() -> None:
     if isinstance(low, date) and isinstance(high, date) and low > high:
         st.warning("«Thời hạn từ ngày» sau «Thời hạn đến ngày»: đã đổi chỗ hai ngày.")
         low, high = high, low
+    coordinating = bool(ss["p_phoihop"]) and ss["p_dv"] is not None
+    lead_units, unit = f.lead_units, ss["p_dv"]
+    if unit is not None and not coordinating and not f.historical:
+        # A unit answers on D for the tasks of the units that merged into it, too.
+        members = {unit, *explorer.predecessors(data["units"], unit, f.as_of)}
+        lead_units = members if lead_units is None else frozenset(lead_units & members)
+        unit = None
     search = explorer.TaskSearch(
         as_of=f.as_of,
         text=ss["p_tim"] or "",
         categories=tuple(ss["p_trangthai"] or ()),
-        lead_units=f.lead_units,
-        unit=ss["p_dv"],
-        coordinating=bool(ss["p_phoihop"]) and ss["p_dv"] is not None,
+        lead_units=frozenset(lead_units) if lead_units is not None else None,
+        unit=unit,
+        coordinating=coordinating,
         signer=ss["p_nguoiky"],
         doc_type=ss["p_loaivb"],
         priority_only=f.priority_only,
@@ -187,13 +208,14 @@ def show_list() -> None:
     table = pd.DataFrame(
         [
             {
+                "Số ngày quá hạn": r.get("days_late"),
                 "Nội dung nhiệm vụ": r["content"],
-                "Văn bản": f"{r['document_number'] or ''} ({fmt.doc_type_name(r['doc_type'])})",
-                "Đơn vị chủ trì": fmt.unit_name(r["lead_unit"]),
-                "Ngày giao": fmt.fmt_date(r["assigned_date"]),
+                "Đơn vị chủ trì": responsible(r["lead_unit"]),
                 "Thời hạn": fmt.fmt_date(r["effective_deadline"]) or "Không thời hạn",
-                "Gia hạn": f"{r['extensions']} lần" if r["extensions"] else "",
                 "Trạng thái": fmt.status_label(r["category"]),
+                "Văn bản": f"{r['document_number'] or ''} ({fmt.doc_type_name(r['doc_type'])})",
+                "Ngày giao": fmt.fmt_date(r["assigned_date"]),
+                "Gia hạn": f"{r['extensions']} lần" if r["extensions"] else "",
             }
             for r in result.rows
         ]
@@ -205,7 +227,14 @@ def show_list() -> None:
         on_select="rerun",
         selection_mode="single-row",
         key="task_table",
-        column_config={"Nội dung nhiệm vụ": st.column_config.TextColumn(width="large")},
+        column_config={
+            "Nội dung nhiệm vụ": st.column_config.TextColumn(width="medium"),
+            "Số ngày quá hạn": st.column_config.NumberColumn(
+                format="%d",
+                help="Ngày làm việc quá thời hạn đang áp dụng: đến ngày xem (chưa hoàn thành) "
+                "hoặc đến ngày hoàn thành (hoàn thành quá hạn).",
+            ),
+        },
     )
     picked = event.selection.rows if event else []
     if picked:
@@ -219,7 +248,7 @@ def show_list() -> None:
 
 def show_task(task_id: str) -> None:
     """One task's page."""
-    task = explorer.task_detail(repo, task_id, f.as_of, Scope.everything())
+    task = explorer.task_detail(repo, task_id, f.as_of, Scope.everything(), db.calendar(repo, key))
     back, _ = st.columns([1, 4])
     back.button("← Danh sách nhiệm vụ", on_click=filters.set_state, args=("nhiemvu", None))
     if task is None:
@@ -236,6 +265,10 @@ def show_task(task_id: str) -> None:
         )
     else:
         status_text = fmt.status_label(task["category"])
+        if task.get("days_late") is not None and task["category"] == "open_overdue":
+            status_text += f": quá hạn {fmt.fmt_count(task['days_late'])} ngày làm việc"
+        elif task.get("days_late") is not None:
+            status_text += f": chậm {fmt.fmt_count(task['days_late'])} ngày làm việc"
     table = pd.DataFrame([{"Trạng thái": status_text}])
     st.dataframe(fmt.status_styler(table), hide_index=True, placeholder="—", width="content")
     if task["priority"]:
@@ -260,14 +293,14 @@ def show_task(task_id: str) -> None:
     with right:
         st.markdown("#### Đơn vị thực hiện")
         st.markdown(
-            f"Chủ trì: **{fmt.unit_name(task['lead_unit'])}**  \n"
+            f"Chủ trì: **{responsible(task['lead_unit'])}**  \n"
             f"Phối hợp: {fmt.names_for(task['coord_units'])}  \n"
             f"Phòng theo dõi: {fmt.unit_name(task['tracking_room']) or '—'}"
         )
         st.page_link(
             nav.PAGE_UNITS,
-            label=f"Mở trang {fmt.unit_name(task['lead_unit'])}",
-            query_params=nav.link_params(f, donvi=task["lead_unit"]),
+            label=f"Mở trang {fmt.unit_name(accountable.unit(task['lead_unit']))}",
+            query_params=nav.link_params(f, donvi=accountable.unit(task["lead_unit"])),
         )
     st.markdown("#### Thời hạn")
     lines = [

@@ -45,8 +45,18 @@ def test_caption_names_the_portfolio_and_a_running_period(demo_env: Repository) 
     assert_clean(at)
     caption = at.caption[0].value
     assert "lĩnh vực phụ trách: Phó Chủ tịch UBND tỉnh Nguyễn Thanh Tùng" in caption
-    # 20/11/2026 in the Decree 09 month 15/11–14/12/2026: the 6th of 30 days.
-    assert "kỳ đang diễn ra: đã qua 6/30 ngày" in caption
+    # By default the latest ended month: nothing running to warn of.
+    assert "Tháng 11/2026 (15/10/2026 – 14/11/2026)" in caption
+    assert "đang diễn ra" not in caption and not at.warning
+    # Chosen, the running month (15/11–14/12/2026 on 20/11/2026: the 6th of 30 days) is said
+    # to be running, and its figures are not compared with whole periods.
+    at = open_app(None, ngay=AS_OF.isoformat(), pct="PCT-KT", kybc="2026-12")
+    assert_clean(at)
+    assert "kỳ đang diễn ra: đã qua 6/30 ngày" in at.caption[0].value
+    warnings = [w.value for w in at.warning]
+    assert any("đang diễn ra (đã qua 6/30 ngày)" in w and "không so sánh" in w for w in warnings)
+    period_cards = [m for m in at.metric][5:10]
+    assert period_cards and all(not m.delta for m in period_cards)
 
 
 def test_describe_of_a_custom_period_and_of_the_lists() -> None:

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from core import metrics
 from core.metrics import MetricsQuery
-from core.periods import period_containing, period_for_report
+from core.periods import latest_ended, period_for_report, year_to_date
 from core.repository import Repository
 from core.services import work_calendar
 from tests.conftest import free_port
@@ -61,19 +61,29 @@ def test_every_page_renders_on_an_empty_database(empty_env: Repository, page: st
 
 
 def test_overview_numbers_equal_core_metrics(demo_env: Repository) -> None:
+    """The backlog as of D (every open task, successors answering for ended units) and the
+    latest ended month's results (tasks due in it) equal `core.metrics`."""
     at = open_app(None, ngay=AS_OF.isoformat())
     assert_clean(at)
-    period = period_containing("month", AS_OF)
     q = MetricsQuery(as_of=AS_OF, by="none")
-    now = metrics.compare_periods(demo_env, q, period, "assigned")["current"]
+    stock = metrics.status_metrics(demo_env, q)["total"]
     soon = metrics.due_soon(demo_env, q, work_calendar(demo_env), windows=(1, 3, 7))
-    cards = {m.label: m.value for m in at.metric}
-    assert cards["Nhiệm vụ được giao"] == metrics.format_count(now["assigned"])
-    assert cards["Hoàn thành đúng hạn"] == metrics.format_count(now["completed_on_time"])
-    assert cards["Chưa hoàn thành, quá hạn"] == metrics.format_count(now["open_overdue"])
-    assert cards["Sắp đến hạn (7 ngày)"] == metrics.format_count(soon["windows"]["7"])
-    assert cards["Tỷ lệ hoàn thành đúng hạn"] == metrics.format_rate(now["on_time_rate_due"])
-    assert now["assigned"] > 0
+    cards = [(m.label, m.value) for m in at.metric]
+    backlog_cards, period_cards = dict(cards[:5]), dict(cards[5:10])
+    assert backlog_cards["Chưa hoàn thành, quá hạn"] == metrics.format_count(stock["open_overdue"])
+    assert backlog_cards["Chưa hoàn thành, trong hạn"] == metrics.format_count(
+        stock["open_within_deadline"]
+    )
+    assert backlog_cards["Sắp đến hạn trong 7 ngày làm việc"] == metrics.format_count(
+        soon["windows"]["7"]
+    )
+    period = latest_ended("month", AS_OF)
+    now = metrics.compare_periods(demo_env, q, period, "deadline")["current"]
+    assert period_cards["Số nhiệm vụ"] == metrics.format_count(now["assigned"])
+    assert period_cards["Hoàn thành đúng hạn"] == metrics.format_count(now["completed_on_time"])
+    assert period_cards["Chưa hoàn thành, quá hạn"] == metrics.format_count(now["open_overdue"])
+    assert period_cards["Tỷ lệ hoàn thành đúng hạn"] == metrics.format_rate(now["on_time_rate_due"])
+    assert now["assigned"] > 0 and stock["open_overdue"] > now["open_overdue"]
 
 
 def test_overview_numbers_follow_the_filters(demo_env: Repository) -> None:
@@ -81,25 +91,48 @@ def test_overview_numbers_follow_the_filters(demo_env: Repository) -> None:
     assert_clean(at)
     period = period_for_report("quarter", "2026-Q3")
     q = MetricsQuery(as_of=AS_OF, by="none", priority_only=True)
-    now = metrics.compare_periods(demo_env, q, period, "assigned")["current"]
-    cards = {m.label: m.value for m in at.metric}
-    assert cards["Nhiệm vụ được giao"] == metrics.format_count(now["assigned"])
-    assert cards["Chưa hoàn thành, quá hạn"] == metrics.format_count(now["open_overdue"])
+    now = metrics.compare_periods(demo_env, q, period, "deadline")["current"]
+    cards = [(m.label, m.value) for m in at.metric]
+    backlog_cards, period_cards = dict(cards[:5]), dict(cards[5:10])
+    assert period_cards["Số nhiệm vụ"] == metrics.format_count(now["assigned"])
+    assert period_cards["Chưa hoàn thành, quá hạn"] == metrics.format_count(now["open_overdue"])
+    stock = metrics.status_metrics(demo_env, q)["total"]
+    assert backlog_cards["Chưa hoàn thành, quá hạn"] == metrics.format_count(stock["open_overdue"])
+    assert backlog_cards["Nhiệm vụ trọng tâm quá hạn"] == metrics.format_count(
+        stock["open_overdue"]
+    )
 
 
 def test_yearly_overview_reads_ended_years_from_summaries(demo_env: Repository) -> None:
-    """A yearly view: the previous year is also "the same period last year" and is said once;
-    its figures (read from the stored summary) equal `status_metrics` of that year."""
+    """A yearly view opens on the latest ended year and compares it with the year before, whose
+    figures (read from the stored summary) equal `status_metrics` of that year."""
     at = open_app(None, ngay=AS_OF.isoformat(), ky="year")
     assert_clean(at)
-    previous = period_for_report("year", "2025")
-    q = MetricsQuery(as_of=AS_OF, by="none").for_period(previous, "assigned")
+    assert at.selectbox(key="w_kybc").value == "2025"
+    previous = period_for_report("year", "2024")
+    q = MetricsQuery(as_of=AS_OF, by="none").for_period(previous, "deadline")
     before = metrics.status_metrics(demo_env, q)["total"]
     captions = [cap.value for cap in at.caption]
-    said = f"Kỳ trước, cũng là cùng kỳ năm trước (Năm 2025): {metrics.format_count(before['assigned'])}."
+    said = f"So với kỳ trước (Năm 2024): {metrics.format_count(before['assigned'])}."
     assert said in captions
-    assert not any("Cùng kỳ năm trước (" in text for text in captions)
-    assert demo_env.db.period_summaries.count_documents({"population": "assigned"}) > 0
+    assert demo_env.db.period_summaries.count_documents({"population": "deadline"}) > 0
+
+
+def test_lũy_kế_is_the_reporting_year_to_date(demo_env: Repository) -> None:
+    """«Lũy kế» counts the tasks assigned from the start of the reporting year, names its days,
+    and is compared only with the same window a year earlier."""
+    at = open_app(None, ngay=AS_OF.isoformat(), solieu="cumulative")
+    assert_clean(at)
+    period = latest_ended("month", AS_OF)
+    ytd = year_to_date(period.end)
+    q = MetricsQuery(as_of=period.end, by="none", assigned_from=ytd.start, assigned_to=period.end)
+    now = metrics.status_metrics(demo_env, q)["total"]
+    cards = [(m.label, m.value) for m in at.metric][5:10]
+    assert dict(cards)["Số nhiệm vụ"] == metrics.format_count(now["assigned"])
+    captions = " ".join(cap.value for cap in at.caption)
+    assert f"nhiệm vụ giao từ {ytd.start:%d/%m/%Y} đến {period.end:%d/%m/%Y}" in captions
+    assert "So với cùng kỳ năm trước:" in captions
+    assert "So với kỳ trước" not in captions
 
 
 def test_filters_survive_a_page_switch(demo_env: Repository) -> None:
@@ -113,9 +146,9 @@ def test_filters_survive_a_page_switch(demo_env: Repository) -> None:
         assert at.toggle(key="w_trongtam").value is True
         assert at.selectbox(key="w_ky").value == "quarter"
         assert "chỉ nhiệm vụ trọng tâm" in at.caption[0].value
-        assert at.selectbox(key="w_kybc").value == "2026-Q4"
+        assert at.selectbox(key="w_kybc").value == "2026-Q3"  # the latest ended quarter
         if page != "pages/nhiem_vu.py":  # the task list is not cut by the period
-            assert "Quý IV/2026" in at.caption[0].value
+            assert "Quý III/2026" in at.caption[0].value
         assert at.query_params["ky"] == "quarter"
         assert at.query_params["trongtam"] == "1"
 

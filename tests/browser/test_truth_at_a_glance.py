@@ -1,0 +1,109 @@
+"""What a Chairman sees without touching a filter: the backlog as of D, the latest ended period,
+worst units first, and no text cut off at a laptop's or a projector's size, in both modes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from core import metrics
+from core.periods import default_rule, latest_ended
+from core.repository import Repository
+from tests.browser.helpers import wait_done
+from tests.dashboard.demo_db import AS_OF
+
+pytestmark = pytest.mark.browser
+
+DAY = f"ngay={AS_OF.isoformat()}"
+
+# Text elements whose content is wider than their box and clipped (ellipsis or hidden
+# overflow): what a reader would see cut. Streamlit's screen-reader skip link is excluded.
+TRUNCATED_JS = """() => {
+  const out = [];
+  for (const el of document.querySelectorAll('[data-testid="stAppViewContainer"] *')) {
+    if (el.getAttribute('data-testid') === 'stSkipToContent') continue;
+    if (!el.offsetParent) continue;
+    const text = (el.innerText || '').trim();
+    if (!text || el.children.length > 3) continue;
+    const cs = getComputedStyle(el);
+    const clipped = cs.textOverflow === 'ellipsis' || cs.overflowX === 'hidden'
+      || cs.overflowX === 'clip';
+    if (clipped && el.scrollWidth > el.clientWidth + 1) {
+      out.push(text.slice(0, 80) + ' [' + el.scrollWidth + '>' + el.clientWidth + ']');
+    }
+  }
+  return out;
+}"""
+
+
+def metric_value(page: Any, label: str) -> str:
+    """The value of the first metric card whose label is `label`."""
+    card = page.locator('[data-testid="stMetric"]').filter(
+        has=page.locator('[data-testid="stMetricLabel"]', has_text=label)
+    )
+    return str(card.first.locator('[data-testid="stMetricValue"]').inner_text()).strip()
+
+
+def test_overview_leads_with_the_backlog_and_the_latest_ended_period(
+    page: Any, app_url: str, browser_repo: Repository, artifacts_dir: Path
+) -> None:
+    expected = metrics.status_metrics(browser_repo, metrics.MetricsQuery(as_of=AS_OF, by="none"))
+    overdue = expected["total"]["open_overdue"]
+    assert overdue > 0
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(f"{app_url}/?{DAY}")
+    wait_done(page)
+    # Above the fold, on the projector: the province's open overdue total as of D.
+    headline = page.locator('[data-testid="stMetric"]').first
+    assert headline.is_visible()
+    assert headline.bounding_box()["y"] < 1080
+    assert "quá hạn" in headline.locator('[data-testid="stMetricLabel"]').inner_text()
+    assert metric_value(page, "Chưa hoàn thành, quá hạn") == metrics.format_count(overdue)
+    text = page.locator('[data-testid="stMain"]').inner_text()
+    assert f"Tồn đọng tại ngày {AS_OF:%d/%m/%Y}" in text
+    ended = latest_ended("month", AS_OF, default_rule())
+    assert f"Kết quả kỳ: {ended.label}" in text
+    assert "Nhiệm vụ quá hạn lâu nhất" in text
+    page.screenshot(path=str(artifacts_dir / "overview-1920.png"))
+
+
+@pytest.mark.parametrize("meeting", [False, True], ids=["normal", "meeting"])
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)], ids=["laptop", "projector"])
+@pytest.mark.parametrize(
+    "path", ["", "don-vi", "don-vi?donvi=SNNMT", "nhiem-vu?trangthai=open_overdue"]
+)
+def test_no_text_is_cut(
+    page: Any,
+    app_url: str,
+    artifacts_dir: Path,
+    path: str,
+    size: tuple[int, int],
+    meeting: bool,
+) -> None:
+    width, height = size
+    page.set_viewport_size({"width": width, "height": height})
+    sep = "&" if "?" in path else "?"
+    page.goto(f"{app_url}/{path}{sep}{DAY}" + ("&hop=1" if meeting else ""))
+    wait_done(page)
+    cut = page.evaluate(TRUNCATED_JS)
+    name = (path.split("?")[0] or "tong-quan") + f"-{width}-{'hop' if meeting else 'thuong'}"
+    page.screenshot(path=str(artifacts_dir / f"cut-{name}.png"))
+    assert cut == [], cut
+
+
+def test_unit_table_is_worst_first_with_the_overdue_column_in_view(
+    page: Any, app_url: str, artifacts_dir: Path
+) -> None:
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(f"{app_url}/don-vi?{DAY}")
+    wait_done(page)
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    box = grid.bounding_box()
+    headers = grid.locator('[role="columnheader"]')
+    names = [h.inner_text().strip() for h in headers.all()]
+    assert "Chưa hoàn thành, quá hạn" in names
+    overdue_header = headers.filter(has_text="Chưa hoàn thành, quá hạn").first.bounding_box()
+    assert overdue_header["x"] + overdue_header["width"] <= box["x"] + box["width"] + 1
+    page.screenshot(path=str(artifacts_dir / "don-vi-1366.png"))
