@@ -632,9 +632,10 @@ def meeting_css(filters: Filters) -> None:
         "[data-testid^='stPageLink'] * { white-space: normal !important; "
         "overflow: visible !important; text-overflow: clip !important; }"
         "[data-testid='stMainMenu'] { display: none; }"
-        "[data-baseweb='tag'] { max-width: none !important; }"
-        "[data-baseweb='tag'] span { max-width: none !important; overflow: visible !important; "
-        "text-overflow: clip !important; }"
+        # A chosen option's tag wraps its words instead of ending in "…".
+        "[data-testid='stMultiSelectTagsContainer'] span { white-space: normal !important; "
+        "overflow: visible !important; text-overflow: clip !important; height: auto !important; "
+        "max-width: none !important; }"
         # The tables' own toolbar speaks English (search, download, columns): hidden; pages
         # offer their own Vietnamese download buttons.
         "[data-testid='stElementToolbar'] { display: none !important; }</style>"

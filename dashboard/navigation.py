@@ -81,7 +81,7 @@ def go(page: str, filters: Filters, **params: Any) -> None:
 def page_header(title: str, filters: Filters, with_period: bool = True) -> None:
     """The page title and the line saying what the figures cover (plus meeting-mode controls)."""
     if filters.meeting_mode:
-        left, right = st.columns([5, 1])
+        left, right = st.columns([3, 1])
         left.title(title)
         right.button(
             "Thoát chế độ họp", on_click=leave_meeting_mode, key="leave_meeting", width="stretch"

@@ -106,7 +106,7 @@ def show_list() -> None:
         help="Không phân biệt chữ hoa, chữ thường và dấu tiếng Việt.",
         **_bind_reset("tim"),
     )
-    r1 = st.columns([3, 3, 2, 3])
+    r1 = st.columns([4, 3, 2, 3])
     r1[0].multiselect(
         "Trạng thái tại ngày xem",
         options=list(CATEGORIES),

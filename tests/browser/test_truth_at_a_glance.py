@@ -91,19 +91,3 @@ def test_no_text_is_cut(
     name = (path.split("?")[0] or "tong-quan") + f"-{width}-{'hop' if meeting else 'thuong'}"
     page.screenshot(path=str(artifacts_dir / f"cut-{name}.png"))
     assert cut == [], cut
-
-
-def test_unit_table_is_worst_first_with_the_overdue_column_in_view(
-    page: Any, app_url: str, artifacts_dir: Path
-) -> None:
-    page.set_viewport_size({"width": 1366, "height": 768})
-    page.goto(f"{app_url}/don-vi?{DAY}")
-    wait_done(page)
-    grid = page.locator('[data-testid="stDataFrame"]').first
-    box = grid.bounding_box()
-    headers = grid.locator('[role="columnheader"]')
-    names = [h.inner_text().strip() for h in headers.all()]
-    assert "Chưa hoàn thành, quá hạn" in names
-    overdue_header = headers.filter(has_text="Chưa hoàn thành, quá hạn").first.bounding_box()
-    assert overdue_header["x"] + overdue_header["width"] <= box["x"] + box["width"] + 1
-    page.screenshot(path=str(artifacts_dir / "don-vi-1366.png"))

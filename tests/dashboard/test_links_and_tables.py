@@ -97,3 +97,27 @@ def test_report_page_starts_from_the_sidebar_portfolio(demo_env: Repository) -> 
     assert_clean(at)
     assert at.radio(key="bc_scope").value == "portfolio"
     assert at.selectbox(key="bc_leader").value == "PCT-KT"
+
+
+def test_unit_table_is_worst_first_with_values_and_overdue_up_front(demo_env: Repository) -> None:
+    """The Đơn vị table: worst rate first, equal rates share a rank, «đúng hạn/đến hạn» beside
+    the rate and the open overdue count among the first columns (no scrolling at 1366 px);
+    units with too few tasks due stay unranked at the end."""
+    at = open_app("pages/don_vi.py", ngay=AS_OF.isoformat())
+    assert_clean(at)
+    df = at.dataframe[0].value
+    columns = list(df.columns)
+    rate = "Tỷ lệ hoàn thành đúng hạn (trên số nhiệm vụ đã đến hạn)"
+    assert columns[:5] == ["Hạng", "Đơn vị", rate, "Trên số", "Chưa hoàn thành, quá hạn"]
+    units = df.iloc[:-1]  # the last row is the total
+    ranked = units[units["Hạng"].notna()]
+    assert len(ranked) >= 3
+    rates = list(ranked[rate])
+    assert rates == sorted(rates)  # worst first
+    for (_, a), (_, b) in zip(ranked.iterrows(), ranked.iloc[1:].iterrows(), strict=False):
+        assert (a["Hạng"] == b["Hạng"]) == (a[rate] == b[rate])
+    first_unranked = units["Hạng"].isna().idxmax() if units["Hạng"].isna().any() else None
+    if first_unranked is not None:
+        assert units.loc[first_unranked:, "Hạng"].isna().all()
+    on_time, due = (int(x) for x in str(ranked.iloc[0]["Trên số"]).split("/"))
+    assert abs(on_time / due - ranked.iloc[0][rate]) < 1e-9
