@@ -649,10 +649,6 @@ def _unit_cells(row: Mapping[str, Any], rank: str) -> dict[str, str]:
         out[name] = _count(row[name])
     for name in m.RATE_FIELDS:
         out[name] = m.format_rate(row[name])
-    # The ranking rate with its numerator and denominator ("75,0%" over "9/12").
-    due = m.rate_volume(row, "on_time_rate_due")
-    if due:
-        out["on_time_rate_due"] += f"\n{_count(row['completed_on_time'])}/{_count(due)}"
     return out
 
 
@@ -1034,8 +1030,8 @@ def briefing_context(data: BriefingData, charts_png: Mapping[str, bytes]) -> dic
     texts, proposals = assessment(data)
     ranked_first = [r for r in groups[0]["ranked"] if r["ranked"]] if groups else []
     running = (
-        f" Kỳ báo cáo chưa kết thúc (đến ngày {format_vn(data.period.end)}): số liệu đến ngày "
-        f"{cut}, kỳ chưa kết thúc."
+        f" Lưu ý: số liệu đến ngày {cut}, kỳ chưa kết thúc (kỳ kết thúc ngày "
+        f"{format_vn(data.period.end)})."
         if data.running
         else ""
     )
@@ -1086,9 +1082,9 @@ def briefing_context(data: BriefingData, charts_png: Mapping[str, bytes]) -> dic
             "unit_groups": unit_groups_ctx,
             "unit_total": _unit_cells({**data.units["total"], "name": "Tổng cộng"}, ""),
             "unit_note": (
-                "HT: hoàn thành; KTH: không có thời hạn; (1), (2), (3): như ghi chú Bảng 1; dưới "
-                "tỷ lệ (2): số nhiệm vụ hoàn thành đúng hạn/số nhiệm vụ đã đến hạn. Tổng cộng "
-                "bằng số liệu toàn bộ phạm vi báo cáo."
+                "HT: hoàn thành; KTH: không có thời hạn; (1), (2), (3): như ghi chú Bảng 1 (mẫu "
+                "số của (1), (2) = HT đúng hạn + HT quá hạn + Chưa HT, quá hạn). Tổng cộng bằng "
+                "số liệu toàn bộ phạm vi báo cáo."
             ),
             "chart_status": charts_png["status"],
             "chart_status_caption": (
@@ -1579,16 +1575,22 @@ def urge_context(data: UrgeData) -> dict[str, Any]:
                 f"{format_vn(data.as_of)}, {name} còn {_count(data.total)} nhiệm vụ do UBND tỉnh, "
                 "Chủ tịch UBND tỉnh giao chưa hoàn thành, đã quá thời hạn"
                 + (
-                    ", trong đó "
-                    + "; ".join(
-                        f"{_count(n)} nhiệm vụ giao cho {acc.names.get(code, code)} (trước đây), "
-                        f"nay {name} chịu trách nhiệm"
+                    ", trong đó có "
+                    + " và ".join(
+                        f"{_count(n)} nhiệm vụ trước đây giao cho {acc.names.get(code, code)}"
                         for code, n in sorted(data.formers.items())
                     )
+                    + f" (nay do {name} chịu trách nhiệm)"
                     if data.formers
                     else ""
                 )
-                + (" như sau:" if data.total else ".")
+                + (
+                    ", như sau:"
+                    if data.total and data.formers
+                    else " như sau:"
+                    if data.total
+                    else "."
+                )
             ),
             "overdue_caption": "Danh sách nhiệm vụ chưa hoàn thành, quá hạn",
             "tasks": [
@@ -1639,3 +1641,81 @@ def build_urge(
     )
     meta["overdue"] = data.total
     return Briefing(content, f"don-doc-{slug}-{as_of.isoformat()}.docx", meta)
+
+
+# --- the full overdue list as a workbook -----------------------------------------------------
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_HEADERS = (
+    "TT",
+    "Đơn vị chịu trách nhiệm",
+    "Đơn vị được giao (nếu đã giải thể, sáp nhập)",
+    "Nội dung nhiệm vụ",
+    "Số văn bản",
+    "Ngày giao",
+    "Thời hạn",
+    "Đã gia hạn",
+    "Số ngày quá hạn (ngày làm việc)",
+    "Nhiệm vụ trọng tâm",
+)
+
+
+def overdue_xlsx(
+    repo: Repository, request: BriefingRequest, today: date | None = None
+) -> tuple[bytes, str]:
+    """Every open overdue task at the briefing's cut-off (the annex is capped), longest first,
+    as an .xlsx file: (content, file name). Units are named as they answer on the cut-off."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    today = today or today_local()
+    cal = work_calendar(repo)
+    as_of, _report = default_dates(request.period, cal, today)
+    acc = Accountability.of(repo.units(), as_of)
+    scope = resolve_scope(repo, request.scope_kind, request.scope_key, as_of)
+    if scope.kind == "unit" and scope.key:
+        scope = replace(scope, units=frozenset({str(acc.unit(scope.key))}))
+    q = m.MetricsQuery(
+        as_of=as_of,
+        lead_units=with_formers(scope.units, acc),
+        priority_only=request.priority_only,
+    )
+    total = sum(b["count"] for b in m.overdue_age(repo, q, cal)["buckets"])
+    tasks = m.longest_overdue(repo, q, cal, limit=max(total, 1))
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Nhiệm vụ quá hạn"
+    ws.append([f"Danh sách nhiệm vụ chưa hoàn thành, quá hạn tính đến ngày {format_vn(as_of)}"])
+    ws.append([f"{scope.name}; {_count(total)} nhiệm vụ; xếp theo số ngày quá hạn giảm dần."])
+    ws.append(list(XLSX_HEADERS))
+    for cell in ws[3]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    ws["A1"].font = Font(bold=True, size=13)
+    for i, t in enumerate(tasks, start=1):
+        lead = str(t.get("lead_unit") or "")
+        responsible = str(acc.unit(lead))
+        ws.append(
+            [
+                i,
+                acc.names.get(responsible, responsible),
+                acc.names.get(lead, lead) if lead != responsible else "",
+                unicodedata.normalize("NFC", str(t.get("content") or "")),
+                t.get("document_number") or "",
+                t.get("assigned_date"),
+                t.get("effective_deadline") or t.get("deadline"),
+                "Có" if t.get("extended") else "",
+                t.get("days_overdue"),
+                "Có" if t.get("priority") else "",
+            ]
+        )
+    for row in ws.iter_rows(min_row=4):
+        for cell in row[5:7]:
+            cell.number_format = "DD/MM/YYYY"
+    for letter, width in zip("ABCDEFGHIJ", (6, 38, 30, 70, 18, 12, 12, 10, 14, 10), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A4"
+    out = io.BytesIO()
+    wb.save(out)
+    name = f"nhiem-vu-qua-han-{as_of.isoformat()}-{scope.slug()}.xlsx"
+    return out.getvalue(), name
