@@ -10,13 +10,15 @@ import pandas as pd
 import streamlit as st
 
 from core import briefing as b
+from core.accountability import Accountability
 from core.dates import TZ, format_vn
 from core.periods import KIND_LABELS, PERIOD_KINDS, Period, custom_period
 from dashboard import common as c
 
 f = c.current_filters()
 repo, key = c.get_repo(), c.repo_key()
-c.page_header("Báo cáo", f)
+# The header is drawn once the period is chosen below: it names the report's period.
+header = st.container()
 data = c.org(repo, key)
 units = {u["_id"]: u for u in data["units"]}
 SCOPES = {"province": "Toàn tỉnh", "portfolio": "Lĩnh vực của một lãnh đạo", "unit": "Một đơn vị"}
@@ -50,9 +52,16 @@ def choose_period() -> Period:
             start, end = end, start
         return custom_period(start, end, rule=f.period.rule)
     options = c.period_options(kind, f.period.rule, f.as_of)
-    labels = [f"{p.label} ({format_vn(p.start)} – {format_vn(p.end)})" for p in options]
+    labels = [
+        f"{p.label} ({format_vn(p.start)} – {format_vn(p.end)})"
+        + (" — chưa kết thúc" if p.end >= f.as_of else "")
+        for p in options
+    ]
     reports = [p.report for p in options]
-    index = reports.index(f.period.report) if f.period.report in reports else 0
+    # Default: the sidebar's period if it has ended, else the latest ended one.
+    ended = b.default_period(kind, f.as_of, f.period.rule).report
+    wanted = f.period.report if f.period.kind == kind and f.period.end < f.as_of else ended
+    index = reports.index(wanted) if wanted in reports else 0
     chosen = right.selectbox("Kỳ báo cáo", range(len(options)), index=index,
                              format_func=lambda i: labels[i], key=f"bc_period_{kind}")  # fmt: skip
     return options[chosen]
@@ -128,6 +137,11 @@ tab_report, tab_urge, tab_archive = st.tabs(
 
 with tab_report:
     period = choose_period()
+    with header:
+        c.page_header("Báo cáo", replace(f, period=period))
+    warning = b.running_warning(period, f.as_of)
+    if warning:
+        st.warning(warning)
     scope_kind = st.radio(
         "Phạm vi",
         list(SCOPES),
@@ -200,7 +214,7 @@ with tab_report:
         border=True,
     )
     cols[2].metric(
-        "Lũy kế từ đầu năm: hoàn thành đúng hạn",
+        f"{figures['year'].label}: hoàn thành đúng hạn",
         c.fmt_rate(cum["on_time_rate_due"]),
         help=c.rate_help("on_time_rate_due") + f" {c.fmt_count(cum['assigned'])} nhiệm vụ giao.",
         border=True,
@@ -222,6 +236,23 @@ with tab_report:
             b.archive(repo, result)
             keep("bc_result", result, time.perf_counter() - t0)
     offer("bc_result")
+    st.caption(
+        f"Phụ lục của báo cáo nêu tối đa {b.DocSettings.from_config().annex_limit} nhiệm vụ quá "
+        "hạn lâu nhất; danh sách đầy đủ tải dưới dạng Excel:"
+    )
+    if st.button("Lập danh sách đầy đủ nhiệm vụ quá hạn (.xlsx)", key="bc_xlsx"):
+        with st.spinner("Đang lập danh sách…"):
+            content, name = b.overdue_xlsx(repo, request, today=f.as_of)
+        st.session_state["bc_xlsx_file"] = {"content": content, "filename": name, "for": request}
+    listed = st.session_state.get("bc_xlsx_file")
+    if listed and listed["for"] == request:  # only the list of the report shown
+        st.download_button(
+            "Tải danh sách nhiệm vụ quá hạn (.xlsx)",
+            data=listed["content"],
+            file_name=listed["filename"],
+            mime=b.XLSX_MIME,
+            key="bc_xlsx_download",
+        )
 
 with tab_urge:
     st.caption(
@@ -229,10 +260,13 @@ with tab_urge:
         "(Điều 15 Quy chế theo dõi, đôn đốc)."
     )
     age = c.overdue_age(repo, key, f.query("unit"))
-    overdue_units = sorted(
-        ((code, sum(buckets.values())) for code, buckets in age["by_unit"].items()),
-        key=lambda item: (-item[1], c.unit_name(item[0])),
-    )
+    # A unit that had ended by D is not written to: its successor answers for its tasks.
+    acc = Accountability.of(data["units"], f.as_of)
+    responsible: dict[str, int] = {}
+    for code, buckets in age["by_unit"].items():
+        owner = str(acc.unit(str(code)))
+        responsible[owner] = responsible.get(owner, 0) + sum(buckets.values())
+    overdue_units = sorted(responsible.items(), key=lambda item: (-item[1], c.unit_name(item[0])))
     if not overdue_units:
         st.info(f"Không có đơn vị nào có nhiệm vụ quá hạn tại ngày {format_vn(f.as_of)}.")
     else:
