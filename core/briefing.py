@@ -766,9 +766,11 @@ def praise_and_blame(
     top_rate = ranked[-1]["on_time_rate_due"]
     worst = [r for r in ranked if r["on_time_rate_due"] < top_rate][: min(n, len(ranked) // 2)]
     worst_keys = {str(r["key"]) for r in worst}
+    # Best first; among equal rates the one with more tasks due weighs more.
+    by_merit = sorted(ranked, key=lambda r: (-r["on_time_rate_due"], -r["volume"], str(r["key"])))
     best = [
         r
-        for r in reversed(ranked)
+        for r in by_merit
         if str(r["key"]) not in worst_keys and str(r["key"]) not in blamed_elsewhere
     ][:n]
     return best, worst
