@@ -201,15 +201,15 @@ with tab_report:
     cols[0].metric(
         "Nhiệm vụ giao trong kỳ",
         c.fmt_count(cur["assigned"]),
-        c.delta_count(cur["assigned"], prev["assigned"]),
+        None if warning else c.delta_count(cur["assigned"], prev["assigned"]),
         delta_color="off",
-        help="So với kỳ trước.",
+        help="So với kỳ trước (không so sánh khi kỳ chưa kết thúc).",
         border=True,
     )
     cols[1].metric(
         "Tỷ lệ hoàn thành đúng hạn",
         c.fmt_rate(cur["on_time_rate_due"]),
-        c.delta_rate(cur["on_time_rate_due"], prev["on_time_rate_due"]),
+        None if warning else c.delta_rate(cur["on_time_rate_due"], prev["on_time_rate_due"]),
         help=c.rate_help("on_time_rate_due") + " Nhiệm vụ giao trong kỳ; so với kỳ trước.",
         border=True,
     )

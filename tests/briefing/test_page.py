@@ -81,3 +81,14 @@ def test_page_opens_on_the_latest_ended_period_and_warns_on_a_running_one(
     assert "Tháng 12/2026" in at.caption[0].value
     assert at.warning and "chưa kết thúc" in at.warning[0].value
     assert at.date_input(key="bc_day_2026-12").value == date(2026, 11, 30)  # not the Sunday
+
+
+def test_running_period_cards_compare_with_nothing(sunday_app: AppTest) -> None:
+    box = sunday_app.selectbox(key="bc_period_month")
+    running = next(i for i, label in enumerate(box.options) if "Tháng 12/2026" in label)
+    at = box.set_value(running).run()
+    cards = {mt.label: mt for mt in at.metric}
+    assert cards["Nhiệm vụ giao trong kỳ"].delta in (None, "")
+    assert cards["Tỷ lệ hoàn thành đúng hạn"].delta in (None, "")
+    ended = at.selectbox(key="bc_period_month").set_value(1).run()  # Tháng 11/2026
+    assert {mt.label: mt for mt in ended.metric}["Nhiệm vụ giao trong kỳ"].delta not in (None, "")
