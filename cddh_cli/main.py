@@ -320,10 +320,11 @@ def _who() -> str:
 @friendly
 def briefing(
     kind: str = typer.Option("month", "--kind", help="month|quarter|half|nine_months|year|custom"),
-    report: str = typer.Option(
-        ...,
+    report: str | None = typer.Option(
+        None,
         "--report",
-        help="Kỳ báo cáo: 2026-11, 2026-Q4, 2026-H1, 2026-9M, 2026, hoặc 2026-03-01..2026-03-31.",
+        help="Kỳ báo cáo: 2026-11, 2026-Q4, 2026-H1, 2026-9M, 2026, hoặc 2026-03-01..2026-03-31 "
+        "(mặc định: kỳ đã kết thúc gần nhất).",
     ),
     portfolio: str | None = typer.Option(
         None, "--portfolio", help="Mã lãnh đạo: chỉ lĩnh vực phụ trách."
@@ -338,6 +339,9 @@ def briefing(
     number: str = typer.Option("", "--number", help="Số văn bản (để trống cho văn thư điền)."),
     rule: str | None = typer.Option(None, "--rule", help="decree09|calendar (mặc định: cài đặt)."),
     out: Path = typer.Option(..., "--out", help="Tệp .docx sẽ ghi."),
+    xlsx: Path | None = typer.Option(
+        None, "--xlsx", help="Ghi thêm danh sách đầy đủ nhiệm vụ quá hạn ra tệp .xlsx."
+    ),
     no_archive: bool = typer.Option(
         False, "--no-archive", help="Không lưu bản sao vào kho báo cáo."
     ),
@@ -345,6 +349,7 @@ def briefing(
     """Tạo báo cáo tình hình thực hiện nhiệm vụ (Word, thể thức Nghị định 30/2020)."""
     from core import briefing as b
     from core import periods as p
+    from core.dates import today_local
 
     if portfolio and unit:
         fail("chỉ dùng một trong --portfolio hoặc --unit", 2)
@@ -353,7 +358,17 @@ def briefing(
         fail(f"--rule: «{use_rule}» không hợp lệ (decree09 hoặc calendar)", 2)
     if kind not in p.PERIOD_KINDS:
         fail(f"--kind: «{kind}» không hợp lệ ({', '.join(p.PERIOD_KINDS)})", 2)
-    period = p.period_for_report(kind, report, use_rule)  # type: ignore[arg-type]
+    today = today_local()
+    if report is None:
+        if kind == "custom":
+            fail("--report: kỳ tùy chọn cần khoảng ngày, ví dụ 2026-03-01..2026-03-31", 2)
+        period = b.default_period(kind, today, use_rule)
+        typer.echo(f"Kỳ báo cáo: {period.label} (kỳ đã kết thúc gần nhất)")
+    else:
+        period = p.period_for_report(kind, report, use_rule)  # type: ignore[arg-type]
+    warning = b.running_warning(period, today)
+    if warning:
+        typer.echo(f"Cảnh báo: {warning}", err=True)
     request = b.BriefingRequest(
         period=period,
         scope_kind="portfolio" if portfolio else "unit" if unit else "province",
@@ -363,9 +378,13 @@ def briefing(
         number=number,
     )
     repo = repo_or_start()
-    result = b.build_briefing(repo, request, generated_by=_who())
+    result = b.build_briefing(repo, request, generated_by=_who(), today=today)
     out.write_bytes(result.content)
     typer.echo(f"Đã ghi {out} ({len(result.content):,} byte)".replace(",", "."))
+    if xlsx is not None:
+        content, _name = b.overdue_xlsx(repo, request, today=today)
+        xlsx.write_bytes(content)
+        typer.echo(f"Đã ghi danh sách đầy đủ nhiệm vụ quá hạn: {xlsx}")
     if not no_archive:
         file_id = b.archive(repo, result)
         typer.echo(f"Đã lưu vào kho báo cáo: {file_id} (sha256 {result.metadata['sha256'][:12]}…)")
@@ -397,6 +416,11 @@ def urge(
         number=number, generated_by=_who(),
     )  # fmt: skip
     out.write_bytes(result.content)
+    if result.metadata["scope"]["key"] != unit:
+        typer.echo(
+            f"Đơn vị «{unit}» đã giải thể, sáp nhập trước ngày {day:%d/%m/%Y}: công văn gửi đơn "
+            f"vị kế thừa, {result.metadata['scope']['name']}."
+        )
     typer.echo(
         f"Đã ghi {out}: {result.metadata['overdue']} nhiệm vụ quá hạn của "
         f"{result.metadata['scope']['name']}"

@@ -28,14 +28,16 @@ from typing import Any
 
 from core import config
 from core import metrics as m
+from core.accountability import Accountability
 from core.calendar import WorkCalendar
 from core.dates import format_vn, now_utc, optional_day, today_local
 from core.periods import (
     Period,
+    latest_ended,
     parse_report_key,
-    period_containing,
     previous_period,
     same_period_last_year,
+    year_to_date,
 )
 from core.repository import Repository
 from core.services import work_calendar
@@ -45,7 +47,11 @@ from core.vocab import STATUS_LABELS
 TEMPLATES_DIR = config.PROJECT_ROOT / "docx_templates"
 BRIEFING_TEMPLATE = TEMPLATES_DIR / "bao_cao.docx"
 URGE_TEMPLATE = TEMPLATES_DIR / "cong_van_don_doc.docx"
-CHART_WIDTH_MM = 155
+# Charts in the text area of A4 portrait with the Decree 30 margins (165 × 257 mm): at most
+# 160 mm wide and 115 mm high (two fit on a page), the PNG's own ratio kept.
+CHART_MAX_WIDTH_MM = 160.0
+CHART_MAX_HEIGHT_MM = 115.0
+RANKING_ROWS = 15  # the ranking chart shows the worst units of the first group
 TOP_OVERDUE = 10
 DUE_SOON_DAYS = 7
 DISCIPLINE_ROWS = 20
@@ -103,6 +109,24 @@ def period_span(p: Period) -> str:
 def recipients_setting(name: str) -> list[str]:
     """A recipients list setting: items separated by '|', each kept as written."""
     return [item.strip() for item in config.get(name).split("|") if item.strip()]
+
+
+# "Nơi nhận" items naming the Office's own leadership: the signer is one of them (the Chief, or a
+# Deputy signing KT. the Chief), so a document never lists them among its own recipients.
+_OFFICE_LEADERSHIP = ("chanh vp", "pcvp", "chanh van phong", "lanh dao vp", "lanh dao van phong")
+
+
+def recipients_for(items: Sequence[str], signer: Signer) -> list[str]:
+    """The recipients list without the signer and without the Office's own leadership."""
+    out = []
+    for item in items:
+        folded = fold(item).lower()
+        if any(word in folded for word in _OFFICE_LEADERSHIP):
+            continue
+        if signer.name and fold(signer.name).lower() in folded:
+            continue
+        out.append(item)
+    return out
 
 
 def _nfc(value: Any) -> Any:
@@ -308,6 +332,7 @@ class DocSettings:
     briefing_recipients: tuple[str, ...]
     urge_recipients: tuple[str, ...]
     annex_limit: int
+    urge_limit: int = 500
 
     @classmethod
     def from_config(cls) -> DocSettings:
@@ -320,6 +345,7 @@ class DocSettings:
             briefing_recipients=tuple(recipients_setting("CDDH_BRIEFING_RECIPIENTS")),
             urge_recipients=tuple(recipients_setting("CDDH_URGE_RECIPIENTS")),
             annex_limit=int(config.get("CDDH_BRIEFING_ANNEX_LIMIT")),
+            urge_limit=int(config.get("CDDH_URGE_TASK_LIMIT")),
         )
 
 
@@ -341,11 +367,12 @@ class BriefingData:
     """Everything a briefing shows, as summaries (no database handle)."""
 
     period: Period
-    year: Period
+    year: Period  # «lũy kế»: year_to_date(as_of), from the reporting year's start to the cut-off
     as_of: date
     report_date: date
     scope: BriefingScope
     signer: Signer
+    accountability: Accountability
     settings: DocSettings
     number: str
     compare: dict[str, Any]
@@ -362,13 +389,66 @@ class BriefingData:
     discipline: dict[str, Any]
     timings: dict[str, float] = field(default_factory=dict)
     charts: dict[str, bytes] = field(default_factory=dict)
+    short_names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def running(self) -> bool:
+        """The period had not ended at the cut-off (numbers are a part of it)."""
+        return self.as_of < self.period.end
+
+
+def with_formers(codes: frozenset[str] | None, acc: Accountability) -> frozenset[str] | None:
+    """A scope's units plus every ended unit whose tasks they answer for on D."""
+    if codes is None:
+        return None
+    return frozenset(codes) | {old for code in codes for old in acc.formers_of(code)}
+
+
+def cumulative_window(period: Period, as_of: date) -> Period:
+    """«Lũy kế»: `year_to_date` of the cut-off; a custom period reaching back over the year's
+    start widens it to the period's start."""
+    ytd = year_to_date(as_of, period.rule)
+    if period.start < ytd.start:
+        ytd = replace(
+            ytd,
+            start=period.start,
+            label=f"Lũy kế từ {format_vn(period.start)} đến {format_vn(as_of)}",
+        )
+    return ytd
 
 
 def default_dates(period: Period, cal: WorkCalendar, today: date) -> tuple[date, date]:
-    """(cut-off, report date): the period's end (or today while it runs), next working day."""
+    """(cut-off, report date): the period's end (or today while it runs); the report date is the
+    first working day after the period, never after today's next working day, and never a
+    weekend or holiday (a document prepared on a Sunday is dated the Monday)."""
     as_of = min(period.end, today)
     report = cal.add_working_days(period.end, 1) if period.end < today else today
-    return as_of, min(report, today)
+    report = min(report, today)
+    if not cal.is_working_day(report):
+        report = cal.add_working_days(report, 1)
+    return as_of, report
+
+
+def default_period(kind: str, today: date, rule: str) -> Period:
+    """The period a briefing opens on: the latest one of its kind that has ended by today."""
+    return latest_ended(kind, today, rule)  # type: ignore[arg-type]
+
+
+def running_warning(period: Period, today: date) -> str | None:
+    """A Vietnamese warning when the period has not ended by today (None when it has)."""
+    if period.end < today:
+        return None
+    if period.start > today:
+        return (
+            f"Kỳ {period.label} chưa bắt đầu (từ {format_vn(period.start)}); báo cáo không có "
+            "số liệu của kỳ này."
+        )
+    elapsed, days = (today - period.start).days + 1, period.days
+    return (
+        f"Kỳ {period.label} chưa kết thúc (đến {format_vn(period.end)}; đã qua {elapsed}/{days} "
+        f"ngày): số liệu chỉ tính đến ngày {format_vn(today)} và chưa so sánh được với các kỳ "
+        "đã kết thúc. Báo cáo định kỳ thường lập cho kỳ đã kết thúc gần nhất."
+    )
 
 
 FollowUp = tuple[tuple[str, ...], Callable[[dict[str, Any]], Any]]
@@ -440,8 +520,12 @@ def gather(
     as_of, report_date = default_dates(period, cal, today)
     if request.report_date is not None:
         report_date = request.report_date
-    scope = resolve_scope(repo, request.scope_kind, request.scope_key, as_of)
     units = repo.units()
+    acc = Accountability.of(units, as_of)
+    scope = resolve_scope(repo, request.scope_kind, request.scope_key, as_of)
+    if scope.kind == "unit" and scope.key and acc.unit(scope.key) != scope.key:
+        successor = str(acc.unit(scope.key))
+        scope = BriefingScope("unit", successor, acc.names[successor], frozenset({successor}))
     signer = resolve_signer(
         repo.leaders(),
         repo.delegations(as_of=report_date),
@@ -450,15 +534,18 @@ def gather(
         {str(u["_id"]): u for u in units},
     )
     unit_kinds = {str(u["_id"]): str(u.get("kind", "")) for u in units}
-    year = period_containing("year", period.end, period.rule)
-    if year.start > period.start:  # a custom period reaching back over the year's start
-        year = replace(year, start=period.start)
-    base = m.MetricsQuery(as_of=as_of, lead_units=scope.units, priority_only=request.priority_only)
-    ytd = replace(base, assigned_from=year.start, assigned_to=min(period.end, as_of), by="unit")
-    last = same_period_last_year(period)
-    last_year_start = same_period_last_year(year).start
+    year = cumulative_window(period, as_of)
+    # Tasks of a unit that had ended by D count under its successor (following chains).
+    base = m.MetricsQuery(
+        as_of=as_of,
+        lead_units=with_formers(scope.units, acc),
+        priority_only=request.priority_only,
+        rollup_successors=True,
+    )
+    ytd = replace(base, assigned_from=year.start, assigned_to=as_of, by="unit")
+    last_year = same_period_last_year(year)
     ytd_last = replace(
-        base, as_of=min(last.end, as_of), assigned_from=last_year_start, assigned_to=last.end
+        base, as_of=last_year.end, assigned_from=last_year.start, assigned_to=last_year.end
     )
     due_now = replace(base.for_period(period, "deadline"), by="unit")
     if due_now.as_of > as_of:
@@ -489,7 +576,7 @@ def gather(
             **({"warm_up": warm_up_charts} if with_charts else {}),
         },
         timings,
-        chart_jobs(unit_kinds) if with_charts else None,
+        chart_jobs(unit_kinds, acc, period, as_of) if with_charts else None,
     )
     return BriefingData(
         period=period,
@@ -498,6 +585,7 @@ def gather(
         report_date=report_date,
         scope=scope,
         signer=signer,
+        accountability=acc,
         settings=settings,
         number=request.number,
         compare=results["compare"],
@@ -514,6 +602,7 @@ def gather(
         discipline=results["discipline"],
         timings=timings,
         charts={k: results[f"chart_{k}"] for k in CHARTS if f"chart_{k}" in results},
+        short_names=dict(acc.short_names),
     )
 
 
@@ -534,7 +623,7 @@ def _header_context(
 
 
 def _task_cells(
-    no: int, t: Mapping[str, Any], names: Mapping[str, str], days: str
+    no: int, t: Mapping[str, Any], unit_label: Callable[[str], str], days: str
 ) -> dict[str, str]:
     number = t.get("document_number") or ""
     assigned = t.get("assigned_date")
@@ -548,7 +637,7 @@ def _task_cells(
         "no": str(no),
         "content": str(t.get("content") or ""),
         "document": document,
-        "unit": names.get(str(t.get("lead_unit")), str(t.get("lead_unit") or "")),
+        "unit": unit_label(str(t.get("lead_unit") or "")),
         "deadline": deadline,
         "days": days,
     }
@@ -572,9 +661,10 @@ def _sum_rows(rows: Sequence[Mapping[str, Any]], key: str, name: str) -> dict[st
 
 
 def unit_groups(
-    rows: Sequence[Mapping[str, Any]], kinds: Mapping[str, str]
+    rows: Sequence[Mapping[str, Any]], kinds: Mapping[str, str], worst_first: bool = False
 ) -> list[dict[str, Any]]:
-    """Units split into provincial bodies and local committees, each ranked by on-time rate."""
+    """Units split into provincial bodies and local committees, each ranked by on-time rate
+    (`rank_rows`: equal rates share a rank, units with too few tasks due come last, unranked)."""
     buckets: dict[str, list[Mapping[str, Any]]] = {}
     for row in rows:
         if not row["assigned"]:
@@ -587,46 +677,128 @@ def unit_groups(
         group_rows = buckets.get(title)
         if not group_rows:
             continue
-        ranked = m.rank_rows(group_rows, "on_time_rate_due")
+        ranked = m.rank_rows(group_rows, "on_time_rate_due", worst_first=worst_first)
         out.append({"title": title, "ranked": ranked, "subtotal": _sum_rows(group_rows, title, "")})
     return out
 
 
-def annex_groups(
-    tasks: Sequence[Mapping[str, Any]], names: Mapping[str, str]
-) -> list[dict[str, Any]]:
-    """Overdue tasks grouped by lead unit (most overdue tasks first), numbered throughout."""
+def annex_groups(tasks: Sequence[Mapping[str, Any]], acc: Accountability) -> list[dict[str, Any]]:
+    """Overdue tasks grouped by the unit answering for them on D (a unit that had ended hands
+    over to its successor), most overdue tasks first, numbered throughout."""
     by_unit: dict[str, list[Mapping[str, Any]]] = {}
     for t in tasks:
-        by_unit.setdefault(str(t.get("lead_unit")), []).append(t)
-    order = sorted(by_unit, key=lambda k: (-len(by_unit[k]), names.get(k, k)))
+        lead = str(t.get("lead_unit"))
+        by_unit.setdefault(str(acc.unit(lead)), []).append(t)
+    order = sorted(by_unit, key=lambda k: (-len(by_unit[k]), acc.names.get(k, k)))
     out, no = [], 0
     for key in order:
         rows = []
+        formers: list[str] = []
         for t in by_unit[key]:
             no += 1
-            rows.append(_task_cells(no, t, names, _count(t.get("days_overdue"))))
-        title = f"{names.get(key, key)}: {_count(len(rows))} nhiệm vụ"
-        out.append({"title": title, "rows": rows})
+            rows.append(
+                _task_cells(no, t, partial(acc.label, short=True), _count(t.get("days_overdue")))
+            )
+            lead = str(t.get("lead_unit"))
+            if lead != key and lead not in formers:
+                formers.append(lead)
+        name = acc.names.get(key, key)
+        if formers:
+            name += f" (trước đây: {', '.join(acc.names.get(c, c) for c in formers)})"
+        out.append({"title": f"{name}: {_count(len(rows))} nhiệm vụ", "rows": rows})
     return out
+
+
+def responsible_overdue(data: BriefingData) -> list[tuple[str, int]]:
+    """(unit code answering on D, open overdue tasks), most first."""
+    totals: dict[str, int] = {}
+    for code, buckets in data.age["by_unit"].items():
+        key = str(data.accountability.unit(str(code)))
+        totals[key] = totals.get(key, 0) + sum(buckets.values())
+    return sorted(totals.items(), key=lambda item: (-item[1], data.unit_names.get(item[0], "")))
+
+
+def rollup_discipline(
+    rows: Sequence[Mapping[str, Any]], acc: Accountability
+) -> list[dict[str, Any]]:
+    """Update-discipline rows re-keyed to the unit answering on D (duties summed)."""
+    merged: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        key = str(acc.unit(str(r["key"])))
+        row = merged.setdefault(
+            key,
+            {"key": key, "name": acc.names.get(key, key), "duties": 0, "updated_on_time": 0},
+        )
+        row["duties"] += int(r["duties"])
+        row["updated_on_time"] += int(r["updated_on_time"])
+    for row in merged.values():
+        row["not_updated"] = row["duties"] - row["updated_on_time"]
+        row["update_rate"] = row["updated_on_time"] / row["duties"] if row["duties"] else None
+    return list(merged.values())
 
 
 def _names_with_counts(items: Sequence[tuple[str, int]], unit: str = "nhiệm vụ") -> str:
     return "; ".join(f"{name} ({m.format_count(n)} {unit})" for name, n in items)
 
 
+def _rate_phrase(row: Mapping[str, Any]) -> str:
+    due = m.rate_volume(row, "on_time_rate_due")
+    return (
+        f"{row['name']} ({m.format_rate(row['on_time_rate_due'])}, "
+        f"{_count(row['completed_on_time'])}/{_count(due)} nhiệm vụ)"
+    )
+
+
+def praise_and_blame(
+    rows: Sequence[Mapping[str, Any]],
+    blamed_elsewhere: set[str],
+    n: int = 3,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(best, worst) units by the on-time rate, from ONE ranked list so they never overlap.
+
+    Only ranked units (enough tasks due) count; the worst are the n lowest with a rate below
+    the best's; the best are the n highest not among the worst and not named elsewhere as
+    lagging (`blamed_elsewhere`: most overdue tasks, rate fallen, updates missed).
+    """
+    ranked = [r for r in m.rank_rows(rows, "on_time_rate_due", worst_first=True) if r["ranked"]]
+    if len(ranked) < 2:
+        return [], []
+    top_rate = ranked[-1]["on_time_rate_due"]
+    worst = [r for r in ranked if r["on_time_rate_due"] < top_rate][: min(n, len(ranked) // 2)]
+    worst_keys = {str(r["key"]) for r in worst}
+    # Best first; among equal rates the one with more tasks due weighs more.
+    by_merit = sorted(ranked, key=lambda r: (-r["on_time_rate_due"], -r["volume"], str(r["key"])))
+    best = [
+        r
+        for r in by_merit
+        if str(r["key"]) not in worst_keys and str(r["key"]) not in blamed_elsewhere
+    ][:n]
+    return best, worst
+
+
 def assessment(data: BriefingData) -> tuple[list[str], list[str]]:
-    """The drafted assessment and proposals (đánh giá, đề xuất) the Office edits in Word."""
+    """The drafted assessment and proposals (đánh giá, đề xuất) the Office edits in Word.
+
+    Units are named as they answer on the cut-off (successors of ended units). A unit praised
+    is never one named among the lagging ones (same ranked list, disjoint).
+    """
     cur = data.compare["current"]
     prev = data.compare["previous"]
     last = data.compare["last_year"]
     cum, cum_last = data.cumulative, data.cumulative_last_year
+    names = data.unit_names
     rate_name = "tỷ lệ hoàn thành đúng hạn (trên số nhiệm vụ đã đến hạn)"
+    ytd_words = f"từ ngày {format_vn(data.year.start)} đến ngày {format_vn(data.year.end)}"
     texts: list[str] = []
+    if data.running:
+        texts.append(
+            f"Kỳ báo cáo chưa kết thúc (đến ngày {format_vn(data.period.end)}): số liệu tính đến "
+            f"ngày {format_vn(data.as_of)}, chưa so sánh với kỳ trước và cùng kỳ năm trước."
+        )
     if cum["on_time_rate_due"] is not None:
         change = _points(m.delta(cum["on_time_rate_due"], cum_last["on_time_rate_due"]))
         text = (
-            f"Lũy kế từ đầu năm, {rate_name} đạt {m.format_rate(cum['on_time_rate_due'])}"
+            f"Lũy kế {ytd_words}, {rate_name} đạt {m.format_rate(cum['on_time_rate_due'])}"
             + (
                 f", {change} so với cùng kỳ năm trước "
                 f"({m.format_rate(cum_last['on_time_rate_due'])})"
@@ -640,9 +812,9 @@ def assessment(data: BriefingData) -> tuple[list[str], list[str]]:
         parts = []
         vs_prev = _points(m.delta(cur["on_time_rate_due"], prev["on_time_rate_due"]))
         vs_last = _points(m.delta(cur["on_time_rate_due"], last["on_time_rate_due"]))
-        if vs_prev:
+        if vs_prev and not data.running:
             parts.append(f"{vs_prev} so với kỳ trước")
-        if vs_last:
+        if vs_last and not data.running:
             parts.append(f"{vs_last} so với cùng kỳ năm trước")
         texts.append(
             f"Đối với nhiệm vụ giao trong kỳ, {rate_name} đạt "
@@ -653,36 +825,57 @@ def assessment(data: BriefingData) -> tuple[list[str], list[str]]:
     buckets = {b["key"]: b["count"] for b in data.age["buckets"]}
     overdue_total = sum(buckets.values())
     over_120 = buckets.get(">120", 0)
+    by_unit = responsible_overdue(data)[:5]
     if overdue_total:
-        by_unit = sorted(
-            ((data.unit_names.get(k, k), sum(v.values())) for k, v in data.age["by_unit"].items()),
-            key=lambda item: (-item[1], item[0]),
-        )
         texts.append(
             f"Tính đến ngày {format_vn(data.as_of)}, còn {_count(overdue_total)} nhiệm vụ chưa "
             f"hoàn thành, quá hạn, trong đó {_count(over_120)} nhiệm vụ quá hạn trên 120 ngày làm "
-            f"việc. Các đơn vị có nhiều nhiệm vụ quá hạn gồm: {_names_with_counts(by_unit[:5])}."
+            "việc. Các đơn vị có nhiều nhiệm vụ quá hạn gồm: "
+            f"{_names_with_counts([(names.get(k, k), n) for k, n in by_unit])}."
         )
     else:
         texts.append(f"Tính đến ngày {format_vn(data.as_of)}, không có nhiệm vụ quá hạn.")
     comparable = [
-        (c["name"], c["now"], c["before"])
-        for c in data.unit_change.values()
+        (key, c["name"], c["now"], c["before"])
+        for key, c in data.unit_change.items()
         if c["now"] is not None
         and c["before"] is not None
         and min(c["due_now"], c["due_before"]) >= 3
+        and not data.running
     ]
-    better = sorted((x for x in comparable if x[1] > x[2]), key=lambda x: x[2] - x[1])[:3]
-    worse = sorted((x for x in comparable if x[1] < x[2]), key=lambda x: x[1] - x[2])[:3]
+    worse = sorted((x for x in comparable if x[2] < x[3]), key=lambda x: x[2] - x[3])[:3]
+    lagging = sorted(
+        (r for r in rollup_discipline(data.discipline["rows"], data.accountability)
+         if r["not_updated"] > 0),
+        key=lambda r: (-r["not_updated"], r["name"]),
+    )  # fmt: skip
+    blamed = {k for k, _n in by_unit} | {x[0] for x in worse} | {str(r["key"]) for r in lagging[:3]}
+    best, worst = praise_and_blame(data.units["rows"], blamed)
+    blamed |= {str(r["key"]) for r in worst}
+    better = sorted(
+        (x for x in comparable if x[2] > x[3] and x[0] not in blamed), key=lambda x: x[3] - x[2]
+    )[:3]
 
-    def moves(items: Sequence[tuple[str, float, float]]) -> str:
+    def moves(items: Sequence[tuple[str, str, float, float]]) -> str:
         return "; ".join(
             f"{name} (từ {m.format_rate(b)} lên {m.format_rate(a)})"
             if a > b
             else f"{name} (từ {m.format_rate(b)} xuống {m.format_rate(a)})"
-            for name, a, b in items
+            for _key, name, a, b in items
         )
 
+    if best:
+        texts.append(
+            f"Lũy kế {ytd_words}, các đơn vị có {rate_name} cao: "
+            + "; ".join(_rate_phrase(r) for r in best)
+            + "."
+        )
+    if worst:
+        texts.append(
+            f"Các đơn vị có {rate_name} thấp nhất, cần tập trung chỉ đạo: "
+            + "; ".join(_rate_phrase(r) for r in worst)
+            + "."
+        )
     if better:
         texts.append(
             "Một số đơn vị có chuyển biến tích cực, tỷ lệ hoàn thành đúng hạn của nhiệm vụ đến "
@@ -693,9 +886,7 @@ def assessment(data: BriefingData) -> tuple[list[str], list[str]]:
             "Một số đơn vị có tỷ lệ hoàn thành đúng hạn giảm so với kỳ trước, cần tập trung chỉ "
             f"đạo: {moves(worse)}."
         )
-    lagging = [r for r in data.discipline["rows"] if r["not_updated"] > 0]
     if lagging:
-        lagging.sort(key=lambda r: (-r["not_updated"], r["name"]))
         texts.append(
             f"Về cập nhật kết quả, {len(lagging)} đơn vị chưa cập nhật đúng hạn, nhiều nhất là: "
             + _names_with_counts([(r["name"], r["not_updated"]) for r in lagging[:3]], "lượt")
@@ -703,7 +894,7 @@ def assessment(data: BriefingData) -> tuple[list[str], list[str]]:
         )
     proposals: list[str] = []
     if overdue_total:
-        top = ", ".join(name for name, _n in by_unit[:5])
+        top = ", ".join(names.get(k, k) for k, _n in by_unit)
         proposals.append(
             f"Đề nghị Chủ tịch UBND tỉnh chỉ đạo Thủ trưởng các đơn vị: {top} tập trung giải "
             "quyết dứt điểm các nhiệm vụ quá hạn"
@@ -786,7 +977,7 @@ def _overall_paragraphs(data: BriefingData) -> list[str]:
         f"Trong kỳ báo cáo ({period_span(data.period)}), {giver} giao{scope} "
         f"{_count(cur['assigned'])} nhiệm vụ; tính đến ngày {format_vn(data.as_of)}: "
         f"{breakdown(cur)}.",
-        f"Lũy kế từ đầu năm ({period_span(replace(data.year, end=data.period.end))}), {giver} "
+        f"Lũy kế {period_span(data.year)}, {giver} "
         f"giao{scope} {_count(cum['assigned'])} nhiệm vụ; tính đến ngày {format_vn(data.as_of)}: "
         f"{breakdown(cum)}.",
     ]
@@ -799,7 +990,8 @@ def _col_head(p: Mapping[str, Any]) -> str:
 def briefing_context(data: BriefingData, charts_png: Mapping[str, bytes]) -> dict[str, Any]:
     """Every template variable of `bao_cao.docx`, from the gathered summaries (pure)."""
     settings = data.settings
-    names = data.unit_names
+    acc = data.accountability
+    short_label = partial(acc.label, short=True)
     period_text = period_phrase(data.period)
     giver = "UBND tỉnh, Chủ tịch UBND tỉnh"
     abstract = f"Tình hình thực hiện nhiệm vụ do {giver} giao{data.scope.phrase()} {period_text}"
@@ -807,43 +999,51 @@ def briefing_context(data: BriefingData, charts_png: Mapping[str, bytes]) -> dic
         settings, data.number, f"BC-{settings.office_abbr}", data.report_date, data.signer
     )
     cut = format_vn(data.as_of)
-    ytd_span = period_span(replace(data.year, end=min(data.period.end, data.as_of)))
+    ytd_span = period_span(data.year)
     groups = unit_groups(data.units["rows"], data.unit_kinds)
     unit_groups_ctx = [
         {
             "title": g["title"],
-            "rows": [_unit_cells(r, str(i)) for i, r in enumerate(g["ranked"], start=1)],
+            "rows": [_unit_cells(r, str(r["rank"]) if r["ranked"] else "—") for r in g["ranked"]],
             "subtotal": _unit_cells({**g["subtotal"], "name": "Cộng"}, ""),
         }
         for g in groups
     ]
+    min_due = config.rank_min_due()
+    last_ytd = same_period_last_year(data.year)
     buckets = data.age["buckets"]
     overdue_total = sum(b["count"] for b in buckets)
     overdue_rows = [
-        _task_cells(i, t, names, _count(t.get("days_overdue")))
+        _task_cells(i, t, short_label, _count(t.get("days_overdue")))
         for i, t in enumerate(data.overdue, start=1)
     ]
     annex_shown = len(overdue_rows)
     soon = data.due_soon
     soon_rows = [
-        _task_cells(i, t, names, f"{t.get('days_left', 0)} ngày")
+        _task_cells(i, t, short_label, f"{t.get('days_left', 0)} ngày")
         for i, t in enumerate(soon["tasks"], start=1)
     ]
     windows = soon["windows"]
     lagging = sorted(
-        (r for r in data.discipline["rows"] if r["not_updated"] > 0),
+        (r for r in rollup_discipline(data.discipline["rows"], acc) if r["not_updated"] > 0),
         key=lambda r: (-r["not_updated"], r["update_rate"] or 0.0, r["name"]),
     )
     disc_total = data.discipline["total"]
     texts, proposals = assessment(data)
-    ranking_rows = groups[0]["ranked"] if groups else []
+    ranked_first = [r for r in groups[0]["ranked"] if r["ranked"]] if groups else []
+    running = (
+        f" Lưu ý: số liệu đến ngày {cut}, kỳ chưa kết thúc (kỳ kết thúc ngày "
+        f"{format_vn(data.period.end)})."
+        if data.running
+        else ""
+    )
     ctx.update(
         {
             "abstract": abstract,
             "intro": (
                 f"Thực hiện {settings.regulation}, Văn phòng UBND tỉnh báo cáo tình hình thực "
                 f"hiện nhiệm vụ do {giver} giao{data.scope.phrase()} {period_text} (số liệu "
-                f"{period_span(data.period)}, tình trạng tính đến ngày {cut}) như sau:"
+                f"{period_span(data.period)}, tình trạng tính đến ngày {cut}) như sau:" + running
             ),
             "overall_paragraphs": _overall_paragraphs(data),
             "overall_caption": (
@@ -853,27 +1053,40 @@ def briefing_context(data: BriefingData, charts_png: Mapping[str, bytes]) -> dic
                 "current": f"Kỳ báo cáo ({_col_head(data.compare['current'])})",
                 "previous": f"Kỳ trước ({_col_head(data.compare['previous'])})",
                 "last_year": f"Cùng kỳ năm trước ({_col_head(data.compare['last_year'])})",
-                "cumulative": "Lũy kế từ đầu năm",
-                "cumulative_last_year": "Lũy kế cùng kỳ năm trước",
+                "cumulative": f"Lũy kế ({format_vn(data.year.start)} – {cut})",
+                "cumulative_last_year": (
+                    f"Lũy kế cùng kỳ năm trước ({format_vn(last_ytd.start)} – "
+                    f"{format_vn(last_ytd.end)})"
+                ),
             },
             "overall_rows": _overall_rows(data),
             "rate_notes": [
                 "Số liệu mỗi kỳ gồm các nhiệm vụ giao trong kỳ, tình trạng tính đến ngày cuối "
-                f"kỳ (kỳ báo cáo: đến ngày {cut}).",
+                f"kỳ (kỳ báo cáo: đến ngày {cut}"
+                + (
+                    ", kỳ chưa kết thúc nên chưa so sánh được với các kỳ đã kết thúc"
+                    if data.running
+                    else ""
+                )
+                + "). Lũy kế: nhiệm vụ giao từ ngày bắt đầu năm báo cáo đến ngày chốt số liệu; "
+                "cùng kỳ năm trước: cùng khoảng ngày của năm trước.",
                 *rate_notes(),
             ],
             "unit_intro": (
                 f"Kết quả thực hiện của từng đơn vị chủ trì đối với nhiệm vụ giao {ytd_span} "
-                f"(lũy kế từ đầu năm), tình trạng tính đến ngày {cut}, xếp theo tỷ lệ hoàn "
-                "thành đúng hạn (2) từ cao xuống thấp; đơn vị chưa có nhiệm vụ đến hạn xếp cuối:"
+                f"(lũy kế), tình trạng tính đến ngày {cut}, xếp hạng theo tỷ lệ hoàn thành đúng "
+                "hạn (2) từ cao xuống thấp (đơn vị bằng tỷ lệ cùng hạng); đơn vị có dưới "
+                f"{min_due} nhiệm vụ đến hạn không xếp hạng (ghi «—»), xếp cuối nhóm. Nhiệm vụ "
+                "của đơn vị đã giải thể, sáp nhập tính cho đơn vị kế thừa:"
             ),
             "unit_caption": "Bảng 2. Kết quả thực hiện nhiệm vụ theo đơn vị",
             "show_groups": len(unit_groups_ctx) > 1,
             "unit_groups": unit_groups_ctx,
             "unit_total": _unit_cells({**data.units["total"], "name": "Tổng cộng"}, ""),
             "unit_note": (
-                "HT: hoàn thành; KTH: không có thời hạn; (1), (2), (3): như ghi chú Bảng 1. "
-                "Tổng cộng bằng số liệu toàn bộ phạm vi báo cáo."
+                "HT: hoàn thành; KTH: không có thời hạn; (1), (2), (3): như ghi chú Bảng 1 (mẫu "
+                "số của (1), (2) = HT đúng hạn + HT quá hạn + Chưa HT, quá hạn). Tổng cộng bằng "
+                "số liệu toàn bộ phạm vi báo cáo."
             ),
             "chart_status": charts_png["status"],
             "chart_status_caption": (
@@ -881,11 +1094,11 @@ def briefing_context(data: BriefingData, charts_png: Mapping[str, bytes]) -> dic
             ),
             "chart_ranking": charts_png["ranking"],
             "chart_ranking_caption": (
-                f"Tỷ lệ hoàn thành đúng hạn (2) theo đơn vị — {groups[0]['title'].lower()}"
-                if groups
-                else "Tỷ lệ hoàn thành đúng hạn (2) theo đơn vị"
-            )
-            + (f" (25/{len(ranking_rows)} đơn vị đứng đầu)" if len(ranking_rows) > 25 else ""),
+                f"{min(RANKING_ROWS, len(ranked_first))} đơn vị có tỷ lệ hoàn thành đúng hạn (2) "
+                f"thấp nhất trong {len(ranked_first)} đơn vị được xếp hạng"
+                + (f" ({groups[0]['title'].lower()})" if groups else "")
+                + f", lũy kế {ytd_span}"
+            ),
             "chart_trend": charts_png["trend"],
             "chart_trend_caption": (
                 f"Tỷ lệ hoàn thành đúng hạn (2) của nhiệm vụ đến hạn trong {len(data.trend)} kỳ "
@@ -918,7 +1131,8 @@ def briefing_context(data: BriefingData, charts_png: Mapping[str, bytes]) -> dic
             "overdue_top": overdue_rows[:TOP_OVERDUE],
             "overdue_note": (
                 "(*) Số ngày làm việc tính từ sau thời hạn (thời hạn đã gia hạn, nếu có) đến "
-                f"ngày {cut}. Danh sách đầy đủ tại Phụ lục kèm theo."
+                f"ngày {cut}. Đơn vị chủ trì: đơn vị chịu trách nhiệm tại ngày {cut} (đơn vị "
+                "kế thừa của đơn vị đã giải thể, sáp nhập). Danh sách tại Phụ lục kèm theo."
             ),
             "due_soon_intro": (
                 f"Có {_count(windows.get(str(DUE_SOON_DAYS), 0))} nhiệm vụ chưa hoàn thành sẽ đến "
@@ -974,19 +1188,20 @@ def briefing_context(data: BriefingData, charts_png: Mapping[str, bytes]) -> dic
                 f"tỉnh giao{data.scope.phrase()} {period_text}, Văn phòng UBND tỉnh kính báo cáo "
                 "UBND tỉnh, Chủ tịch UBND tỉnh./."
             ),
-            "recipients": list(settings.briefing_recipients),
+            "recipients": recipients_for(settings.briefing_recipients, data.signer),
             "annex_title": "DANH SÁCH NHIỆM VỤ CHƯA HOÀN THÀNH, QUÁ HẠN",
             "annex_subtitle": (
                 f"(Kèm theo Báo cáo số {(data.number or '      ')}/BC-{settings.office_abbr} "
                 f"{date_words(data.report_date)} của Văn phòng UBND tỉnh)"
             ),
-            "annex_groups": annex_groups(data.overdue, names),
+            "annex_groups": annex_groups(data.overdue, acc),
             "annex_note": (
                 f"Tính đến ngày {cut}: {_count(overdue_total)} nhiệm vụ; xếp theo số ngày quá "
                 "hạn giảm dần."
                 + (
-                    f" Phụ lục nêu {_count(annex_shown)} nhiệm vụ quá hạn lâu nhất; danh sách đầy "
-                    "đủ xem trên Hệ thống."
+                    f" Phụ lục nêu {_count(annex_shown)}/{_count(overdue_total)} nhiệm vụ quá hạn "
+                    "lâu nhất; danh sách đầy đủ gửi kèm dưới dạng tệp Excel (.xlsx) và xem trên "
+                    "Hệ thống."
                     if annex_shown < overdue_total
                     else ""
                 )
@@ -1001,35 +1216,64 @@ def briefing_context(data: BriefingData, charts_png: Mapping[str, bytes]) -> dic
 CHARTS = ("status", "ranking", "trend")
 
 
-def chart_status(units: Mapping[str, Any]) -> Any:
-    """Status breakdown of the cumulative year (the unit table's total)."""
+def chart_status(units: Mapping[str, Any], year: Period | None = None) -> Any:
+    """Status breakdown of the cumulative window (the unit table's total)."""
     from core import charts
 
-    return charts.status_breakdown(units["total"], scale=1.5, width=520)
+    title = "Nhiệm vụ theo tình trạng" + (
+        f" (giao {format_vn(year.start)} – {format_vn(year.end)})" if year else ""
+    )
+    return charts.print_status_bars(units["total"], title)
 
 
-def chart_ranking(units: Mapping[str, Any], kinds: Mapping[str, str]) -> Any:
-    """On-time rate of the first unit group (provincial bodies), top 25."""
+def ranking_chart_rows(
+    units: Mapping[str, Any], kinds: Mapping[str, str], short_names: Mapping[str, str]
+) -> list[dict[str, Any]]:
+    """The worst RANKING_ROWS ranked units of the first group, worst first, with short names."""
+    groups = unit_groups(units["rows"], kinds, worst_first=True)
+    ranked = [r for r in groups[0]["ranked"] if r["ranked"]] if groups else []
+    return [
+        {**r, "short_name": short_names.get(str(r["key"]), r["name"])}
+        for r in ranked[:RANKING_ROWS]
+    ]
+
+
+def chart_ranking(
+    units: Mapping[str, Any], kinds: Mapping[str, str], short_names: Mapping[str, str]
+) -> Any:
+    """On-time rate of the worst ranked units of the first group (provincial bodies)."""
     from core import charts
 
-    groups = unit_groups(units["rows"], kinds)
-    ranked = groups[0]["ranked"] if groups else []
-    return charts.ranking_bars(ranked, limit=25, scale=1.5, width=420)
+    rows = ranking_chart_rows(units, kinds, short_names)
+    return charts.print_ranking(
+        rows, f"Tỷ lệ hoàn thành đúng hạn (2): {len(rows)} đơn vị thấp nhất"
+    )
 
 
-def chart_trend(trend: Sequence[Mapping[str, Any]]) -> Any:
-    """On-time rate of the tasks due in each of the last periods."""
+def chart_trend(trend: Sequence[Mapping[str, Any]], as_of: date | None = None) -> Any:
+    """On-time rate of the tasks due in each of the last periods; one still running at the
+    cut-off is drawn open."""
     from core import charts
 
-    return charts.trend_lines(trend, scale=1.5, width=640)
+    points = [{**p, "partial": as_of is not None and p["end"] > as_of} for p in trend]
+    return charts.print_trend(
+        points, f"Tỷ lệ hoàn thành đúng hạn (2) của nhiệm vụ đến hạn, {len(points)} kỳ gần nhất"
+    )
 
 
-def chart_jobs(kinds: Mapping[str, str]) -> dict[str, FollowUp]:
+def chart_jobs(
+    kinds: Mapping[str, str], acc: Accountability, period: Period, as_of: date
+) -> dict[str, FollowUp]:
     """The charts as follow-ups of the queries they draw (for `_run_parallel`)."""
+    year = cumulative_window(period, as_of)
+    short = acc.short_names
     return {
-        "chart_status": (("units", "warm_up"), lambda r: png(chart_status(r["units"]))),
-        "chart_ranking": (("units", "warm_up"), lambda r: png(chart_ranking(r["units"], kinds))),
-        "chart_trend": (("trend", "warm_up"), lambda r: png(chart_trend(r["trend"]))),
+        "chart_status": (("units", "warm_up"), lambda r: png(chart_status(r["units"], year))),
+        "chart_ranking": (
+            ("units", "warm_up"),
+            lambda r: png(chart_ranking(r["units"], kinds, short)),
+        ),
+        "chart_trend": (("trend", "warm_up"), lambda r: png(chart_trend(r["trend"], as_of))),
     }
 
 
@@ -1038,17 +1282,50 @@ def briefing_charts(data: BriefingData) -> dict[str, bytes]:
     if all(k in data.charts for k in CHARTS):
         return dict(data.charts)
     return {
-        "status": png(chart_status(data.units)),
-        "ranking": png(chart_ranking(data.units, data.unit_kinds)),
-        "trend": png(chart_trend(data.trend)),
+        "status": png(chart_status(data.units, data.year)),
+        "ranking": png(chart_ranking(data.units, data.unit_kinds, data.short_names)),
+        "trend": png(chart_trend(data.trend, data.as_of)),
     }
 
 
-def png(chart: Any) -> bytes:
-    """An Altair chart as PNG (vl-convert, scale 2)."""
+_FONTS_REGISTERED: list[bool] = []
+
+
+def register_chart_fonts() -> None:
+    """Make the chart font's directory known to vl-convert (once; system fonts are also read)."""
+    if _FONTS_REGISTERED:
+        return
     import vl_convert as vlc
 
-    return bytes(vlc.vegalite_to_png(chart.to_json(), scale=2))
+    from core.charts import FONT_DIRS
+
+    for folder in FONT_DIRS:
+        if Path(folder).is_dir():
+            vlc.register_font_directory(folder)
+    _FONTS_REGISTERED.append(True)
+
+
+def png(chart: Any) -> bytes:
+    """An Altair chart as PNG (vl-convert, scale 3: about 300 dpi at 160 mm)."""
+    import vl_convert as vlc
+
+    register_chart_fonts()
+    return bytes(vlc.vegalite_to_png(chart.to_json(), scale=3))
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """(width, height) in pixels of a PNG, from its IHDR chunk."""
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("not a PNG")
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def chart_extent_mm(data: bytes) -> tuple[float, float]:
+    """The size a chart is printed at: as wide as the text area allows (CHART_MAX_WIDTH_MM),
+    lowered to CHART_MAX_HEIGHT_MM if needed, the PNG's ratio always kept."""
+    w, h = png_size(data)
+    width = min(CHART_MAX_WIDTH_MM, CHART_MAX_HEIGHT_MM * w / h)
+    return width, width * h / w
 
 
 def warm_up_charts() -> None:
@@ -1070,8 +1347,11 @@ def render_docx(template: Path, context: Mapping[str, Any]) -> bytes:
     tpl = DocxTemplate(str(template))
     ctx: dict[str, Any] = {}
     for key, value in context.items():
-        if isinstance(value, bytes):
-            ctx[key] = InlineImage(tpl, io.BytesIO(value), width=Mm(CHART_WIDTH_MM))
+        if isinstance(value, bytes) and value:
+            width, height = chart_extent_mm(value)
+            ctx[key] = InlineImage(tpl, io.BytesIO(value), width=Mm(width), height=Mm(height))
+        elif isinstance(value, bytes):
+            ctx[key] = ""
         else:
             ctx[key] = value
     env = Environment(autoescape=True, undefined=StrictUndefined)
@@ -1176,14 +1456,15 @@ def key_figures(
     cal = work_calendar(repo)
     as_of, _report = default_dates(request.period, cal, today)
     scope = resolve_scope(repo, request.scope_kind, request.scope_key, as_of)
-    base = m.MetricsQuery(as_of=as_of, lead_units=scope.units, priority_only=request.priority_only)
-    year = period_containing("year", request.period.end, request.period.rule)
-    ytd = replace(
-        base,
-        assigned_from=min(year.start, request.period.start),
-        assigned_to=min(request.period.end, as_of),
-        by="none",
+    acc = Accountability.of(repo.units(), as_of)
+    base = m.MetricsQuery(
+        as_of=as_of,
+        lead_units=with_formers(scope.units, acc),
+        priority_only=request.priority_only,
+        rollup_successors=True,
     )
+    year = cumulative_window(request.period, as_of)
+    ytd = replace(base, assigned_from=year.start, assigned_to=as_of, by="none")
     res = _run_parallel(
         {
             "compare": lambda: m.compare_periods(repo, base, request.period, "assigned"),
@@ -1196,6 +1477,7 @@ def key_figures(
         "as_of": as_of,
         "scope": scope,
         "compare": res["compare"],
+        "year": year,
         "cumulative": res["ytd"]["total"],
         "overdue_now": sum(b["count"] for b in res["age"]["buckets"]),
     }
@@ -1213,7 +1495,9 @@ def archive(repo: Repository, briefing: Briefing) -> str:
 class UrgeData:
     """What an urging letter shows."""
 
-    unit: dict[str, Any]
+    unit: dict[str, Any]  # the unit answering on D (the successor of an ended unit)
+    formers: dict[str, int]  # ended units whose overdue tasks it inherited: code -> count
+    accountability: Accountability
     as_of: date
     report_date: date
     signer: Signer
@@ -1233,20 +1517,36 @@ def gather_urge(
     number: str = "",
     settings: DocSettings | None = None,
 ) -> UrgeData:
-    """The unit, its open overdue tasks as of a day (longest first) and who signs."""
+    """The unit answering on D, its open overdue tasks as of D (longest first; with those of
+    the ended units it took over) and who signs.
+
+    A unit that had ceased to exist by D is not written to: its successor (following chains)
+    answers for its tasks.
+    """
     settings = settings or DocSettings.from_config()
-    unit = repo.unit(unit_code)
-    if unit is None:
+    if repo.unit(unit_code) is None:
         raise ValueError(f"--unit: không có đơn vị mã «{unit_code}»")
+    all_units = repo.units()
+    acc = Accountability.of(all_units, as_of)
+    responsible = str(acc.unit(unit_code))
+    unit = repo.unit(responsible) or {"_id": responsible, "name": responsible}
     cal = work_calendar(repo)
     day = report_date or as_of
-    q = m.MetricsQuery(as_of=as_of, lead_units=frozenset({unit_code}))
+    lead_units = with_formers(frozenset({responsible}), acc)
+    q = m.MetricsQuery(as_of=as_of, lead_units=lead_units)
     age = m.overdue_age(repo, q, cal)
-    tasks = m.longest_overdue(repo, q, cal, limit=settings.annex_limit)
-    units = {str(u["_id"]): u for u in repo.units()}
+    tasks = m.longest_overdue(repo, q, cal, limit=settings.urge_limit)
+    formers = {
+        str(code): sum(b.values())
+        for code, b in age["by_unit"].items()
+        if str(code) != responsible and sum(b.values())
+    }
+    units = {str(u["_id"]): u for u in all_units}
     signer = resolve_signer(repo.leaders(), repo.delegations(as_of=day), day, signer_id, units)
     return UrgeData(
         unit=dict(unit),
+        formers=formers,
+        accountability=acc,
         as_of=as_of,
         report_date=day,
         signer=signer,
@@ -1263,7 +1563,7 @@ def urge_context(data: UrgeData) -> dict[str, Any]:
     """Every template variable of `cong_van_don_doc.docx` (pure)."""
     settings = data.settings
     name = str(data.unit["name"])
-    names = {str(data.unit["_id"]): name}
+    acc = data.accountability
     ctx = _header_context(
         settings, data.number, f"{settings.office_abbr}-TH", data.report_date, data.signer
     )
@@ -1276,11 +1576,27 @@ def urge_context(data: UrgeData) -> dict[str, Any]:
                 "Theo dõi trên Hệ thống thông tin chỉ đạo, điều hành, tính đến ngày "
                 f"{format_vn(data.as_of)}, {name} còn {_count(data.total)} nhiệm vụ do UBND tỉnh, "
                 "Chủ tịch UBND tỉnh giao chưa hoàn thành, đã quá thời hạn"
-                + (" như sau:" if data.total else ".")
+                + (
+                    ", trong đó có "
+                    + " và ".join(
+                        f"{_count(n)} nhiệm vụ trước đây giao cho {acc.names.get(code, code)}"
+                        for code, n in sorted(data.formers.items())
+                    )
+                    + f" (nay do {name} chịu trách nhiệm)"
+                    if data.formers
+                    else ""
+                )
+                + (
+                    ", như sau:"
+                    if data.total and data.formers
+                    else " như sau:"
+                    if data.total
+                    else "."
+                )
             ),
             "overdue_caption": "Danh sách nhiệm vụ chưa hoàn thành, quá hạn",
             "tasks": [
-                _task_cells(i, t, names, _count(t.get("days_overdue")))
+                _task_cells(i, t, partial(acc.label, short=True), _count(t.get("days_overdue")))
                 for i, t in enumerate(data.tasks, start=1)
             ],
             "overdue_note": "(*) Số ngày làm việc tính từ sau thời hạn đến ngày "
@@ -1296,7 +1612,7 @@ def urge_context(data: UrgeData) -> dict[str, Any]:
                 "Chủ tịch UBND tỉnh phụ trách.",
             ],
             "closing": f"Văn phòng UBND tỉnh thông báo để {name} biết, thực hiện./.",
-            "recipients": list(settings.urge_recipients),
+            "recipients": recipients_for(settings.urge_recipients, data.signer),
         }
     )
     return {key: _nfc(value) for key, value in ctx.items()}
@@ -1319,10 +1635,89 @@ def build_urge(
             f"{format_vn(as_of)}; không lập công văn đôn đốc"
         )
     content = render_docx(URGE_TEMPLATE, urge_context(data))
-    slug = "".join(ch if ch.isalnum() else "-" for ch in fold(unit_code)).strip("-")
-    scope = BriefingScope("unit", unit_code, str(data.unit["name"]), frozenset({unit_code}))
+    code = str(data.unit["_id"])
+    slug = "".join(ch if ch.isalnum() else "-" for ch in fold(code)).strip("-")
+    scope = BriefingScope("unit", code, str(data.unit["name"]), frozenset({code}))
     meta = _metadata(
         "urge", content, None, scope, data.signer, data.as_of, data.report_date, generated_by
     )
     meta["overdue"] = data.total
     return Briefing(content, f"don-doc-{slug}-{as_of.isoformat()}.docx", meta)
+
+
+# --- the full overdue list as a workbook -----------------------------------------------------
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_HEADERS = (
+    "TT",
+    "Đơn vị chịu trách nhiệm",
+    "Đơn vị được giao (nếu đã giải thể, sáp nhập)",
+    "Nội dung nhiệm vụ",
+    "Số văn bản",
+    "Ngày giao",
+    "Thời hạn",
+    "Đã gia hạn",
+    "Số ngày quá hạn (ngày làm việc)",
+    "Nhiệm vụ trọng tâm",
+)
+
+
+def overdue_xlsx(
+    repo: Repository, request: BriefingRequest, today: date | None = None
+) -> tuple[bytes, str]:
+    """Every open overdue task at the briefing's cut-off (the annex is capped), longest first,
+    as an .xlsx file: (content, file name). Units are named as they answer on the cut-off."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    today = today or today_local()
+    cal = work_calendar(repo)
+    as_of, _report = default_dates(request.period, cal, today)
+    acc = Accountability.of(repo.units(), as_of)
+    scope = resolve_scope(repo, request.scope_kind, request.scope_key, as_of)
+    if scope.kind == "unit" and scope.key:
+        scope = replace(scope, units=frozenset({str(acc.unit(scope.key))}))
+    q = m.MetricsQuery(
+        as_of=as_of,
+        lead_units=with_formers(scope.units, acc),
+        priority_only=request.priority_only,
+    )
+    total = sum(b["count"] for b in m.overdue_age(repo, q, cal)["buckets"])
+    tasks = m.longest_overdue(repo, q, cal, limit=max(total, 1))
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Nhiệm vụ quá hạn"
+    ws.append([f"Danh sách nhiệm vụ chưa hoàn thành, quá hạn tính đến ngày {format_vn(as_of)}"])
+    ws.append([f"{scope.name}; {_count(total)} nhiệm vụ; xếp theo số ngày quá hạn giảm dần."])
+    ws.append(list(XLSX_HEADERS))
+    for cell in ws[3]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    ws["A1"].font = Font(bold=True, size=13)
+    for i, t in enumerate(tasks, start=1):
+        lead = str(t.get("lead_unit") or "")
+        responsible = str(acc.unit(lead))
+        ws.append(
+            [
+                i,
+                acc.names.get(responsible, responsible),
+                acc.names.get(lead, lead) if lead != responsible else "",
+                unicodedata.normalize("NFC", str(t.get("content") or "")),
+                t.get("document_number") or "",
+                t.get("assigned_date"),
+                t.get("effective_deadline") or t.get("deadline"),
+                "Có" if t.get("extended") else "",
+                t.get("days_overdue"),
+                "Có" if t.get("priority") else "",
+            ]
+        )
+    for row in ws.iter_rows(min_row=4):
+        for cell in row[5:7]:
+            cell.number_format = "DD/MM/YYYY"
+    for letter, width in zip("ABCDEFGHIJ", (6, 38, 30, 70, 18, 12, 12, 10, 14, 10), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A4"
+    out = io.BytesIO()
+    wb.save(out)
+    name = f"nhiem-vu-qua-han-{as_of.isoformat()}-{scope.slug()}.xlsx"
+    return out.getvalue(), name

@@ -23,7 +23,10 @@ STATUS_COLORS: dict[str, str] = {
     "no_deadline_completed": "#7F7F7F",  # grey: tasks without a deadline
     "no_deadline_open": "#BDBDBD",  # light grey
 }
-FONT = "DejaVu Sans"  # carries Vietnamese diacritics; installed with fonts-dejavu-core
+# Full Vietnamese coverage (DejaVu Sans draws «Tỷ» like «Tý» at small sizes; Liberation Sans 1.x
+# lacks U+1EF7): Noto Sans, Debian package fonts-noto-core. The rest is the browser's fallback.
+FONT = "Noto Sans, Liberation Sans, Arial, sans-serif"
+FONT_DIRS = ("/usr/share/fonts/truetype/noto", "/usr/share/fonts/opentype/noto")
 # Numbers in tooltips and axes the Vietnamese way: 1.234 and 98,6.
 VN_LOCALE: dict[str, Any] = {
     "number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " đ"]},
@@ -452,3 +455,172 @@ def overdue_by_unit(
         height=max(60, int(24 * len(names) * scale)),
     )
     return _base(chart, scale)  # type: ignore[arg-type]
+
+
+# --- print: the charts of the Word briefing ---------------------------------------------------
+#
+# Drawn for a fixed paper size: PRINT_WIDTH pixels across the 160 mm the chart takes in the
+# text area (about 0.24 mm a pixel: 14 px labels print at about 9.5 pt). `autosize: fit` makes
+# the whole picture exactly width × height, so the Word extent keeps the PNG's ratio; labels are
+# limited in pixels and the plot takes the rest.
+
+PRINT_WIDTH = 680
+PRINT_LABEL = 14
+PRINT_TITLE = 16
+RATE_TRACK = "#E6E6E6"  # the empty part of a rate bar (0-100 %), so a unit at 0 % still shows
+
+
+def _print_config(chart: alt.TopLevelMixin, height: int, width: int = PRINT_WIDTH) -> alt.Chart:
+    sized = chart.properties(
+        width=width,
+        height=height,
+        autosize=alt.AutoSizeParams(type="fit", contains="padding"),
+        padding={"left": 6, "right": 10, "top": 6, "bottom": 6},
+        background="white",
+    )
+    configured = (
+        sized.configure(locale=VN_LOCALE, font=FONT)
+        .configure_axis(
+            labelFont=FONT,
+            titleFont=FONT,
+            labelFontSize=PRINT_LABEL,
+            titleFontSize=PRINT_LABEL,
+            labelColor="#222222",
+            titleColor="#222222",
+        )
+        .configure_title(font=FONT, fontSize=PRINT_TITLE, anchor="start", color="#000000", offset=8)
+        .configure_text(font=FONT, fontSize=PRINT_LABEL)
+        .configure_view(stroke=None)
+    )
+    return cast(alt.Chart, configured)
+
+
+def print_status_bars(total: Mapping[str, Any], title: str) -> alt.Chart:
+    """Tasks by status category: one bar each in its colour, the count and share at its end."""
+    whole = sum(int(total.get(c, 0)) for c in CATEGORIES)
+    rows = []
+    for c in CATEGORIES:
+        n = int(total.get(c, 0))
+        share = f"{n / whole * 100:.1f}".replace(".", ",") + "%" if whole else "—"
+        rows.append(
+            {
+                "Trạng thái": STATUS_LABELS[c],
+                "Số nhiệm vụ": n,
+                "Nhãn": f"{n:,}".replace(",", ".") + f" ({share})",
+            }
+        )
+    df = pd.DataFrame(rows)
+    top = max(1, int(df["Số nhiệm vụ"].max()))
+    y = alt.Y("Trạng thái:N", sort=list(df["Trạng thái"]), title=None,
+              axis=alt.Axis(labelLimit=260))  # fmt: skip
+    # Room at the right of the longest bar for its label (about a third of the scale).
+    x_scale = alt.Scale(domain=[0, top * 1.35], nice=False)
+    bars = (
+        alt.Chart(df)
+        .mark_bar(height=26)
+        .encode(
+            y=y,
+            x=alt.X("Số nhiệm vụ:Q", title="Số nhiệm vụ", scale=x_scale,
+                    axis=alt.Axis(format=",d", tickMinStep=1, values=_count_ticks(top))),
+            color=alt.Color("Trạng thái:N", scale=status_scale(), legend=None),
+        )
+    )  # fmt: skip
+    labels = bars.mark_text(align="left", dx=5, fontSize=PRINT_LABEL, color="#222222").encode(
+        text="Nhãn:N", color=alt.value("#222222")
+    )
+    chart = alt.layer(bars, labels, title=alt.TitleParams(title))
+    return _print_config(chart, height=44 * len(CATEGORIES))
+
+
+def _count_ticks(top: int) -> list[int]:
+    """Up to five round tick values from 0 to at least `top`."""
+    step = 1
+    for candidate in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000):
+        step = candidate
+        if top / candidate <= 5:
+            break
+    return list(range(0, top + step, step))
+
+
+def print_ranking(
+    rows: Sequence[Mapping[str, Any]], title: str, rate: str = "on_time_rate_due"
+) -> alt.Chart:
+    """Units' rates as bars on a 0-100 % track, in the order given (worst first), each with
+    its value and denominator ("66,7% (8/12)"); `rank` (shared on ties) before the name."""
+    data = []
+    for r in rows:
+        value = float(r[rate]) * 100 if r.get(rate) is not None else 0.0
+        volume = int(r.get("volume") or 0)
+        part = round(value * volume / 100)
+        rank = f"{r['rank']}. " if r.get("rank") else ""
+        data.append(
+            {
+                "Đơn vị": f"{rank}{r.get('short_name') or r['name']}",
+                "Tỷ lệ": value,
+                "Nền": 100.0,
+                "Nhãn": f"{value:.1f}".replace(".", ",") + f"% ({part}/{volume})",
+            }
+        )
+    df = pd.DataFrame(data, columns=["Đơn vị", "Tỷ lệ", "Nền", "Nhãn"])
+    order = list(df["Đơn vị"])
+    y = alt.Y("Đơn vị:N", sort=order, title=None, axis=alt.Axis(labelLimit=280))
+    x_scale = alt.Scale(domain=[0, 100], nice=False)
+    x_axis = alt.Axis(values=[0, 25, 50, 75, 100], labelExpr="datum.value + '%'")
+    track = (
+        alt.Chart(df)
+        .mark_bar(height=16, color=RATE_TRACK)
+        .encode(y=y, x=alt.X("Nền:Q", title=None, scale=x_scale, axis=x_axis))
+    )
+    bars = (
+        alt.Chart(df)
+        .mark_bar(height=16, color=STATUS_COLORS["completed_on_time"])
+        .encode(y=y, x=alt.X("Tỷ lệ:Q", scale=x_scale))
+    )
+    labels = (
+        alt.Chart(df)
+        .mark_text(align="left", dx=6, fontSize=PRINT_LABEL - 1, color="#222222")
+        .encode(y=y, x=alt.X("Nền:Q", scale=x_scale), text="Nhãn:N")
+    )
+    chart = alt.layer(track, bars, labels, title=alt.TitleParams(title))
+    return _print_config(chart, height=max(80, 26 * len(df)))
+
+
+def print_trend(
+    points: Sequence[Mapping[str, Any]], title: str, rate: str = "on_time_rate_due"
+) -> alt.Chart:
+    """The rate per period, oldest first, each point labelled; a period still running at the
+    cut-off (`partial`) is drawn as an open point with a dashed segment."""
+    df = pd.DataFrame(
+        [
+            {
+                "Kỳ": p["label"].replace("Tháng ", "T"),
+                "Tỷ lệ": float(p[rate]) * 100 if p.get(rate) is not None else None,
+                "Nhãn": (f"{float(p[rate]) * 100:.0f}%" if p.get(rate) is not None else ""),
+                "Đang diễn ra": bool(p.get("partial")),
+            }
+            for p in points
+        ],
+        columns=["Kỳ", "Tỷ lệ", "Nhãn", "Đang diễn ra"],
+    )
+    order = list(df["Kỳ"])
+    x = alt.X("Kỳ:N", sort=order, title=None, axis=alt.Axis(labelAngle=-40, labelLimit=120))
+    y = alt.Y("Tỷ lệ:Q", title="Tỷ lệ (%)", scale=alt.Scale(domain=[0, 110], nice=False),
+              axis=alt.Axis(values=[0, 20, 40, 60, 80, 100]))  # fmt: skip
+    colour = "#0072B2"
+    line = alt.Chart(df).mark_line(color=colour, strokeWidth=3).encode(x=x, y=y)
+    dots = (
+        alt.Chart(df)
+        .mark_point(size=90, filled=True, color=colour, opacity=1)
+        .encode(
+            x=x,
+            y=y,
+            fill=alt.condition("datum['Đang diễn ra']", alt.value("white"), alt.value(colour)),
+        )
+    )
+    labels = (
+        alt.Chart(df)
+        .mark_text(dy=-14, fontSize=PRINT_LABEL - 1, color="#222222")
+        .encode(x=x, y=y, text="Nhãn:N")
+    )
+    chart = alt.layer(line, dots, labels, title=alt.TitleParams(title))
+    return _print_config(chart, height=330)

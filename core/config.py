@@ -54,15 +54,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CDDH_OFFICE_ABBR", "VPUBND", "Abbreviation of the PPC Office in document numbers."),
     Setting(
         "CDDH_BRIEFING_RECIPIENTS",
-        "Chủ tịch, các PCT UBND tỉnh;|Chánh VP, các PCVP UBND tỉnh;|Các phòng thuộc VP UBND tỉnh;"
-        "|Lưu: VT, TH.",
-        "'Nơi nhận' list of the periodic briefing (báo cáo), items separated by '|'.",
+        "Chủ tịch, các PCT UBND tỉnh;|Các phòng thuộc VP UBND tỉnh;|Lưu: VT, TH.",
+        "'Nơi nhận' list of the periodic briefing (báo cáo), items separated by '|'; items naming "
+        "the Office's own leadership (Chánh VP, PCVP) or the signer are left out when built.",
     ),
     Setting(
         "CDDH_URGE_RECIPIENTS",
-        "Như trên;|Chủ tịch, PCT UBND tỉnh phụ trách (để báo cáo);|Chánh VP, các PCVP UBND tỉnh;"
-        "|Lưu: VT, TH.",
-        "'Nơi nhận' list of the urging letter (công văn đôn đốc), items separated by '|'.",
+        "Như trên;|Chủ tịch, PCT UBND tỉnh phụ trách (để báo cáo);|Lưu: VT, TH.",
+        "'Nơi nhận' list of the urging letter (công văn đôn đốc), items separated by '|'; the "
+        "Office's own leadership and the signer are left out when built.",
     ),
     Setting(
         "CDDH_TRACKING_REGULATION",
@@ -72,8 +72,14 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "CDDH_BRIEFING_ANNEX_LIMIT",
-        "1000",
-        "Most overdue tasks listed in a briefing's annex or an urging letter (longest first).",
+        "50",
+        "Most overdue tasks listed in a briefing's annex (longest first); the full list is the "
+        "separate XLSX (`cddh briefing --xlsx`, Báo cáo page).",
+    ),
+    Setting(
+        "CDDH_URGE_TASK_LIMIT",
+        "500",
+        "Most overdue tasks listed in an urging letter to one unit (longest first).",
     ),
     Setting(
         "CDDH_RANK_MIN_DUE",

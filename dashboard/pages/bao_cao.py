@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from core import briefing as b
+from core.accountability import Accountability
 from core.dates import TZ, format_vn
 from core.periods import KIND_LABELS, PERIOD_KINDS, Period, custom_period
 from dashboard import data as db
@@ -19,7 +20,8 @@ from dashboard import navigation as nav
 
 f = filters.current_filters()
 repo, key = db.get_repo(), db.repo_key()
-nav.page_header("Báo cáo", f)
+# The header is drawn once the period is chosen below: it names the report's period.
+header = st.container()
 data = db.org(repo, key)
 units = {u["_id"]: u for u in data["units"]}
 SCOPES = {"province": "Toàn tỉnh", "portfolio": "Lĩnh vực của một lãnh đạo", "unit": "Một đơn vị"}
@@ -53,9 +55,16 @@ def choose_period() -> Period:
             start, end = end, start
         return custom_period(start, end, rule=f.period.rule)
     options = filters.period_options(kind, f.period.rule, f.as_of)
-    labels = [f"{p.label} ({format_vn(p.start)} – {format_vn(p.end)})" for p in options]
+    labels = [
+        f"{p.label} ({format_vn(p.start)} – {format_vn(p.end)})"
+        + (" — chưa kết thúc" if p.end >= f.as_of else "")
+        for p in options
+    ]
     reports = [p.report for p in options]
-    index = reports.index(f.period.report) if f.period.report in reports else 0
+    # Default: the sidebar's period if it has ended, else the latest ended one.
+    ended = b.default_period(kind, f.as_of, f.period.rule).report
+    wanted = f.period.report if f.period.kind == kind and f.period.end < f.as_of else ended
+    index = reports.index(wanted) if wanted in reports else 0
     chosen = right.selectbox("Kỳ báo cáo", range(len(options)), index=index,
                              format_func=lambda i: labels[i], key=f"bc_period_{kind}")  # fmt: skip
     return options[chosen]
@@ -131,6 +140,11 @@ tab_report, tab_urge, tab_archive = st.tabs(
 
 with tab_report:
     period = choose_period()
+    with header:
+        nav.page_header("Báo cáo", replace(f, period=period))
+    warning = b.running_warning(period, f.as_of)
+    if warning:
+        st.warning(warning)
     scope_kind = st.radio(
         "Phạm vi",
         list(SCOPES),
@@ -190,20 +204,20 @@ with tab_report:
     cols[0].metric(
         "Nhiệm vụ giao trong kỳ",
         fmt.fmt_count(cur["assigned"]),
-        fmt.delta_count(cur["assigned"], prev["assigned"]),
+        None if warning else fmt.delta_count(cur["assigned"], prev["assigned"]),
         delta_color="off",
-        help="So với kỳ trước.",
+        help="So với kỳ trước (không so sánh khi kỳ chưa kết thúc).",
         border=True,
     )
     cols[1].metric(
         "Tỷ lệ hoàn thành đúng hạn",
         fmt.fmt_rate(cur["on_time_rate_due"]),
-        fmt.delta_rate(cur["on_time_rate_due"], prev["on_time_rate_due"]),
+        None if warning else fmt.delta_rate(cur["on_time_rate_due"], prev["on_time_rate_due"]),
         help=fmt.rate_help("on_time_rate_due") + " Nhiệm vụ giao trong kỳ; so với kỳ trước.",
         border=True,
     )
     cols[2].metric(
-        "Lũy kế từ đầu năm: hoàn thành đúng hạn",
+        f"{figures['year'].label}: hoàn thành đúng hạn",
         fmt.fmt_rate(cum["on_time_rate_due"]),
         help=fmt.rate_help("on_time_rate_due")
         + f" {fmt.fmt_count(cum['assigned'])} nhiệm vụ giao.",
@@ -226,6 +240,23 @@ with tab_report:
             b.archive(repo, result)
             keep("bc_result", result, time.perf_counter() - t0)
     offer("bc_result")
+    st.caption(
+        f"Phụ lục của báo cáo nêu tối đa {b.DocSettings.from_config().annex_limit} nhiệm vụ quá "
+        "hạn lâu nhất; danh sách đầy đủ tải dưới dạng Excel:"
+    )
+    if st.button("Lập danh sách đầy đủ nhiệm vụ quá hạn (.xlsx)", key="bc_xlsx"):
+        with st.spinner("Đang lập danh sách…"):
+            content, name = b.overdue_xlsx(repo, request, today=f.as_of)
+        st.session_state["bc_xlsx_file"] = {"content": content, "filename": name, "for": request}
+    listed = st.session_state.get("bc_xlsx_file")
+    if listed and listed["for"] == request:  # only the list of the report shown
+        st.download_button(
+            "Tải danh sách nhiệm vụ quá hạn (.xlsx)",
+            data=listed["content"],
+            file_name=listed["filename"],
+            mime=b.XLSX_MIME,
+            key="bc_xlsx_download",
+        )
 
 with tab_urge:
     st.caption(
@@ -233,10 +264,13 @@ with tab_urge:
         "(Điều 15 Quy chế theo dõi, đôn đốc)."
     )
     age = db.overdue_age(repo, key, f.query("unit"))
-    overdue_units = sorted(
-        ((code, sum(buckets.values())) for code, buckets in age["by_unit"].items()),
-        key=lambda item: (-item[1], fmt.unit_name(item[0])),
-    )
+    # A unit that had ended by D is not written to: its successor answers for its tasks.
+    acc = Accountability.of(data["units"], f.as_of)
+    responsible: dict[str, int] = {}
+    for code, buckets in age["by_unit"].items():
+        owner = str(acc.unit(str(code)))
+        responsible[owner] = responsible.get(owner, 0) + sum(buckets.values())
+    overdue_units = sorted(responsible.items(), key=lambda item: (-item[1], fmt.unit_name(item[0])))
     if not overdue_units:
         st.info(f"Không có đơn vị nào có nhiệm vụ quá hạn tại ngày {format_vn(f.as_of)}.")
     else:

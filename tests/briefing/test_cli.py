@@ -64,3 +64,39 @@ def test_errors_are_messages_not_tracebacks(
     bad = cddh(mongod, brief_repo, "briefing", "--report", "2026-11", "--signer", "PCT1",
                "--out", out)  # fmt: skip
     assert bad.returncode == 2 and "người ký" in bad.stderr
+
+
+def test_briefing_defaults_to_the_latest_ended_period_and_writes_the_full_list(
+    mongod: dict[str, Any], brief_repo: Repository, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    from core import briefing as b
+    from core.dates import today_local
+    from core.periods import default_rule, period_containing
+
+    expected = b.default_period("month", today_local(), default_rule())
+    out, xlsx = tmp_path / "bc.docx", tmp_path / "qua-han.xlsx"
+    run = cddh(mongod, brief_repo, "briefing", "--out", str(out), "--xlsx", str(xlsx),
+               "--no-archive")  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert f"Kỳ báo cáo: {expected.label} (kỳ đã kết thúc gần nhất)" in run.stdout
+    assert "Cảnh báo" not in run.stderr
+    rows = list(load_workbook(xlsx).active.iter_rows(min_row=4, values_only=True))
+    assert rows and [r[0] for r in rows] == list(range(1, len(rows) + 1))
+    running = cddh(mongod, brief_repo, "briefing", "--report",
+                   period_containing("month", today_local(), default_rule()).report, "--out", str(out),
+                   "--no-archive")  # fmt: skip
+    assert running.returncode == 0 and "chưa kết thúc" in running.stderr
+
+
+def test_urge_of_a_dissolved_unit_goes_to_its_successor(
+    mongod: dict[str, Any], brief_repo: Repository, tmp_path: Path
+) -> None:
+    out = tmp_path / "dd.docx"
+    run = cddh(mongod, brief_repo, "urge", "--unit", "H-A", "--as-of", "2026-11-20",
+               "--out", str(out), "--no-archive")  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert "đơn vị kế thừa, UBND xã A1" in run.stdout
+    doc = Document(io.BytesIO(out.read_bytes()))
+    assert any(p.text == "Kính gửi: UBND xã A1." for p in doc.paragraphs)

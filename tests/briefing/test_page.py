@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -41,3 +42,53 @@ def test_page_shows_figures_then_builds_on_click(app: AppTest, brief_repo: Repos
     stored = brief_repo.list_briefings(limit=1000)
     assert len(stored) == before + 1
     assert stored[0]["metadata"]["generated_by"] == "Nguyễn Chuyên Viên"
+
+
+@pytest.fixture()
+def sunday_app(
+    mongod: dict[str, Any], brief_repo: Repository, monkeypatch: pytest.MonkeyPatch
+) -> AppTest:
+    """The page on Sunday 29/11/2026 with the running month (Tháng 12/2026) in the sidebar."""
+    monkeypatch.setenv("MONGODB_URI", mongod["uri"])
+    monkeypatch.setenv("MONGODB_DB", brief_repo.db.name)
+    st.cache_data.clear()
+    app_file = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
+    at = AppTest.from_file(str(app_file), default_timeout=120)
+    at.query_params["ngay"] = "2026-11-29"
+    at.query_params["ky"] = "month"
+    at.query_params["kybc"] = "2026-12"
+    at.run()
+    at.switch_page("pages/bao_cao.py")
+    return at.run()
+
+
+def test_page_opens_on_the_latest_ended_period_and_warns_on_a_running_one(
+    sunday_app: AppTest,
+) -> None:
+    at = sunday_app
+    assert not at.exception
+    period_box = at.selectbox(key="bc_period_month")
+    assert period_box.format_func(period_box.value).startswith("Tháng 11/2026")
+    assert not at.warning
+    header = at.caption[0].value
+    assert "Tháng 11/2026" in header and "Tháng 12/2026" not in header
+    report_day = at.date_input(key="bc_day_2026-11").value
+    assert report_day == date(2026, 11, 16)  # 14/11 is a Saturday: Monday 16/11
+    # Choosing the running month: the header follows it and a warning says it has not ended.
+    running = next(i for i, label in enumerate(period_box.options) if "Tháng 12/2026" in label)
+    at = period_box.set_value(running).run()
+    assert not at.exception
+    assert "Tháng 12/2026" in at.caption[0].value
+    assert at.warning and "chưa kết thúc" in at.warning[0].value
+    assert at.date_input(key="bc_day_2026-12").value == date(2026, 11, 30)  # not the Sunday
+
+
+def test_running_period_cards_compare_with_nothing(sunday_app: AppTest) -> None:
+    box = sunday_app.selectbox(key="bc_period_month")
+    running = next(i for i, label in enumerate(box.options) if "Tháng 12/2026" in label)
+    at = box.set_value(running).run()
+    cards = {mt.label: mt for mt in at.metric}
+    assert cards["Nhiệm vụ giao trong kỳ"].delta in (None, "")
+    assert cards["Tỷ lệ hoàn thành đúng hạn"].delta in (None, "")
+    ended = at.selectbox(key="bc_period_month").set_value(1).run()  # Tháng 11/2026
+    assert {mt.label: mt for mt in ended.metric}["Nhiệm vụ giao trong kỳ"].delta not in (None, "")
