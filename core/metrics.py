@@ -1453,9 +1453,22 @@ def discipline_pipeline(q: MetricsQuery, cal: WorkCalendar) -> list[dict[str, An
 
 
 def update_discipline(repo: Repository, q: MetricsQuery, cal: WorkCalendar) -> dict[str, Any]:
-    """Update discipline per lead unit (chất lượng cập nhật), with the share updated on time."""
+    """Update discipline per lead unit (chất lượng cập nhật), with the share updated on time.
+
+    With `rollup_successors`, a unit that had ended by D is counted under its successor.
+    """
     rows = repo.aggregate_tasks(discipline_pipeline(q, cal), q.scope)
     names = _names(repo, "unit")
+    if q.rollup_successors:
+        successors = successor_map(repo.units(), q.as_of)
+        merged: dict[Any, dict[str, Any]] = {}
+        for raw in rows:
+            code = successors.get(raw["_id"], raw["_id"])
+            into = merged.setdefault(code, {"_id": code})
+            for k, v in raw.items():
+                if k != "_id":
+                    into[k] = into.get(k, 0) + int(v or 0)
+        rows = sorted(merged.values(), key=lambda r: str(r["_id"]))
     out_rows = []
     total = {
         k: 0

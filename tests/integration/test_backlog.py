@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -93,3 +94,21 @@ def test_a_dissolved_units_tasks_are_its_successors(repo: Repository) -> None:
     )
     assert before["longest"][0]["assigned_date"] == date(2024, 6, 3)
     assert before["open_overdue"] == 1 and later["open_overdue"] == 1
+
+
+def test_update_discipline_follows_the_successor(repo: Repository) -> None:
+    """Update discipline of an ended unit's tasks is counted under its successor on D; the
+    province's totals do not change."""
+    tasks = [
+        {"lead_unit": "SKHDT", "assigned_date": date(2024, 6, 3), "deadline": date(2024, 7, 1)},
+        {"lead_unit": "STC", "assigned_date": date(2024, 6, 3), "deadline": date(2024, 7, 1)},
+    ]
+    reload_tasks(repo, tasks)
+    cal = WorkCalendar()
+    q = m.MetricsQuery(as_of=date(2025, 6, 16))
+    historical = m.update_discipline(repo, q, cal)
+    today = m.update_discipline(repo, replace(q, rollup_successors=True), cal)
+    assert {r["key"] for r in historical["rows"]} == {"SKHDT", "STC"}
+    assert [r["key"] for r in today["rows"]] == ["STC"]
+    assert today["rows"][0]["tasks"] == 2
+    assert today["total"] == historical["total"]
