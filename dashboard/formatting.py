@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from core import metrics
+from core.accountability import Accountability
 from core.dates import format_vn
 from core.vocab import DOCUMENT_TYPES, LEADER_TITLES, STATUS_LABELS
 from dashboard.data import get_repo, org, repo_key
@@ -57,6 +58,26 @@ def unit_name(code: str | None) -> str:
     if code is None:
         return ""
     return str(org(get_repo(), repo_key())["unit_names"].get(code, code))
+
+
+def responsible(code: str | None, as_of: date, historical: bool = False) -> str:
+    """The unit answering for a task led by `code` on D: its successor when it had ceased to
+    exist, named «… (trước đây: …)»; `historical`: the unit itself."""
+    if code is None:
+        return ""
+    if historical:
+        return unit_name(code)
+    units = org(get_repo(), repo_key())["units"]
+    return Accountability.of(units, as_of).label(code)
+
+
+def late_words(row: Mapping[str, Any]) -> str:
+    """«quá hạn 12 ngày làm việc» / «chậm 3 ngày làm việc» for a late row (`days_late`), else ""."""
+    days = row.get("days_late")
+    if days is None:
+        return ""
+    verb = "quá hạn" if row.get("category") == "open_overdue" else "chậm"
+    return f"{verb} {fmt_count(days)} ngày làm việc"
 
 
 def actor_name(actor: str | None) -> str:

@@ -32,12 +32,12 @@ signers = sorted(
 signer_ids = [ldr["_id"] for ldr in signers]
 # Who answers for a task on D: a unit that had ceased to exist hands over to its successor
 # (unless the user asked for the historical units).
-accountable = Accountability.of(data["units"], f.as_of if not f.historical else date.min)
+accountable = Accountability.of(data["units"], f.as_of)
 
 
 def responsible(code: str | None) -> str:
     """The unit answering for a task on D, naming the former unit where it helps."""
-    return accountable.label(code)
+    return fmt.responsible(code, f.as_of, f.historical)
 
 
 def _categories(raw: str) -> list[str]:
@@ -266,9 +266,9 @@ def show_task(task_id: str) -> None:
     else:
         status_text = fmt.status_label(task["category"])
         if task.get("days_late") is not None and task["category"] == "open_overdue":
-            status_text += f": quá hạn {fmt.fmt_count(task['days_late'])} ngày làm việc"
+            status_text += f" {fmt.fmt_count(task['days_late'])} ngày làm việc"
         elif task.get("days_late") is not None:
-            status_text += f": chậm {fmt.fmt_count(task['days_late'])} ngày làm việc"
+            status_text += f" (chậm {fmt.fmt_count(task['days_late'])} ngày làm việc)"
     table = pd.DataFrame([{"Trạng thái": status_text}])
     st.dataframe(fmt.status_styler(table), hide_index=True, placeholder="—", width="content")
     if task["priority"]:
@@ -291,6 +291,7 @@ def show_task(task_id: str) -> None:
                 query_params=nav.link_params(f, vanban=doc["_id"]),
             )
     with right:
+        answering = task["lead_unit"] if f.historical else accountable.unit(task["lead_unit"])
         st.markdown("#### Đơn vị thực hiện")
         st.markdown(
             f"Chủ trì: **{responsible(task['lead_unit'])}**  \n"
@@ -299,8 +300,8 @@ def show_task(task_id: str) -> None:
         )
         st.page_link(
             nav.PAGE_UNITS,
-            label=f"Mở trang {fmt.unit_name(accountable.unit(task['lead_unit']))}",
-            query_params=nav.link_params(f, donvi=accountable.unit(task["lead_unit"])),
+            label=f"Mở trang {fmt.unit_name(answering)}",
+            query_params=nav.link_params(f, donvi=answering),
         )
     st.markdown("#### Thời hạn")
     lines = [

@@ -192,7 +192,9 @@ def show_document(doc_id: str) -> None:
     for r in sorted(result.rows, key=lambda r: r["id"]):
         st.page_link(
             nav.PAGE_TASKS,
-            label=f"{fmt.status_label(r['category'])} — {fmt.unit_name(r['lead_unit'])} — "
+            label=f"{fmt.status_label(r['category'])}"
+            + (f" ({fmt.late_words(r)})" if fmt.late_words(r) else "")
+            + f" — {fmt.responsible(r['lead_unit'], f.as_of, f.historical)} — "
             f"{fmt.task_label({'content': r['content']}, 100)}",
             query_params=nav.link_params(f, nhiemvu=r["id"]),
         )
