@@ -12,7 +12,7 @@ from typing import Any, cast
 import altair as alt
 import pandas as pd
 
-from core.metrics import CATEGORIES, RATE_LABELS
+from core.metrics import CATEGORIES, RATE_LABELS, rate_numerator
 from core.vocab import STATUS_LABELS
 
 STATUS_COLORS: dict[str, str] = {
@@ -342,13 +342,7 @@ def rate_ranking(
     for r in data:
         value = float(r[rate]) * 100
         volume = int(r.get("volume") or 0)
-        part = (
-            int(r["open_overdue"])
-            if rate == "overdue_share_assigned"
-            else int(r["completed_on_time"])
-            if rate == "on_time_rate_due"
-            else int(r["completed_on_time"] + r["completed_late"])
-        )
+        part = rate_numerator(r, rate)
         text = f"{value:.1f}%".replace(".", ",") + f" ({part}/{volume})"
         name = f"{r['rank']}. {r['name']}" if r.get("rank") is not None else str(r["name"])
         records.append({"Đơn vị": name, "Mã": r["key"], "Tỷ lệ": value, "Nhãn": text, "Nền": 100.0})
@@ -551,7 +545,7 @@ def print_ranking(
     for r in rows:
         value = float(r[rate]) * 100 if r.get(rate) is not None else 0.0
         volume = int(r.get("volume") or 0)
-        part = round(value * volume / 100)
+        part = rate_numerator(r, rate)
         rank = f"{r['rank']}. " if r.get("rank") else ""
         data.append(
             {

@@ -593,6 +593,16 @@ def rate_volume(row: Mapping[str, Any], rate: str) -> int:
     return int(row["completed_on_time"] + row["completed_late"] + row["open_overdue"])
 
 
+def rate_numerator(row: Mapping[str, Any], rate: str) -> int:
+    """The count over `rate_volume` that a row's rate divides: completed (on time) of the tasks
+    fallen due, or open overdue of the tasks assigned."""
+    if rate == "overdue_share_assigned":
+        return int(row["open_overdue"])
+    if rate == "on_time_rate_due":
+        return int(row["completed_on_time"])
+    return int(row["completed_on_time"] + row["completed_late"])
+
+
 def rank_rows(
     rows: Sequence[Mapping[str, Any]],
     rate: str = "on_time_rate_due",

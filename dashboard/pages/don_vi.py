@@ -10,7 +10,14 @@ import streamlit as st
 from core import charts, explorer
 from core.config import rank_min_due
 from core.dates import from_bson_day
-from core.metrics import CATEGORIES, RATE_FIELDS, RATE_LABELS, rank_rows, rate_volume
+from core.metrics import (
+    CATEGORIES,
+    RATE_FIELDS,
+    RATE_LABELS,
+    rank_rows,
+    rate_numerator,
+    rate_volume,
+)
 from core.vocab import STATUS_LABELS, UNIT_KINDS
 from dashboard import blocks, filters
 from dashboard import data as db
@@ -45,13 +52,7 @@ def ranking_table(rows: list[dict[str, Any]], rate: str) -> pd.DataFrame:
     out = []
     for r in rows:
         volume = rate_volume(r, rate)
-        part = (
-            r["open_overdue"]
-            if rate == "overdue_share_assigned"
-            else r["completed_on_time"]
-            if rate == "on_time_rate_due"
-            else r["completed_on_time"] + r["completed_late"]
-        )
+        part = rate_numerator(r, rate)
         out.append(
             {
                 "Hạng": r.get("rank"),
