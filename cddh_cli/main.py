@@ -216,7 +216,7 @@ def periods(
     if report is not None:
         period = p.period_for_report(kind, report, use_rule)  # type: ignore[arg-type]
     else:
-        day = day_option(on, "--date") or date.today()
+        day = day_option(on, "--date") or today_local()
         period = p.period_containing(kind, day, use_rule)  # type: ignore[arg-type]
     out = period.to_dict()
     out["previous"] = p.previous_period(period).to_dict()
@@ -242,7 +242,7 @@ def metrics(
     from core import metrics as m
 
     query = m.MetricsQuery(
-        as_of=day_option(as_of, "--as-of") or date.today(),
+        as_of=day_option(as_of, "--as-of") or today_local(),
         assigned_from=day_option(assigned_from, "--assigned-from"),
         assigned_to=day_option(assigned_to, "--assigned-to"),
         deadline_from=day_option(deadline_from, "--deadline-from"),
@@ -291,10 +291,11 @@ def calendar_add_workday(
 
 @calendar_app.command("list")
 @friendly
-def calendar_list(year: int = typer.Option(date.today().year, "--year")) -> None:
-    """Liệt kê ngày nghỉ và ngày làm bù của một năm."""
+def calendar_list(year: int | None = typer.Option(None, "--year")) -> None:
+    """Liệt kê ngày nghỉ và ngày làm bù của một năm (mặc định: năm nay theo giờ Việt Nam)."""
     from core import services
 
+    year = year if year is not None else today_local().year
     cal = services.work_calendar(repo_or_start())
     typer.echo(f"Ngày nghỉ năm {year}:")
     for item in cal.days_off(year):

@@ -31,6 +31,7 @@ from core import metrics as m
 from core.accountability import Accountability
 from core.calendar import WorkCalendar
 from core.dates import format_vn, now_utc, optional_day, today_local
+from core.organisation import in_force, in_office
 from core.periods import (
     Period,
     latest_ended,
@@ -180,12 +181,6 @@ CHIEF = "CHÁNH VĂN PHÒNG"
 DEPUTY = "PHÓ CHÁNH VĂN PHÒNG"
 
 
-def _in_office(leader: Mapping[str, Any], on: date) -> bool:
-    start = optional_day(leader.get("term_from")) or date.min
-    end = optional_day(leader.get("term_to")) or date.max
-    return start <= on <= end
-
-
 def signer_for(leader: Mapping[str, Any], units: Mapping[str, Mapping[str, Any]]) -> Signer:
     """How one leader signs an Office document (seed 001 Art. 29).
 
@@ -228,12 +223,12 @@ def resolve_signer(
         chosen = by_id.get(signer_id)
         if chosen is None:
             raise ValueError(f"người ký: không có lãnh đạo mã «{signer_id}»")
-        if not _in_office(chosen, on):
+        if not in_office(chosen, on):
             raise ValueError(
                 f"người ký: «{chosen.get('name')}» không đương nhiệm ngày {format_vn(on)}"
             )
         return signer_for(chosen, units)
-    current = [x for x in leaders if _in_office(x, on)]
+    current = [x for x in leaders if in_office(x, on)]
     chiefs = [x for x in current if x.get("title") == "office_chief"]
     deputies = sorted(
         (x for x in current if x.get("title") == "office_deputy"),
@@ -244,8 +239,7 @@ def resolve_signer(
     for dlg in sorted(
         delegations, key=lambda d: optional_day(d.get("date_from")) or date.min, reverse=True
     ):
-        start, end = optional_day(dlg.get("date_from")), optional_day(dlg.get("date_to"))
-        if start is None or end is None or not start <= on <= end:
+        if not in_force(dlg, on):
             continue
         if dlg.get("from_leader") in chief_ids and dlg.get("to_leader") in deputy_ids:
             return signer_for(by_id[str(dlg["to_leader"])], units)
@@ -260,7 +254,7 @@ def signer_choices(leaders: Sequence[Mapping[str, Any]], on: date) -> list[tuple
     """(id, label) of the Office leaders who may sign on `on` (for pickers)."""
     out = []
     for x in leaders:
-        if x.get("title") in ("office_chief", "office_deputy") and _in_office(x, on):
+        if x.get("title") in ("office_chief", "office_deputy") and in_office(x, on):
             role = "Chánh Văn phòng" if x["title"] == "office_chief" else "Phó Chánh Văn phòng"
             out.append((str(x["_id"]), f"{x.get('name')} ({role})"))
     out.sort(key=lambda item: (not item[1].endswith("(Chánh Văn phòng)"), item[1]))

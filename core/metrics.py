@@ -30,6 +30,7 @@ from core.accountability import successor_map
 from core.calendar import WorkCalendar, working_day_index_expr
 from core.config import rank_min_due
 from core.dates import format_vn, from_bson_day, to_bson_day
+from core.organisation import leaders_in_office
 from core.periods import (
     Period,
     PeriodKind,
@@ -422,15 +423,8 @@ def portfolio_map(
     A unit named explicitly in a portfolio wins over a sector match; Vice-Chairmen before the
     Chairman. Units in nobody's portfolio map to "none".
     """
-    d = to_bson_day(as_of)
-    active = [
-        ldr
-        for ldr in leaders
-        if ldr.get("title") in ("vice_chairman", "chairman")
-        and ldr["term_from"] <= d
-        and (ldr.get("term_to") is None or ldr["term_to"] >= d)
-    ]
-    active.sort(key=lambda ldr: (ldr["title"] != "vice_chairman", ldr["_id"]))
+    active = leaders_in_office(leaders, as_of)
+    active.sort(key=lambda ldr: (ldr["title"] != "vice_chairman", str(ldr["_id"])))
     out: dict[str, str] = {}
     for unit in units:
         code = unit["_id"]

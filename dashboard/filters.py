@@ -17,6 +17,7 @@ import streamlit as st
 from core import explorer
 from core.dates import AS_OF_FIRST, AS_OF_LAST, check_as_of, format_vn, parse_day, today_local
 from core.metrics import MetricsQuery
+from core.organisation import delegations_in_force, leaders_in_office
 from core.periods import (
     KIND_LABELS,
     PERIOD_KINDS,
@@ -269,18 +270,7 @@ def period_options(kind: str, rule: str, as_of: date, n: int = 24) -> list[Perio
 
 
 def _leaders_in_office(data: Mapping[str, Any], as_of: date) -> list[dict[str, Any]]:
-    from core.dates import to_bson_day
-
-    d = to_bson_day(as_of)
-    out = [
-        ldr
-        for ldr in data["leaders"]
-        if ldr.get("title") in ("chairman", "vice_chairman")
-        and ldr["term_from"] <= d
-        and (ldr.get("term_to") is None or ldr["term_to"] >= d)
-    ]
-    out.sort(key=lambda ldr: (ldr["title"] != "chairman", ldr["_id"]))
-    return out
+    return leaders_in_office(data["leaders"], as_of)
 
 
 def portfolio_leaders(as_of: date) -> list[dict[str, Any]]:
@@ -293,7 +283,7 @@ def _lead_units(
 ) -> frozenset[str] | None:
     wanted: set[str] | None = None
     if portfolio:
-        on_day = [g for g in data["delegations"] if _in_force(g, as_of)]
+        on_day = delegations_in_force(data["delegations"], as_of)
         mine = explorer.portfolio_units(data["units"], data["leaders"], on_day, portfolio, as_of)
         wanted = set(mine["own"]) | set(mine["delegated"])
     if unit_kind:
@@ -302,15 +292,9 @@ def _lead_units(
     return frozenset(wanted) if wanted is not None else None
 
 
-def _in_force(delegation: Mapping[str, Any], as_of: date) -> bool:
-    from core.dates import from_bson_day
-
-    return from_bson_day(delegation["date_from"]) <= as_of <= from_bson_day(delegation["date_to"])
-
-
 def delegations_on(as_of: date) -> list[dict[str, Any]]:
     """Delegations in force on D."""
-    return [g for g in org(get_repo(), repo_key())["delegations"] if _in_force(g, as_of)]
+    return delegations_in_force(org(get_repo(), repo_key())["delegations"], as_of)
 
 
 def _resolve(store: Mapping[str, Any]) -> Filters:
