@@ -21,6 +21,7 @@ import typer
 from core import config, localdb
 from core.dates import format_vn, parse_day, today_local
 from core.errors import ConflictError, DatabaseUnavailable, ValidationFailed
+from core.numbers import format_count
 
 app = typer.Typer(
     help="cddh: theo dõi nhiệm vụ UBND tỉnh giao (leadership dashboard of assigned tasks).",
@@ -169,9 +170,7 @@ def demo(
         repo.drop_all()
         repo.ensure_schema()
     stats = demo_mod.load_demo(repo, tasks=tasks, seed=seed)
-    typer.echo(
-        "Đã nạp tỉnh mẫu: " + ", ".join(f"{k} {v:,}".replace(",", ".") for k, v in stats.items())
-    )
+    typer.echo("Đã nạp tỉnh mẫu: " + ", ".join(f"{k} {format_count(v)}" for k, v in stats.items()))
 
 
 @app.command("import")
@@ -381,7 +380,7 @@ def briefing(
     repo = repo_or_start()
     result = b.build_briefing(repo, request, generated_by=_who(), today=today)
     out.write_bytes(result.content)
-    typer.echo(f"Đã ghi {out} ({len(result.content):,} byte)".replace(",", "."))
+    typer.echo(f"Đã ghi {out} ({format_count(len(result.content))} byte)")
     if xlsx is not None:
         content, _name = b.overdue_xlsx(repo, request, today=today)
         xlsx.write_bytes(content)

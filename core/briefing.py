@@ -31,6 +31,7 @@ from core import metrics as m
 from core.accountability import Accountability
 from core.calendar import WorkCalendar
 from core.dates import format_vn, now_utc, optional_day, today_local
+from core.numbers import format_decimal
 from core.organisation import in_force, in_office
 from core.periods import (
     Period,
@@ -156,7 +157,7 @@ def _points(delta: float | None) -> str:
     pts = round(delta * 100, 1)
     if pts == 0:
         return "không đổi"
-    text = f"{abs(pts):.1f}".replace(".", ",")
+    text = format_decimal(abs(pts))
     return f"{'tăng' if pts > 0 else 'giảm'} {text} điểm phần trăm"
 
 

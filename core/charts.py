@@ -13,6 +13,7 @@ import altair as alt
 import pandas as pd
 
 from core.metrics import CATEGORIES, RATE_LABELS, rate_numerator
+from core.numbers import format_count, format_percent
 from core.vocab import STATUS_LABELS
 
 STATUS_COLORS: dict[str, str] = {
@@ -343,7 +344,7 @@ def rate_ranking(
         value = float(r[rate]) * 100
         volume = int(r.get("volume") or 0)
         part = rate_numerator(r, rate)
-        text = f"{value:.1f}%".replace(".", ",") + f" ({part}/{volume})"
+        text = f"{format_percent(value)} ({part}/{volume})"
         name = f"{r['rank']}. {r['name']}" if r.get("rank") is not None else str(r["name"])
         records.append({"Đơn vị": name, "Mã": r["key"], "Tỷ lệ": value, "Nhãn": text, "Nền": 100.0})
     df = pd.DataFrame(records, columns=["Đơn vị", "Mã", "Tỷ lệ", "Nhãn", "Nền"])
@@ -495,12 +496,12 @@ def print_status_bars(total: Mapping[str, Any], title: str) -> alt.Chart:
     rows = []
     for c in CATEGORIES:
         n = int(total.get(c, 0))
-        share = f"{n / whole * 100:.1f}".replace(".", ",") + "%" if whole else "—"
+        share = format_percent(n / whole * 100) if whole else "—"
         rows.append(
             {
                 "Trạng thái": STATUS_LABELS[c],
                 "Số nhiệm vụ": n,
-                "Nhãn": f"{n:,}".replace(",", ".") + f" ({share})",
+                "Nhãn": f"{format_count(n)} ({share})",
             }
         )
     df = pd.DataFrame(rows)
@@ -552,7 +553,7 @@ def print_ranking(
                 "Đơn vị": f"{rank}{r.get('short_name') or r['name']}",
                 "Tỷ lệ": value,
                 "Nền": 100.0,
-                "Nhãn": f"{value:.1f}".replace(".", ",") + f"% ({part}/{volume})",
+                "Nhãn": f"{format_percent(value)} ({part}/{volume})",
             }
         )
     df = pd.DataFrame(data, columns=["Đơn vị", "Tỷ lệ", "Nền", "Nhãn"])

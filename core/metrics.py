@@ -30,6 +30,8 @@ from core.accountability import successor_map
 from core.calendar import WorkCalendar, working_day_index_expr
 from core.config import rank_min_due
 from core.dates import format_vn, from_bson_day, to_bson_day
+from core.numbers import format_count as format_count  # re-exported for callers of metrics
+from core.numbers import format_rate as format_rate
 from core.organisation import leaders_in_office
 from core.periods import (
     Period,
@@ -1510,18 +1512,6 @@ def _discipline_rates(row: dict[str, Any]) -> dict[str, Any]:
 
 
 # --- presentation helpers shared by the CLI, pages and briefings --------------------------------
-
-
-def format_rate(value: float | None, digits: int = 1) -> str:
-    """98.6% in Vietnamese style: '98,6%'; '—' when there is no denominator."""
-    if value is None:
-        return "—"
-    return f"{value * 100:.{digits}f}%".replace(".", ",")
-
-
-def format_count(n: int) -> str:
-    """1.234 in Vietnamese style."""
-    return f"{n:,}".replace(",", ".")
 
 
 def format_table(result: Mapping[str, Any]) -> str:

@@ -12,6 +12,7 @@ import streamlit as st
 from core import metrics
 from core.accountability import Accountability
 from core.dates import format_vn
+from core.numbers import format_decimal
 from core.vocab import DOCUMENT_TYPES, LEADER_TITLES, STATUS_LABELS
 from dashboard.data import get_repo, org, repo_key
 
@@ -50,7 +51,7 @@ def delta_rate(current: float | None, before: float | None) -> str | None:
         return None
     d = (current - before) * 100
     sign = "+" if d > 0.05 else "-" if d < -0.05 else ""
-    return f"{sign}{abs(d):.1f} điểm %".replace(".", ",")
+    return f"{sign}{format_decimal(abs(d))} điểm %"
 
 
 def unit_name(code: str | None) -> str:

@@ -12,6 +12,7 @@ import streamlit as st
 from core import briefing as b
 from core.accountability import Accountability
 from core.dates import TZ, format_vn
+from core.numbers import format_decimal
 from core.periods import KIND_LABELS, PERIOD_KINDS, Period, custom_period
 from dashboard import data as db
 from dashboard import filters
@@ -101,7 +102,7 @@ def offer(result_key: str) -> None:
     done = st.session_state.get(result_key)
     if not done:
         return
-    seconds = f"{done['seconds']:.1f}".replace(".", ",")
+    seconds = format_decimal(done["seconds"])
     st.success(f"Đã tạo {done['filename']} trong {seconds} giây và lưu vào kho báo cáo.")
     st.download_button(
         "Tải tệp Word (.docx)",
