@@ -30,8 +30,20 @@ def app(mongod: dict[str, Any], brief_repo: Repository, monkeypatch: pytest.Monk
 
 def test_page_shows_figures_then_builds_on_click(app: AppTest, brief_repo: Repository) -> None:
     assert not app.exception
-    labels = [mt.label for mt in app.metric]
-    assert "Nhiệm vụ giao trong kỳ" in labels and "Tỷ lệ hoàn thành đúng hạn" in labels
+    cards = {mt.label: mt.value for mt in app.metric}
+    assert "Nhiệm vụ giao trong kỳ" in cards and "Tỷ lệ hoàn thành đúng hạn" in cards
+    # The cards' values are the briefing's own key figures for that request.
+    from core import briefing as b
+    from core.numbers import format_count, format_rate
+    from core.periods import period_for_report
+
+    request = b.BriefingRequest(period=period_for_report("month", "2026-11"))
+    figures = b.key_figures(brief_repo, request, today=date(2026, 11, 20))
+    now = figures["compare"]["current"]
+    assert cards["Nhiệm vụ giao trong kỳ"] == format_count(now["assigned"])
+    assert cards["Tỷ lệ hoàn thành đúng hạn"] == format_rate(now["on_time_rate_due"])
+    assert cards["Đang quá hạn (mọi năm)"] == format_count(figures["overdue_now"])
+    assert now["assigned"] > 0
     assert not app.success  # nothing built on a plain rerun
     before = len(brief_repo.list_briefings(limit=1000))
     app.text_input(key="bc_author").input("Nguyễn Chuyên Viên").run()

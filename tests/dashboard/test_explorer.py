@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from core import explorer, metrics
@@ -13,6 +13,8 @@ from core.metrics import CATEGORIES, MetricsQuery
 from core.repository import Repository
 from core.scope import Scope
 from tests.dashboard.demo_db import AS_OF
+
+AS_OF_BSON = to_bson_day(AS_OF)
 
 
 def test_text_search_is_a_folded_phrase() -> None:
@@ -59,14 +61,26 @@ def test_search_finds_tasks_whatever_the_diacritics(demo_repo: Repository) -> No
 
 
 def test_task_detail_marks_the_extension_in_force(demo_repo: Repository) -> None:
-    stored = demo_repo.db.tasks.find_one({"extensions.1": {"$exists": True}})
+    """The extension in force on D is the latest approved by D (by completion when completed
+    earlier): exactly one when any was approved by then, and its new deadline is the deadline in
+    force; later ones are listed but not in force."""
+    stored = demo_repo.db.tasks.find_one(
+        {"extensions.1": {"$exists": True}, "extensions.0.approved_date": {"$lte": AS_OF_BSON}}
+    )
     assert stored is not None
     detail = explorer.task_detail(demo_repo, stored["_id"], AS_OF, Scope.everything())
     assert detail is not None
+    cut = min(detail["completed_date"] or AS_OF, AS_OF)
+    approved = [e for e in detail["extensions"] if e["approved_date"] <= cut]
     in_force = [e for e in detail["extensions"] if e["in_force"]]
-    assert len(in_force) <= 1
-    if in_force:
-        assert detail["effective_deadline"] == in_force[0]["new_deadline"]
+    assert approved and in_force == [approved[-1]]
+    assert detail["effective_deadline"] == in_force[0]["new_deadline"]
+    first_approval = detail["extensions"][0]["approved_date"]
+    before = explorer.task_detail(
+        demo_repo, stored["_id"], first_approval - timedelta(days=1), Scope.everything()
+    )
+    assert before is not None and not any(e["in_force"] for e in before["extensions"])
+    assert before["effective_deadline"] == before["deadline"]
     assert detail["events"], "every task has at least its creation event"
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import metrics
+from core import explorer, metrics
 from core.metrics import MetricsQuery
 from core.periods import latest_ended, period_for_report, year_to_date
 from core.repository import Repository
@@ -191,9 +191,15 @@ def test_task_search_ignores_diacritics_and_pages_on_the_server(demo_env: Reposi
     assert_clean(at)
     count = next(m.value for m in at.markdown if "nhiệm vụ**" in m.value)
     total = int(count.split("**")[1].split()[0].replace(".", ""))
-    assert total > 0
+    everything = explorer.search_tasks(demo_env, explorer.TaskSearch(as_of=AS_OF)).total
+    expected = explorer.search_tasks(demo_env, explorer.TaskSearch(as_of=AS_OF, text="so y te"))
+    assert 0 < total == expected.total < everything  # the text filter narrows the list
     rows = at.dataframe[0].value
-    assert len(rows) <= 25
+    assert len(rows) == min(25, total)
+    assert list(rows["Nội dung nhiệm vụ"]) == [r["content"] for r in expected.rows]
+    for row in expected.rows:  # each row matches in its content or its document's abstract
+        task = demo_env.db.tasks.find_one({"_id": row["id"]})
+        assert task is not None and "so y te" in task["search_text"]
     at = open_app("pages/nhiem_vu.py", ngay=AS_OF.isoformat(), tim="SỞ Y TẾ")
     assert next(m.value for m in at.markdown if "nhiệm vụ**" in m.value) == count
 
