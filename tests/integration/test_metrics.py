@@ -17,6 +17,7 @@ from core.calendar import WorkCalendar
 from core.model import Task, validate
 from core.periods import custom_period, period_for_report
 from core.repository import Repository
+from core.scope import Scope
 from tests import reference
 from tests.integration.orgdata import TaskFactory, load_org
 
@@ -233,7 +234,7 @@ def test_day_boundaries_in_ho_chi_minh_time(repo: Repository, org: TaskFactory) 
                 }
             }
         ],  # fmt: skip
-        m.Scope.everything(),
+        Scope.everything(),
     )
     assert out[0]["d"] == "2025-01-31"
 
@@ -423,7 +424,7 @@ def test_pipeline_matches_reference(
         stages = m.classify_stages(q(as_of=as_of, **filters))
         stages[0] = {"$match": {"$and": [stages[0]["$match"], m.category_prefilter([cat], as_of)]}}
         stages += [{"$match": {"cat": cat}}, {"$count": "n"}]
-        found = repo.aggregate_tasks(stages, m.Scope.everything(), source="facts")
+        found = repo.aggregate_tasks(stages, Scope.everything(), source="facts")
         assert (found[0]["n"] if found else 0) == expected["total"][cat], cat
 
 

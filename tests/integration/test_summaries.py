@@ -15,6 +15,7 @@ from core.dates import from_bson_day, to_bson_day
 from core.model import Document, Task, validate
 from core.periods import Period, period_for_report
 from core.repository import Repository
+from core.scope import Scope
 from tests.integration.orgdata import TaskFactory, load_org
 
 D = date(2025, 6, 16)
@@ -48,7 +49,7 @@ def fresh(repo: Repository, q: m.MetricsQuery, periods: list[Period]) -> list[di
 
 
 def version(repo: Repository, task_id: str) -> int:
-    found = repo.task(task_id, m.Scope.everything())
+    found = repo.task(task_id, Scope.everything())
     assert found is not None
     return int(found["version"])
 
@@ -73,7 +74,7 @@ def test_closed_periods_are_stored_once_and_read_back(
     for filtered in (
         m.MetricsQuery(as_of=D, by="none", priority_only=True),
         m.MetricsQuery(as_of=D, by="portfolio", lead_units=frozenset({"STC"})),
-        m.MetricsQuery(as_of=D, by="unit", scope=m.Scope.of_units({"SYT"})),
+        m.MetricsQuery(as_of=D, by="unit", scope=Scope.of_units({"SYT"})),
     ):
         m.period_metrics(repo, filtered, MONTHS)
         assert m.period_metrics(repo, filtered, MONTHS) == fresh(repo, filtered, MONTHS)

@@ -1,0 +1,290 @@
+"""Update discipline per unit (chất lượng cập nhật): timely entry and reports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.accountability import successor_map
+from core.calendar import WorkCalendar, working_day_index_expr
+from core.dates import to_bson_day
+from core.metrics.overdue import _wd_range
+from core.metrics.query import MetricsQuery, classify_stages
+from core.metrics.status import _names
+from core.repository import Repository
+
+# --- update discipline ------------------------------------------------------------------------
+
+
+def discipline_pipeline(q: MetricsQuery, cal: WorkCalendar) -> list[dict[str, Any]]:
+    """Per lead unit: the update duties that fell due by D and how many were met on time.
+
+    * late entry (Art. 7.1.a): entered by the Office more than 1 working day after issue;
+    * overdue update (Art. 8.1.a): a task that passed its effective deadline unfinished needs a
+      progress report (or its completion) within 1 working day after the deadline;
+    * monthly update of tasks without a deadline: an open no-deadline task assigned before the
+      month of D needs a progress report dated in that month (up to D).
+    """
+    d = to_bson_day(q.as_of)
+    start, end = _wd_range(q)
+    month_start = to_bson_day(q.as_of.replace(day=1))
+    entered_day = {
+        "$dateTrunc": {"date": "$entered_at", "unit": "day", "timezone": "Asia/Ho_Chi_Minh"}
+    }
+    idx = working_day_index_expr
+    stages = classify_stages(
+        q, keep=["lead_unit", "tracking_room", "entered_at", "doc_issue_date", "progress"]
+    )
+    progress_dates = {"$map": {"input": {"$ifNull": ["$progress", []]}, "in": "$$this.date"}}
+    stages.append(
+        {
+            "$addFields": {
+                # Entered more than 1 working day after issue. Most tasks are entered on the
+                # day of issue or the next: those skip the working-day arithmetic.
+                "late_entry": {
+                    "$cond": [
+                        {
+                            "$or": [
+                                {"$eq": ["$entered_at", None]},
+                                {"$eq": ["$doc_issue_date", None]},
+                                {
+                                    "$lte": [
+                                        entered_day,
+                                        {
+                                            "$dateAdd": {
+                                                "startDate": "$doc_issue_date",
+                                                "unit": "day",
+                                                "amount": 1,
+                                                "timezone": "Asia/Ho_Chi_Minh",
+                                            }
+                                        },
+                                    ]
+                                },
+                            ]
+                        },
+                        0,
+                        {
+                            "$cond": [
+                                {
+                                    "$gt": [
+                                        {
+                                            "$subtract": [
+                                                idx(cal, entered_day, start, end),
+                                                idx(cal, "$doc_issue_date", start, end),
+                                            ]
+                                        },
+                                        1,
+                                    ]
+                                },
+                                1,
+                                0,
+                            ]
+                        },
+                    ]
+                },
+                # Went overdue: a deadline passed before D while the task was unfinished.
+                "went_overdue": {
+                    "$and": [
+                        {"$ne": ["$eff", None]},
+                        {"$lt": ["$eff", d]},
+                        {"$in": ["$cat", ["open_overdue", "completed_late"]]},
+                    ]
+                },
+                "pdates": progress_dates,
+            }
+        }
+    )
+    stages.append(
+        {
+            "$addFields": {
+                "update_due": {
+                    "$cond": [
+                        "$went_overdue",
+                        {"$add": [idx(cal, "$eff", start, end), 1]},
+                        None,
+                    ]
+                },
+                "d_index": cal.working_day_index(q.as_of),
+            }
+        }
+    )
+    # An overdue update duty is due when D's index reaches eff's index + 1.
+    stages.append(
+        {
+            "$addFields": {
+                "overdue_duty": {
+                    "$cond": [
+                        {
+                            "$and": [
+                                {"$ne": ["$update_due", None]},
+                                {"$gte": ["$d_index", "$update_due"]},
+                            ]
+                        },
+                        1,
+                        0,
+                    ]
+                },
+            }
+        }
+    )
+    reported_in_window = {
+        "$or": [
+            {
+                "$gt": [
+                    {
+                        "$size": {
+                            "$filter": {
+                                "input": "$pdates",
+                                "as": "p",
+                                "cond": {
+                                    "$and": [
+                                        {"$gt": ["$$p", "$eff"]},
+                                        {"$lte": [idx(cal, "$$p", start, end), "$update_due"]},
+                                    ]
+                                },
+                            }
+                        }
+                    },
+                    0,
+                ]
+            },
+            {
+                "$and": [
+                    {"$ne": ["$completed_date", None]},
+                    {"$lte": ["$completed_date", d]},
+                    {"$lte": [idx(cal, "$completed_date", start, end), "$update_due"]},
+                ]
+            },
+        ]
+    }
+    stages.append(
+        {
+            "$addFields": {
+                "overdue_ok": {
+                    "$cond": [
+                        {"$eq": ["$overdue_duty", 1]},
+                        {"$cond": [reported_in_window, 1, 0]},
+                        0,
+                    ]
+                },
+                "monthly_duty": {
+                    "$cond": [
+                        {
+                            "$and": [
+                                {"$eq": ["$cat", "no_deadline_open"]},
+                                {"$lt": ["$assigned_date_kept", month_start]},
+                            ]
+                        },
+                        1,
+                        0,
+                    ]
+                },
+            }
+        }
+    )
+    stages.append(
+        {
+            "$addFields": {
+                "monthly_ok": {
+                    "$cond": [
+                        {"$eq": ["$monthly_duty", 1]},
+                        {
+                            "$cond": [
+                                {
+                                    "$gt": [
+                                        {
+                                            "$size": {
+                                                "$filter": {
+                                                    "input": "$pdates",
+                                                    "as": "p",
+                                                    "cond": {
+                                                        "$and": [
+                                                            {"$gte": ["$$p", month_start]},
+                                                            {"$lte": ["$$p", d]},
+                                                        ]
+                                                    },
+                                                }
+                                            }
+                                        },
+                                        0,
+                                    ]
+                                },
+                                1,
+                                0,
+                            ]
+                        },
+                        0,
+                    ]
+                }
+            }
+        }
+    )
+    stages.append(
+        {
+            "$group": {
+                "_id": "$lead_unit",
+                "tasks": {"$sum": 1},
+                "late_entry": {"$sum": "$late_entry"},
+                "overdue_duties": {"$sum": "$overdue_duty"},
+                "overdue_updated": {"$sum": "$overdue_ok"},
+                "monthly_duties": {"$sum": "$monthly_duty"},
+                "monthly_updated": {"$sum": "$monthly_ok"},
+            }
+        }
+    )
+    stages.append({"$sort": {"_id": 1}})
+    # classify_stages projects only what it keeps; assigned_date is needed for the monthly duty.
+    stages[1]["$project"]["assigned_date_kept"] = "$assigned_date"
+    return stages
+
+
+def update_discipline(repo: Repository, q: MetricsQuery, cal: WorkCalendar) -> dict[str, Any]:
+    """Update discipline per lead unit (chất lượng cập nhật), with the share updated on time.
+
+    With `rollup_successors`, a unit that had ended by D is counted under its successor.
+    """
+    rows = repo.aggregate_tasks(discipline_pipeline(q, cal), q.scope)
+    names = _names(repo, "unit")
+    if q.rollup_successors:
+        successors = successor_map(repo.units(), q.as_of)
+        merged: dict[Any, dict[str, Any]] = {}
+        for raw in rows:
+            code = successors.get(raw["_id"], raw["_id"])
+            into = merged.setdefault(code, {"_id": code})
+            for k, v in raw.items():
+                if k != "_id":
+                    into[k] = into.get(k, 0) + int(v or 0)
+        rows = sorted(merged.values(), key=lambda r: str(r["_id"]))
+    out_rows = []
+    total = {
+        k: 0
+        for k in (
+            "tasks",
+            "late_entry",
+            "overdue_duties",
+            "overdue_updated",
+            "monthly_duties",
+            "monthly_updated",
+        )
+    }
+    for raw in rows:
+        row = {"key": raw["_id"], "name": names.get(raw["_id"], raw["_id"])}
+        for k in total:
+            row[k] = int(raw.get(k, 0))
+            total[k] += row[k]
+        out_rows.append(_discipline_rates(row))
+    return {
+        "as_of": q.as_of.isoformat(),
+        "rows": out_rows,
+        "total": _discipline_rates({"key": "ALL", "name": "Tổng cộng", **total}),
+    }
+
+
+def _discipline_rates(row: dict[str, Any]) -> dict[str, Any]:
+    duties = row["overdue_duties"] + row["monthly_duties"]
+    met = row["overdue_updated"] + row["monthly_updated"]
+    row["duties"] = duties
+    row["updated_on_time"] = met
+    row["not_updated"] = duties - met
+    row["update_rate"] = met / duties if duties else None
+    row["late_entry_share"] = row["late_entry"] / row["tasks"] if row["tasks"] else None
+    return row
