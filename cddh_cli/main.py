@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 import typer
 
+from cddh_cli import backup as backup_cli
 from core import config, localdb
 from core.dates import format_vn, parse_day, today_local
 from core.errors import ConflictError, DatabaseUnavailable, ValidationFailed
@@ -484,6 +485,11 @@ def run(
         "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
     raise typer.Exit(subprocess.call(cmd, env=env))
+
+
+# --- backup and restore (commands in cddh_cli/backup.py) --------------------------------------
+
+backup_cli.register(app, friendly)
 
 
 if __name__ == "__main__":
