@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 import typer
 
 from cddh_cli import backup as backup_cli
-from core import config, localdb
+from core import config, localdb, repository
 from core.dates import format_vn, parse_day, today_local
 from core.errors import ConflictError, DatabaseUnavailable, ValidationFailed
 
@@ -61,6 +61,8 @@ def friendly(fn: F) -> F:
             raise typer.Exit(2) from None
         except (DatabaseUnavailable, localdb.LocalDbError, ConflictError) as exc:
             fail(str(exc))
+        except repository.OUTAGE_ERRORS as exc:  # failover: see core/repository.py
+            fail(repository.outage_message(exc))
         except ValueError as exc:
             fail(str(exc), 2)
 
