@@ -18,7 +18,8 @@ from typing import Any, TypeVar
 
 import typer
 
-from core import config, localdb
+from cddh_cli import backup as backup_cli
+from core import config, localdb, repository
 from core.dates import format_vn, parse_day, today_local
 from core.errors import ConflictError, DatabaseUnavailable, ValidationFailed
 from core.numbers import format_count
@@ -61,6 +62,8 @@ def friendly(fn: F) -> F:
             raise typer.Exit(2) from None
         except (DatabaseUnavailable, localdb.LocalDbError, ConflictError) as exc:
             fail(str(exc))
+        except repository.OUTAGE_ERRORS as exc:  # failover: see core/repository.py
+            fail(repository.outage_message(exc))
         except ValueError as exc:
             fail(str(exc), 2)
 
@@ -484,6 +487,11 @@ def run(
         "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
     raise typer.Exit(subprocess.call(cmd, env=env))
+
+
+# --- backup and restore (commands in cddh_cli/backup.py) --------------------------------------
+
+backup_cli.register(app, friendly)
 
 
 if __name__ == "__main__":

@@ -34,3 +34,8 @@ class ConflictError(Exception):
 
 class DatabaseUnavailable(Exception):
     """MongoDB cannot be reached; the message says what to check, in Vietnamese."""
+
+
+class WriteNotConfirmed(DatabaseUnavailable):
+    """A write was sent but its outcome is unknown (connection lost, primary changed, majority
+    not reached in time): it may or may not have been applied. The message says so."""

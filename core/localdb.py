@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import time
 from dataclasses import asdict, dataclass
@@ -187,9 +188,37 @@ def stop(data_dir: Path | None = None, port: int | None = None, timeout: float =
     while time.monotonic() < deadline:
         if not _pid_alive(pid):
             pid_file.unlink(missing_ok=True)
+            # A restart right away must find the port free, not the old listener closing.
+            wait_port_free(port, max(deadline - time.monotonic(), 1.0))
             return True
         time.sleep(0.1)
     raise LocalDbError(f"mongod (pid {pid}) chưa dừng sau {timeout:.0f} giây")
+
+
+def port_free(port: int, host: str = "127.0.0.1") -> bool:
+    """True when nothing listens on host:port and a new server could bind it right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.settimeout(0.5)
+        if probe.connect_ex((host, port)) == 0:
+            return False  # someone still accepts connections
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as binder:
+        binder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as mongod does
+        try:
+            binder.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def wait_port_free(port: int, timeout: float = 30.0, host: str = "127.0.0.1") -> None:
+    """Block until host:port can be bound again; LocalDbError after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not port_free(port, host):
+        if time.monotonic() >= deadline:
+            raise LocalDbError(
+                f"cổng {port} vẫn đang bị chiếm sau {timeout:.0f} giây kể từ khi dừng mongod"
+            )
+        time.sleep(0.05)
 
 
 def status(data_dir: Path | None = None, port: int | None = None) -> LocalDbStatus:

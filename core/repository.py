@@ -25,13 +25,20 @@ from pymongo.errors import (
     OperationFailure,
     PyMongoError,
     ServerSelectionTimeoutError,
+    WTimeoutError,
 )
 from pymongo.read_concern import ReadConcern
 from pymongo.write_concern import WriteConcern
 
 from core import config
 from core.dates import from_bson_day, now_utc, to_bson_day
-from core.errors import ConflictError, DatabaseUnavailable, Problem, ValidationFailed
+from core.errors import (
+    ConflictError,
+    DatabaseUnavailable,
+    Problem,
+    ValidationFailed,
+    WriteNotConfirmed,
+)
 from core.model import (
     Delegation,
     Document,
@@ -46,16 +53,82 @@ from core.scope import Scope
 
 _CLIENTS: dict[str, MongoClient[dict[str, Any]]] = {}
 
+WRITE_TIMEOUT_MS = 15_000  # longest wait for a majority to acknowledge one write
+WRITE_RETRY_SECONDS = 30.0  # a transaction is retried this long (an election takes ~10 s)
+
+
+def not_confirmed_message(exc: BaseException | None = None) -> str:
+    """What a user reads when a write was sent but not confirmed (Vietnamese)."""
+    return (
+        "Không xác nhận được việc ghi dữ liệu: máy chủ MongoDB mất kết nối hoặc đang chuyển "
+        "nút chính (bầu lại primary) đúng lúc ghi, nên thay đổi CÓ THỂ ĐÃ ĐƯỢC GHI HOẶC CHƯA. "
+        "Hãy kiểm tra lại dữ liệu (xem lại nhiệm vụ; nhập lại cùng tệp là an toàn, không ghi "
+        "trùng) rồi mới làm lại."
+    )
+
+
+def not_written_message() -> str:
+    """What a user reads when a write failed before anything was committed (Vietnamese)."""
+    return (
+        "Không ghi được dữ liệu: máy chủ MongoDB không có nút chính (primary) hoặc mất kết nối "
+        f"quá {WRITE_RETRY_SECONDS:.0f} giây. Chưa có gì được ghi; hãy thử lại sau ít phút."
+    )
+
+
+def _outcome_unknown(exc: PyMongoError) -> bool:
+    """Whether a failed write may still have been applied."""
+    return (
+        isinstance(exc, (ConnectionFailure, WTimeoutError))
+        or exc.has_error_label("UnknownTransactionCommitResult")
+        or (isinstance(exc, OperationFailure) and exc.code in _NOT_PRIMARY_CODES)
+    )
+
+
+# NotWritablePrimary, NotPrimaryNoSecondaryOk, NotPrimaryOrSecondary, InterruptedAtShutdown,
+# InterruptedDueToReplStateChange, PrimarySteppedDown, ShutdownInProgress, HostUnreachable…
+_NOT_PRIMARY_CODES = {10107, 13435, 13436, 11600, 11602, 189, 91, 6, 7, 89, 9001}
+
+
+# A connection lost, a primary stepping down, a majority not reached in time.
+OUTAGE_ERRORS: tuple[type[Exception], ...] = (ConnectionFailure, WTimeoutError)
+
+
+def outage_message(exc: BaseException | None = None) -> str:
+    """What a user reads when MongoDB went away in the middle of a command (Vietnamese)."""
+    return (
+        "Mất kết nối tới MongoDB giữa chừng (máy chủ dừng hoặc đang bầu lại nút chính). "
+        "Nếu lệnh đang ghi, thay đổi có thể đã được ghi hoặc chưa: kiểm tra lại, rồi chạy lại "
+        "lệnh (nhập lại cùng tệp là an toàn, không ghi trùng)."
+    )
+
+
+@contextmanager
+def confirming_write() -> Iterator[None]:
+    """Run one (non-transaction) write: an unknown outcome becomes WriteNotConfirmed."""
+    try:
+        yield
+    except PyMongoError as exc:
+        if _outcome_unknown(exc):
+            raise WriteNotConfirmed(not_confirmed_message(exc)) from None
+        raise
+
 
 def _client(uri: str, timeout_ms: int = 5000) -> MongoClient[dict[str, Any]]:
     key = f"{uri}|{timeout_ms}"
     if key not in _CLIENTS:
+        # Writes are acknowledged by a majority of the replica set (an acknowledged write
+        # survives the loss of the primary) and retried once by the driver after a network
+        # error or a change of primary (retryable writes: applied at most once).
         _CLIENTS[key] = MongoClient(
             uri,
             tz_aware=True,
             serverSelectionTimeoutMS=timeout_ms,
             connectTimeoutMS=timeout_ms,
             appname="cddh",
+            retryWrites=True,
+            retryReads=True,
+            w="majority",
+            wTimeoutMS=WRITE_TIMEOUT_MS,
         )
     return _CLIENTS[key]
 
@@ -225,12 +298,61 @@ class Repository:
     # -- transactions ------------------------------------------------------------------------
 
     def _transaction(self, fn: Any) -> Any:
+        """Run `fn(session)` in a transaction committed with majority write concern.
+
+        Like pymongo's `with_transaction` (retry the whole transaction on a transient error,
+        retry the commit when its outcome is unknown) but for WRITE_RETRY_SECONDS, not 120 s,
+        and ending in a Vietnamese message: `DatabaseUnavailable` when nothing was committed,
+        `WriteNotConfirmed` when the commit may or may not have been applied.
+        """
+        deadline = time.monotonic() + WRITE_RETRY_SECONDS
+        write_concern = WriteConcern("majority", wtimeout=WRITE_TIMEOUT_MS)
         with self.db.client.start_session() as session:
-            return session.with_transaction(
-                fn,
-                read_concern=ReadConcern("snapshot"),
-                write_concern=WriteConcern("majority"),
-            )
+            while True:
+                session.start_transaction(
+                    read_concern=ReadConcern("snapshot"), write_concern=write_concern
+                )
+                try:
+                    result = fn(session)
+                except BaseException as exc:
+                    if session.in_transaction:
+                        try:
+                            session.abort_transaction()
+                        except PyMongoError:
+                            pass  # the server aborts it on its own
+                    if not isinstance(exc, PyMongoError):
+                        raise
+                    if exc.has_error_label("TransientTransactionError"):
+                        if time.monotonic() < deadline:
+                            time.sleep(0.2)
+                            continue
+                        raise DatabaseUnavailable(not_written_message()) from None
+                    if isinstance(exc, ConnectionFailure) or (
+                        isinstance(exc, OperationFailure) and exc.code in _NOT_PRIMARY_CODES
+                    ):
+                        raise DatabaseUnavailable(not_written_message()) from None
+                    raise
+                retry_whole = False
+                while True:
+                    try:
+                        session.commit_transaction()
+                        return result
+                    except PyMongoError as exc:
+                        unknown = exc.has_error_label("UnknownTransactionCommitResult")
+                        if unknown and time.monotonic() < deadline:
+                            time.sleep(0.2)
+                            continue  # committing again is safe: same transaction number
+                        if exc.has_error_label("TransientTransactionError"):
+                            # not committed (e.g. lost with the old primary): start again
+                            if time.monotonic() < deadline:
+                                retry_whole = True
+                                break
+                            raise DatabaseUnavailable(not_written_message()) from None
+                        if unknown or _outcome_unknown(exc):
+                            raise WriteNotConfirmed(not_confirmed_message(exc)) from None
+                        raise
+                if retry_whole:
+                    time.sleep(0.2)
 
     # -- organisation ------------------------------------------------------------------------
 
@@ -280,7 +402,11 @@ class Repository:
                     upsert=True,
                 )
             )
-        result = self.db[coll].bulk_write(ops, ordered=True, session=session)
+        if session is not None:  # inside a transaction: _transaction judges the outcome
+            result = self.db[coll].bulk_write(ops, ordered=True, session=session)
+        else:
+            with confirming_write():
+                result = self.db[coll].bulk_write(ops, ordered=True)
         return result.upserted_count + result.modified_count
 
     def units(self, as_of: date | None = None) -> list[dict[str, Any]]:
@@ -758,7 +884,7 @@ class Repository:
 
         try:
             return bool(self._transaction(write))
-        except PyMongoError:
+        except (PyMongoError, DatabaseUnavailable):
             return False  # a concurrent write won: the summaries are simply not kept
 
     # -- task reads (always scoped) -----------------------------------------------------------
@@ -918,6 +1044,82 @@ class Repository:
         return stream.read(), dict(stream.metadata or {})
 
     # -- end of briefing archive ----------------------------------------------------------------
+
+    # -- backup and restore primitives (core/backup.py builds the dump layout on these) ----------
+
+    def collection_infos(self) -> list[dict[str, Any]]:
+        """listCollections of the store without system collections: name, type, options, info."""
+        infos = [
+            dict(info)
+            for info in self.db.list_collections()
+            if not str(info["name"]).startswith("system.")
+        ]
+        return sorted(infos, key=lambda info: str(info["name"]))
+
+    def index_specs(self, collection: str) -> list[dict[str, Any]]:
+        """listIndexes of one collection, key order kept (as mongodump stores them)."""
+        return [dict(spec) for spec in self.db[collection].list_indexes()]
+
+    @contextmanager
+    def snapshot(self) -> Iterator[ClientSession]:
+        """A session whose reads all see one point in time (a consistent backup)."""
+        with self.db.client.start_session(snapshot=True) as session:
+            yield session
+
+    def raw_documents(
+        self, collection: str, session: ClientSession | None = None, batch_size: int = 1000
+    ) -> Iterator[bytes]:
+        """Every document of a collection as raw BSON bytes, streamed (never decoded)."""
+        from bson.codec_options import CodecOptions
+        from bson.raw_bson import RawBSONDocument
+
+        raw: Any = self.db.get_collection(
+            collection, codec_options=CodecOptions(document_class=RawBSONDocument)
+        )
+        for doc in raw.find({}, batch_size=batch_size, session=session):
+            yield bytes(doc.raw)
+
+    def holds_data(self, ignore: Iterable[str] = ("store_state", "period_summaries")) -> list[str]:
+        """Collections holding at least one document (derived bookkeeping ignored)."""
+        skip = set(ignore)
+        return [
+            info["name"]
+            for info in self.collection_infos()
+            if info["name"] not in skip
+            and info.get("type", "collection") == "collection"
+            and self.db[info["name"]].find_one({}, {"_id": 1}) is not None
+        ]
+
+    def create_collection_raw(self, name: str, options: Mapping[str, Any]) -> None:
+        """Create a collection with listCollections-style options (validator, collation…)."""
+        command: dict[str, Any] = {"create": name}
+        command.update({k: v for k, v in options.items() if k != "uuid"})
+        self.db.command(command)
+
+    def create_indexes_raw(self, name: str, specs: Sequence[Mapping[str, Any]]) -> None:
+        """Create indexes from listIndexes-style specs (the `_id` index exists already)."""
+        wanted = [
+            {k: v for k, v in spec.items() if k != "ns"}
+            for spec in specs
+            if spec.get("name") != "_id_"
+        ]
+        if wanted:
+            self.db.command({"createIndexes": name, "indexes": wanted})
+
+    def insert_raw(self, name: str, documents: Sequence[Any]) -> int:
+        """Insert a batch of RawBSONDocument as they are (majority write concern)."""
+        if not documents:
+            return 0
+        coll = self.db.get_collection(name, write_concern=WriteConcern("majority"))
+        coll.insert_many(list(documents), ordered=True)  # all acknowledged, or it raises
+        return len(documents)
+
+    def drop_collection(self, name: str) -> None:
+        """Drop one collection (no error when it does not exist)."""
+        self.db.drop_collection(name)
+        self._schema_ready = False
+
+    # -- end of backup and restore primitives ----------------------------------------------------
 
 
 def _summary_id(population: str, start: date, end: date) -> str:

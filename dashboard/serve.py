@@ -7,14 +7,45 @@ multipage mode, until `st.navigation` in `app.py` switches it off: a link to a p
 the overview, opened first after a start, then shows Streamlit's English "Page not found"
 dialog over the page. The pages are declared by `st.navigation`, so the folder mode is switched
 off here, before the server takes its first session.
+
+The server binds 127.0.0.1 unless an address is given (`--server.address`, the
+STREAMLIT_SERVER_ADDRESS variable or `.streamlit/config.toml`): Streamlit's own default is
+every interface, which would publish the dashboard to the whole network by accident.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+import tomllib
 from pathlib import Path
 
 APP = Path(__file__).resolve().parent / "app.py"
+DEFAULT_ADDRESS = "127.0.0.1"
+
+
+def _address_configured(args: list[str]) -> bool:
+    """Whether the command line, the environment or a config file names a listen address."""
+    if any(a == "--server.address" or a.startswith("--server.address=") for a in args):
+        return True
+    if os.environ.get("STREAMLIT_SERVER_ADDRESS"):
+        return True
+    for folder in (Path.cwd(), Path.home()):
+        config_file = folder / ".streamlit" / "config.toml"
+        try:
+            server = tomllib.loads(config_file.read_text(encoding="utf-8")).get("server", {})
+        except (OSError, tomllib.TOMLDecodeError):
+            continue
+        if server.get("address"):
+            return True
+    return False
+
+
+def streamlit_args(args: list[str]) -> list[str]:
+    """The options passed to `streamlit run`: the given ones, plus 127.0.0.1 when none binds."""
+    if _address_configured(args):
+        return list(args)
+    return ["--server.address", DEFAULT_ADDRESS, *args]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,7 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     from streamlit.web import cli
 
     PagesManager.uses_pages_directory = False  # pages come from st.navigation, not the folder
-    sys.argv = ["streamlit", "run", str(APP), *(sys.argv[1:] if argv is None else argv)]
+    args = streamlit_args(sys.argv[1:] if argv is None else argv)
+    sys.argv = ["streamlit", "run", str(APP), *args]
     try:
         cli.main()
     except SystemExit as exc:

@@ -1,0 +1,120 @@
+"""The dashboard server listens on loopback by default; a stopped mongod leaves its port free."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from core import localdb, repository
+from dashboard import serve
+from tests.conftest import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _listeners(port: int) -> list[str]:
+    """Local addresses listening on a TCP port, as `ss -ltnH` prints them."""
+    out = subprocess.run(["ss", "-ltnH"], capture_output=True, text=True, check=True).stdout
+    found = []
+    for line in out.splitlines():
+        fields = line.split()
+        if len(fields) >= 4 and fields[3].rsplit(":", 1)[-1] == str(port):
+            found.append(fields[3])
+    return found
+
+
+def _non_loopback_ipv4() -> str | None:
+    """An address of this machine other than 127.x, if it has one."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("10.255.255.255", 1))  # no packet is sent: only picks a route
+            address = str(s.getsockname()[0])
+        except OSError:
+            return None
+    return None if address.startswith("127.") else address
+
+
+def test_serve_binds_loopback_unless_told() -> None:
+    assert serve.streamlit_args(["--server.port", "1"])[:2] == ["--server.address", "127.0.0.1"]
+    assert serve.streamlit_args(["--server.address", "0.0.0.0"]) == ["--server.address", "0.0.0.0"]
+    assert serve.streamlit_args(["--server.address=::"]) == ["--server.address=::"]
+
+
+def test_dashboard_serve_without_address_listens_only_on_loopback(mongod: dict[str, Any]) -> None:
+    port = free_port()
+    env = {**os.environ, "MONGODB_URI": mongod["uri"], "MONGODB_DB": "serve_bind"}
+    env.pop("STREAMLIT_SERVER_ADDRESS", None)
+    cmd = [sys.executable, "-m", "dashboard.serve", "--server.port", str(port),
+           "--server.headless", "true"]  # fmt: skip
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/_stcore/health", timeout=2
+                ) as r:
+                    assert r.status == 200
+                    break
+            except OSError:
+                assert proc.poll() is None, "the dashboard server exited"
+                assert time.monotonic() < deadline, "the dashboard never answered"
+                time.sleep(0.3)
+        listeners = _listeners(port)
+        assert listeners, f"nothing listens on {port}"
+        assert all(a.startswith("127.0.0.1:") for a in listeners), listeners
+        other = _non_loopback_ipv4()
+        if other is not None:
+            with socket.socket() as s:
+                s.settimeout(2)
+                assert s.connect_ex((other, port)) != 0, f"reachable on {other}:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def test_wait_port_free_waits_for_the_listener_to_go() -> None:
+    holder = socket.socket()
+    holder.bind(("127.0.0.1", 0))
+    holder.listen()
+    port = holder.getsockname()[1]
+    assert not localdb.port_free(port)
+    with pytest.raises(localdb.LocalDbError, match="vẫn đang bị chiếm"):
+        localdb.wait_port_free(port, timeout=0.3)
+    timer = threading.Timer(0.5, holder.close)
+    timer.start()
+    started = time.monotonic()
+    localdb.wait_port_free(port, timeout=10)
+    assert time.monotonic() - started >= 0.4  # it waited for the close, not less
+    assert localdb.port_free(port)
+    timer.join()
+
+
+def test_stop_returns_with_the_port_free_and_restart_works(tmp_path: Path) -> None:
+    port = free_port()
+    data_dir = tmp_path / "db"
+    first = localdb.start(data_dir=data_dir, port=port)
+    assert first.running
+    try:
+        repository.connect(first.uri, "restart").db.marks.insert_one({"_id": 1})
+        assert localdb.stop(data_dir=data_dir) is True
+        assert _listeners(port) == []
+        assert localdb.port_free(port)
+        again = localdb.start(data_dir=data_dir, port=port)  # immediately, same port
+        assert again.running and again.pid != first.pid
+        assert repository.connect(again.uri, "restart").db.marks.find_one({"_id": 1}) == {"_id": 1}
+    finally:
+        repository.close_all(first.uri)  # only this server's clients: others share the session
+        localdb.stop(data_dir=data_dir)
+    assert localdb.port_free(port)
