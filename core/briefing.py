@@ -536,6 +536,7 @@ def gather(
         lead_units=with_formers(scope.units, acc),
         priority_only=request.priority_only,
         rollup_successors=True,
+        rollup_as_of=as_of,  # earlier periods too are counted under the units of the report day
     )
     ytd = replace(base, assigned_from=year.start, assigned_to=as_of, by="unit")
     last_year = same_period_last_year(year)
@@ -1457,6 +1458,7 @@ def key_figures(
         lead_units=with_formers(scope.units, acc),
         priority_only=request.priority_only,
         rollup_successors=True,
+        rollup_as_of=as_of,
     )
     year = cumulative_window(request.period, as_of)
     ytd = replace(base, assigned_from=year.start, assigned_to=as_of, by="none")

@@ -34,7 +34,7 @@ VN_LOCALE: dict[str, Any] = {
 }
 
 
-COUNT_AXIS = alt.Axis(format="d", tickMinStep=1)  # counts: whole numbers, 1.234
+COUNT_AXIS = alt.Axis(format=",d", tickMinStep=1)  # counts: whole numbers, 1.234 (VN_LOCALE)
 
 
 def short_rate_label(rate: str) -> str:
@@ -85,72 +85,56 @@ def _base(chart: alt.Chart, scale: float = 1.0) -> alt.Chart:
     return cast(alt.Chart, configured)
 
 
-def status_breakdown(total: Mapping[str, Any], scale: float = 1.0, width: int = 560) -> alt.Chart:
-    """A horizontal bar per status category with its count."""
-    df = pd.DataFrame(
-        [{"Trạng thái": STATUS_LABELS[c], "Số nhiệm vụ": int(total.get(c, 0))} for c in CATEGORIES]
-    )
-    chart = (
-        alt.Chart(df, title="Nhiệm vụ theo trạng thái")
-        .mark_bar()
-        .encode(
-            y=alt.Y("Trạng thái:N", sort=list(df["Trạng thái"]), title=None),
-            x=alt.X("Số nhiệm vụ:Q", title="Số nhiệm vụ", axis=COUNT_AXIS),
-            color=alt.Color("Trạng thái:N", scale=status_scale(), legend=None),
-            tooltip=["Trạng thái:N", alt.Tooltip("Số nhiệm vụ:Q", format=",d")],
-        )
-        .properties(width=width, height=int(32 * len(CATEGORIES) * scale))
-    )
-    return _base(chart, scale)
-
-
-def ranking_bars(
-    rows: Sequence[Mapping[str, Any]],
-    rate: str = "on_time_rate_due",
-    limit: int = 25,
+def status_breakdown(
+    total: Mapping[str, Any],
     scale: float = 1.0,
     width: int = 560,
-    selectable: bool = False,
+    categories: Sequence[str] = CATEGORIES,
 ) -> alt.Chart:
-    """Units ranked by a rate (best at the top), with the counts in the tooltip.
+    """A horizontal bar per status category with its count written at its end.
 
-    `selectable`: clicking a bar selects its unit code (selection "don_vi" on field "Mã"), for
-    a page that opens the unit.
+    `categories`: the ones that can occur in the population shown (tasks due in a period all have
+    a deadline: the two "no deadline" rows would always be empty).
     """
-    data = [r for r in rows if r.get(rate) is not None][:limit]
     df = pd.DataFrame(
         [
             {
-                "Đơn vị": r["name"],
-                "Mã": r["key"],
-                "Tỷ lệ": float(r[rate]) * 100,
-                "Đã đến hạn": int(r["completed_on_time"] + r["completed_late"] + r["open_overdue"]),
-                "Quá hạn": int(r["open_overdue"]),
-                "Giao": int(r["assigned"]),
+                "Trạng thái": STATUS_LABELS[c],
+                "Số nhiệm vụ": int(total.get(c, 0)),
+                "Nhãn": format_count(int(total.get(c, 0))),
             }
-            for r in data
+            for c in categories
         ],
-        columns=["Đơn vị", "Mã", "Tỷ lệ", "Đã đến hạn", "Quá hạn", "Giao"],
+        columns=["Trạng thái", "Số nhiệm vụ", "Nhãn"],
     )
-    chart = (
-        alt.Chart(df, title=alt.TitleParams(_title_lines(RATE_LABELS[rate])))
-        .mark_bar(color=STATUS_COLORS["completed_on_time"])
+    top = max([int(total.get(c, 0)) for c in categories] or [1])
+    y = alt.Y("Trạng thái:N", sort=list(df["Trạng thái"]), title=None)
+    bars = (
+        alt.Chart(df)
+        .mark_bar()
         .encode(
-            y=alt.Y("Đơn vị:N", sort=list(df["Đơn vị"]), title=None),
-            x=alt.X("Tỷ lệ:Q", title="Tỷ lệ (%)", scale=alt.Scale(domain=[0, 100])),
-            tooltip=[
-                "Đơn vị:N",
-                alt.Tooltip("Tỷ lệ:Q", format=".1f", title="Tỷ lệ (%)"),
-                "Đã đến hạn:Q",
-                "Quá hạn:Q",
-                "Giao:Q",
-            ],
+            y=y,
+            x=alt.X(
+                "Số nhiệm vụ:Q",
+                title="Số nhiệm vụ",
+                axis=COUNT_AXIS,
+                scale=alt.Scale(domainMax=max(top, 1) * 1.15),
+            ),
+            color=alt.Color("Trạng thái:N", scale=status_scale(), legend=None),
+            tooltip=["Trạng thái:N", alt.Tooltip("Số nhiệm vụ:Q", format=",d")],
         )
-        .properties(width=width, height=max(60, int(22 * len(df) * scale)))
     )
-    if selectable:
-        chart = chart.add_params(alt.selection_point(name="don_vi", fields=["Mã"]))
-    return _base(chart, scale)
+    labels = (
+        alt.Chart(df)
+        .mark_text(align="left", dx=4, fontSize=int(12 * scale), color="#222222")
+        .encode(y=y, x="Số nhiệm vụ:Q", text="Nhãn:N")
+    )
+    chart = alt.layer(bars, labels).properties(
+        title="Nhiệm vụ theo trạng thái",
+        width=width,
+        height=int(32 * len(df) * scale),
+    )
+    return _base(chart, scale)  # type: ignore[arg-type]
 
 
 def trend_lines(
@@ -256,33 +240,6 @@ def rate_heatmap(
             ],
         )
         .properties(width=width, height=max(60, int(24 * len(units) * scale)))
-    )
-    return _base(chart, scale)
-
-
-def age_bars(
-    buckets: Sequence[Mapping[str, Any]], scale: float = 1.0, width: int = 560
-) -> alt.Chart:
-    """Open overdue tasks by age bucket (`overdue_age()["buckets"]`), oldest in the darkest tone."""
-    df = pd.DataFrame(
-        [{"Quá hạn": b["label"], "Số nhiệm vụ": int(b["count"])} for b in buckets],
-        columns=["Quá hạn", "Số nhiệm vụ"],
-    )
-    tones = ["#F4B183", "#EE8F4F", "#E3702A", STATUS_COLORS["open_overdue"], "#8C3A00"]
-    chart = (
-        alt.Chart(df, title="Nhiệm vụ quá hạn theo số ngày quá hạn")
-        .mark_bar()
-        .encode(
-            y=alt.Y("Quá hạn:N", sort=list(df["Quá hạn"]), title=None),
-            x=alt.X("Số nhiệm vụ:Q", title="Số nhiệm vụ", axis=COUNT_AXIS),
-            color=alt.Color(
-                "Quá hạn:N",
-                scale=alt.Scale(domain=list(df["Quá hạn"]), range=tones[: len(df)]),
-                legend=None,
-            ),
-            tooltip=["Quá hạn:N", alt.Tooltip("Số nhiệm vụ:Q", format=",d")],
-        )
-        .properties(width=width, height=max(60, int(32 * len(df) * scale)))
     )
     return _base(chart, scale)
 
@@ -434,6 +391,7 @@ def overdue_by_unit(
                 legend=None,  # the page says it in words: dark = over 120 working days
             ),
             order=alt.Order("Nhóm:N", sort="descending"),
+            detail="Mã:N",  # kept through the sum: a click selects the unit's code
             tooltip=["Đơn vị:N", "Nhóm:N", alt.Tooltip("Số:Q", format=",d")],
         )
     )

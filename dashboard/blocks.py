@@ -15,7 +15,7 @@ import streamlit as st
 from core import charts
 from core.backlog import LONG_OVERDUE_DAYS
 from core.config import rank_min_due
-from core.metrics import MetricsQuery, rate_volume
+from core.metrics import CATEGORIES, MetricsQuery, rate_volume
 from core.periods import Period, elapsed_share, previous_period, same_period_last_year
 from core.vocab import STATUS_LABELS
 from dashboard import data as db
@@ -175,6 +175,19 @@ def population_words(f: Filters, as_of: str) -> str:
     return f"{who}; trạng thái tại ngày {fmt.fmt_date_iso(as_of)}."
 
 
+def period_categories(f: Filters) -> tuple[str, ...]:
+    """The status categories a period's population can hold: tasks due in a period all have a
+    deadline, so the two "no deadline" categories are left out of its charts."""
+    if f.population == "deadline":
+        return tuple(c for c in CATEGORIES if not c.startswith("no_deadline"))
+    return CATEGORIES
+
+
+def count_word(f: Filters) -> str:
+    """What the period's first count is: tasks assigned in it, or tasks counted in it."""
+    return "Nhiệm vụ được giao" if f.population != "deadline" else "Số nhiệm vụ có hạn trong kỳ"
+
+
 def show_period(f: Filters, q: MetricsQuery) -> dict[str, Any]:
     """«Kết quả kỳ»: the chosen period's figures. Compared with the previous period and the same
     period last year only when the period has ended; «lũy kế» only with last year's same window
@@ -200,12 +213,12 @@ def show_period(f: Filters, q: MetricsQuery) -> dict[str, Any]:
         else f"so với kỳ trước ({previous_period(f.period).label})"
     )
 
-    def card(col: Any, label: str, field: str, inverse: bool = False) -> None:
+    def card(col: Any, label: str, field: str, colour: str = "normal") -> None:
         col.metric(
             label,
             fmt.fmt_count(now[field]),
             delta=fmt.delta_count(now[field], before[field]) if before else None,
-            delta_color="inverse" if inverse else "normal",
+            delta_color=colour,  # type: ignore[arg-type]
             border=True,
         )
         if before is not None:
@@ -214,10 +227,10 @@ def show_period(f: Filters, q: MetricsQuery) -> dict[str, Any]:
             )
 
     cols = st.columns(5)
-    card(cols[0], "Nhiệm vụ được giao" if f.population == "assigned" else "Số nhiệm vụ", "assigned")
+    card(cols[0], count_word(f), "assigned", colour="off")  # more or fewer tasks: neutral
     card(cols[1], STATUS_LABELS["completed_on_time"], "completed_on_time")
-    card(cols[2], STATUS_LABELS["completed_late"], "completed_late", inverse=True)
-    card(cols[3], STATUS_LABELS["open_overdue"], "open_overdue", inverse=True)
+    card(cols[2], STATUS_LABELS["completed_late"], "completed_late", colour="inverse")
+    card(cols[3], STATUS_LABELS["open_overdue"], "open_overdue", colour="inverse")
     rate = "on_time_rate_due"
     cols[4].metric(
         "Tỷ lệ hoàn thành đúng hạn",
@@ -231,10 +244,12 @@ def show_period(f: Filters, q: MetricsQuery) -> dict[str, Any]:
         f"{fmt.fmt_count(now['completed_on_time'])}/{fmt.fmt_count(due)} nhiệm vụ đã đến hạn"
         + (f"; {before_words}: {fmt.fmt_rate(before[rate])}." if before is not None else ".")
     )
-    if not note and not cumulative:
-        ly = same_period_last_year(f.period)
+    ly = same_period_last_year(f.period)
+    if not note and not cumulative and ly != previous_period(f.period):
+        # (a yearly view's previous period is already last year's: said once, above)
         st.caption(
-            f"Cùng kỳ năm trước ({ly.label}): giao {fmt.fmt_count(last_year['assigned'])}, "
+            f"Cùng kỳ năm trước ({ly.label}): {count_word(f).lower()} "
+            f"{fmt.fmt_count(last_year['assigned'])}, "
             f"quá hạn {fmt.fmt_count(last_year['open_overdue'])}, tỷ lệ đúng hạn "
             f"{fmt.fmt_rate(last_year[rate])}."
         )
@@ -242,13 +257,19 @@ def show_period(f: Filters, q: MetricsQuery) -> dict[str, Any]:
 
 
 def show_ranking_apart(rows: Sequence[dict[str, Any]], rate: str) -> None:
-    """Units left unranked (too few tasks behind the rate, or none), named with their figures."""
+    """Units left unranked (too few tasks behind the rate), every one named with its count."""
     apart = [r for r in rows if not r.get("ranked") and r.get("volume")]
-    if apart:
-        names = "; ".join(f"{r['name']} ({fmt.fmt_count(r['volume'])})" for r in apart[:12]) + (
-            "…" if len(apart) > 12 else ""
-        )
-        st.caption(
-            f"Chưa xếp hạng vì có dưới {rank_min_due()} nhiệm vụ "
-            f"{'được giao' if rate == 'overdue_share_assigned' else 'đã đến hạn'}: {names}."
+    if not apart:
+        return
+    basis = "được giao" if rate == "overdue_share_assigned" else "đã đến hạn"
+    with st.expander(
+        f"Chưa xếp hạng: {fmt.fmt_count(len(apart))} đơn vị có dưới {rank_min_due()} nhiệm vụ "
+        f"{basis}"
+    ):
+        st.markdown(
+            "; ".join(
+                f"{r['name']} ({fmt.fmt_count(r['volume'])}: {fmt.fmt_rate(r.get(rate))})"
+                for r in apart
+            )
+            + "."
         )

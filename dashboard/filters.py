@@ -102,6 +102,7 @@ class Filters:
             priority_only=self.priority_only,
             lead_units=self.lead_units,
             rollup_successors=not self.historical,
+            rollup_as_of=self.as_of,
         )
 
     def period_query(self, by: str = "unit") -> MetricsQuery:

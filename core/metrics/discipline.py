@@ -245,7 +245,7 @@ def update_discipline(repo: Repository, q: MetricsQuery, cal: WorkCalendar) -> d
     rows = repo.aggregate_tasks(discipline_pipeline(q, cal), q.scope)
     names = _names(repo, "unit")
     if q.rollup_successors:
-        successors = successor_map(repo.units(), q.as_of)
+        successors = successor_map(repo.units(), q.organisation_day)
         merged: dict[Any, dict[str, Any]] = {}
         for raw in rows:
             code = successors.get(raw["_id"], raw["_id"])

@@ -67,6 +67,10 @@ class MetricsQuery:
     deadline_to: date | None = None
     by: str = "unit"
     rollup_successors: bool = False
+    # The day whose organisation decides the rollup (default: `as_of`). Pages and briefings set
+    # it to the day they are read on, so every period, however old, is counted under today's
+    # units: a trend or a past month names the successor, not a unit that no longer exists.
+    rollup_as_of: date | None = None
     priority_only: bool = False
     lead_units: frozenset[str] | None = None
     scope: Scope = field(default_factory=Scope.everything)
@@ -83,6 +87,11 @@ class MetricsQuery:
             if low is not None and high is not None and low > high:
                 raise ValueError(f"{name}: ngày bắt đầu sau ngày kết thúc")
 
+    @property
+    def organisation_day(self) -> date:
+        """The day whose organisation re-keys the groups (successors, portfolios)."""
+        return self.rollup_as_of or self.as_of
+
     def filters(self) -> dict[str, Any]:
         """The filters echoed in the `cddh metrics` JSON."""
 
@@ -96,6 +105,8 @@ class MetricsQuery:
             "deadline_to": iso(self.deadline_to),
             "rollup_successors": self.rollup_successors,
         }
+        if self.rollup_successors and self.rollup_as_of not in (None, self.as_of):
+            out["rollup_as_of"] = iso(self.rollup_as_of)
         if self.priority_only:
             out["priority_only"] = True
         if self.lead_units is not None:

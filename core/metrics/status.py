@@ -74,7 +74,7 @@ def _key_map(
     if q.by not in ("unit", "portfolio") or (q.by == "unit" and not q.rollup_successors):
         return None
     units, leaders = org if org is not None else (repo.units(), repo.leaders())
-    rollup = successor_map(units, q.as_of) if q.rollup_successors else {}
+    rollup = successor_map(units, q.organisation_day) if q.rollup_successors else {}
     if q.by == "unit":
         return rollup
     owners = portfolio_map(units, leaders, q.as_of)

@@ -211,7 +211,7 @@ with tab_report:
         border=True,
     )
     cols[1].metric(
-        "Tỷ lệ hoàn thành đúng hạn",
+        "Tỷ lệ đúng hạn (nhiệm vụ giao trong kỳ)",
         fmt.fmt_rate(cur["on_time_rate_due"]),
         None if warning else fmt.delta_rate(cur["on_time_rate_due"], prev["on_time_rate_due"]),
         help=fmt.rate_help("on_time_rate_due") + " Nhiệm vụ giao trong kỳ; so với kỳ trước.",
@@ -225,7 +225,7 @@ with tab_report:
         border=True,
     )
     cols[3].metric(
-        "Đang quá hạn (mọi năm)",
+        f"Quá hạn tại {format_vn(figures['as_of'])} (mọi năm)",
         fmt.fmt_count(figures["overdue_now"]),
         help="Nhiệm vụ chưa hoàn thành, quá hạn tại ngày chốt số liệu, kể cả giao từ năm trước.",
         border=True,

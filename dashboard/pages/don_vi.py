@@ -39,7 +39,7 @@ def unit_options() -> list[str | None]:
 
 
 COUNT_COLUMNS = [
-    "Được giao",
+    "Số nhiệm vụ",
     *(STATUS_LABELS[cat] for cat in CATEGORIES),
 ]
 
@@ -60,7 +60,7 @@ def ranking_table(rows: list[dict[str, Any]], rate: str) -> pd.DataFrame:
                 RATE_LABELS[rate]: r[rate],
                 "Trên số": f"{fmt.fmt_count(part)}/{fmt.fmt_count(volume)}",
                 STATUS_LABELS["open_overdue"]: r["open_overdue"],
-                "Được giao": r["assigned"],
+                "Số nhiệm vụ": r["assigned"],
                 **{STATUS_LABELS[cat]: r[cat] for cat in CATEGORIES if cat != "open_overdue"},
                 **{RATE_LABELS[k]: r[k] for k in others},
             }
@@ -186,7 +186,12 @@ def show_unit(code: str) -> None:
     width = 900 if f.meeting_mode else 560
     left, right = st.columns(2)
     with left:
-        st.altair_chart(charts.status_breakdown(now, scale=f.scale, width=width), width="stretch")
+        st.altair_chart(
+            charts.status_breakdown(
+                now, scale=f.scale, width=width, categories=blocks.period_categories(f)
+            ),
+            width="stretch",
+        )
     with right:
         trend_rows = db.trend_by_unit(repo, key, base, f.period, 12)
         by_period: dict[str, list[dict[str, Any]]] = {}
@@ -234,8 +239,10 @@ def show_unit(code: str) -> None:
     for row in coord.rows:
         st.page_link(
             nav.PAGE_TASKS,
-            label=f"{fmt.status_label(row['category'])} — "
-            f"chủ trì: {fmt.unit_name(row['lead_unit'])} — {fmt.task_label(row, 90)}",
+            label=f"{fmt.status_label(row['category'])}"
+            + (f" ({fmt.late_words(row)})" if fmt.late_words(row) else "")
+            + f" — chủ trì: {fmt.responsible(row['lead_unit'], f.as_of, f.historical)} — "
+            f"{fmt.task_label(row, 90)}",
             query_params=nav.link_params(f, nhiemvu=row["id"]),
         )
     if coord.total > len(coord.rows):

@@ -99,7 +99,7 @@ else:
     if result["rows"]:
         rows = sorted(result["rows"], key=lambda r: -r["open_overdue"])
         counts = [
-            "Được giao",
+            "Số nhiệm vụ",
             STATUS_LABELS["completed_on_time"],
             STATUS_LABELS["completed_late"],
             STATUS_LABELS["open_within_deadline"],
@@ -112,7 +112,7 @@ else:
                     "Đơn vị": r["name"],
                     RATE_LABELS["on_time_rate_due"]: r["on_time_rate_due"],
                     "Ủy quyền": "Có" if r["key"] in mine["delegated"] else "",
-                    "Được giao": r["assigned"],
+                    "Số nhiệm vụ": r["assigned"],
                     STATUS_LABELS["completed_on_time"]: r["completed_on_time"],
                     STATUS_LABELS["completed_late"]: r["completed_late"],
                     STATUS_LABELS["open_within_deadline"]: r["open_within_deadline"],

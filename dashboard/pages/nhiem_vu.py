@@ -36,8 +36,10 @@ accountable = Accountability.of(data["units"], f.as_of)
 
 
 def responsible(code: str | None) -> str:
-    """The unit answering for a task on D, naming the former unit where it helps."""
-    return fmt.responsible(code, f.as_of, f.historical)
+    """The unit answering for a task on D (short names: the list's column stays narrow)."""
+    if f.historical or code is None:
+        return fmt.unit_name(code)
+    return accountable.label(code, short=True)
 
 
 def _categories(raw: str) -> list[str]:
@@ -220,6 +222,7 @@ def show_list() -> None:
             for r in result.rows
         ]
     )
+    fmt.download_buttons(table, f"nhiem-vu-trang-{result.page}")
     event = st.dataframe(
         fmt.status_styler(table),
         hide_index=True,
@@ -228,7 +231,7 @@ def show_list() -> None:
         selection_mode="single-row",
         key="task_table",
         column_config={
-            "Nội dung nhiệm vụ": st.column_config.TextColumn(width="medium"),
+            "Nội dung nhiệm vụ": st.column_config.TextColumn(width="large"),
             "Số ngày quá hạn": st.column_config.NumberColumn(
                 format="%d",
                 help="Ngày làm việc quá thời hạn đang áp dụng: đến ngày xem (chưa hoàn thành) "

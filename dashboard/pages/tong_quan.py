@@ -40,13 +40,18 @@ if running and points:
 
 left, right = st.columns(2)
 with left:
-    st.altair_chart(charts.status_breakdown(now, scale=f.scale, width=width), width="stretch")
+    st.altair_chart(
+        charts.status_breakdown(
+            now, scale=f.scale, width=width, categories=blocks.period_categories(f)
+        ),
+        width="stretch",
+    )
     st.caption(blocks.population_words(f, now["as_of"]))
 with right:
     st.altair_chart(charts.trend_lines(points, rate, scale=f.scale, width=width), width="stretch")
     st.caption(
-        "12 kỳ gần nhất; mỗi kỳ tính trên các nhiệm vụ có thời hạn (kể cả gia hạn) trong kỳ, "
-        "trạng thái tại cuối kỳ."
+        f"{len(points)} kỳ gần nhất; mỗi kỳ tính trên các nhiệm vụ có thời hạn (kể cả gia hạn) "
+        "trong kỳ, trạng thái tại cuối kỳ."
         + (f" Kỳ cuối ({f.period.label}) đang diễn ra: nét đứt, chưa đủ kỳ." if running else "")
     )
 

@@ -73,7 +73,11 @@ def show_list() -> None:
         placeholder="Tất cả",
         **_bind_reset("nguoiky"),
     )
-    cols[2].toggle(f"Chỉ văn bản ban hành trong kỳ ({f.period.label})", **_bind_reset("trongky"))
+    cols[2].toggle(
+        "Chỉ văn bản trong kỳ",
+        help=f"Chỉ văn bản ban hành trong kỳ báo cáo đang chọn ({f.period.label}).",
+        **_bind_reset("trongky"),
+    )
     ss = st.session_state
     in_period = bool(ss["p_trongky"])
     search = explorer.DocumentSearch(

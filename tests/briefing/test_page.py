@@ -31,7 +31,7 @@ def app(mongod: dict[str, Any], brief_repo: Repository, monkeypatch: pytest.Monk
 def test_page_shows_figures_then_builds_on_click(app: AppTest, brief_repo: Repository) -> None:
     assert not app.exception
     cards = {mt.label: mt.value for mt in app.metric}
-    assert "Nhiệm vụ giao trong kỳ" in cards and "Tỷ lệ hoàn thành đúng hạn" in cards
+    assert "Nhiệm vụ giao trong kỳ" in cards and "Tỷ lệ đúng hạn (nhiệm vụ giao trong kỳ)" in cards
     # The cards' values are the briefing's own key figures for that request.
     from core import briefing as b
     from core.numbers import format_count, format_rate
@@ -41,8 +41,9 @@ def test_page_shows_figures_then_builds_on_click(app: AppTest, brief_repo: Repos
     figures = b.key_figures(brief_repo, request, today=date(2026, 11, 20))
     now = figures["compare"]["current"]
     assert cards["Nhiệm vụ giao trong kỳ"] == format_count(now["assigned"])
-    assert cards["Tỷ lệ hoàn thành đúng hạn"] == format_rate(now["on_time_rate_due"])
-    assert cards["Đang quá hạn (mọi năm)"] == format_count(figures["overdue_now"])
+    assert cards["Tỷ lệ đúng hạn (nhiệm vụ giao trong kỳ)"] == format_rate(now["on_time_rate_due"])
+    overdue_label = f"Quá hạn tại {figures['as_of']:%d/%m/%Y} (mọi năm)"
+    assert cards[overdue_label] == format_count(figures["overdue_now"])
     assert now["assigned"] > 0
     assert not app.success  # nothing built on a plain rerun
     before = len(brief_repo.list_briefings(limit=1000))
@@ -101,6 +102,6 @@ def test_running_period_cards_compare_with_nothing(sunday_app: AppTest) -> None:
     at = box.set_value(running).run()
     cards = {mt.label: mt for mt in at.metric}
     assert cards["Nhiệm vụ giao trong kỳ"].delta in (None, "")
-    assert cards["Tỷ lệ hoàn thành đúng hạn"].delta in (None, "")
+    assert cards["Tỷ lệ đúng hạn (nhiệm vụ giao trong kỳ)"].delta in (None, "")
     ended = at.selectbox(key="bc_period_month").set_value(1).run()  # Tháng 11/2026
     assert {mt.label: mt for mt in ended.metric}["Nhiệm vụ giao trong kỳ"].delta not in (None, "")

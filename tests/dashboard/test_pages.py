@@ -79,7 +79,7 @@ def test_overview_numbers_equal_core_metrics(demo_env: Repository) -> None:
     )
     period = latest_ended("month", AS_OF)
     now = metrics.compare_periods(demo_env, q, period, "deadline")["current"]
-    assert period_cards["Số nhiệm vụ"] == metrics.format_count(now["assigned"])
+    assert period_cards["Số nhiệm vụ có hạn trong kỳ"] == metrics.format_count(now["assigned"])
     assert period_cards["Hoàn thành đúng hạn"] == metrics.format_count(now["completed_on_time"])
     assert period_cards["Chưa hoàn thành, quá hạn"] == metrics.format_count(now["open_overdue"])
     assert period_cards["Tỷ lệ hoàn thành đúng hạn"] == metrics.format_rate(now["on_time_rate_due"])
@@ -94,7 +94,7 @@ def test_overview_numbers_follow_the_filters(demo_env: Repository) -> None:
     now = metrics.compare_periods(demo_env, q, period, "deadline")["current"]
     cards = [(m.label, m.value) for m in at.metric]
     backlog_cards, period_cards = dict(cards[:5]), dict(cards[5:10])
-    assert period_cards["Số nhiệm vụ"] == metrics.format_count(now["assigned"])
+    assert period_cards["Số nhiệm vụ có hạn trong kỳ"] == metrics.format_count(now["assigned"])
     assert period_cards["Chưa hoàn thành, quá hạn"] == metrics.format_count(now["open_overdue"])
     stock = metrics.status_metrics(demo_env, q)["total"]
     assert backlog_cards["Chưa hoàn thành, quá hạn"] == metrics.format_count(stock["open_overdue"])
@@ -128,7 +128,7 @@ def test_lũy_kế_is_the_reporting_year_to_date(demo_env: Repository) -> None:
     q = MetricsQuery(as_of=period.end, by="none", assigned_from=ytd.start, assigned_to=period.end)
     now = metrics.status_metrics(demo_env, q)["total"]
     cards = [(m.label, m.value) for m in at.metric][5:10]
-    assert dict(cards)["Số nhiệm vụ"] == metrics.format_count(now["assigned"])
+    assert dict(cards)["Nhiệm vụ được giao"] == metrics.format_count(now["assigned"])
     captions = " ".join(cap.value for cap in at.caption)
     assert f"nhiệm vụ giao từ {ytd.start:%d/%m/%Y} đến {period.end:%d/%m/%Y}" in captions
     assert "So với cùng kỳ năm trước:" in captions

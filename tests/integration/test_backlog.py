@@ -112,3 +112,28 @@ def test_update_discipline_follows_the_successor(repo: Repository) -> None:
     assert [r["key"] for r in today["rows"]] == ["STC"]
     assert today["rows"][0]["tasks"] == 2
     assert today["total"] == historical["total"]
+
+
+def test_past_periods_are_counted_under_the_units_of_the_day_read(repo: Repository) -> None:
+    """A January 2025 task of SKHDT (ended 28/02/2025, successor STC): as of January's end it is
+    SKHDT's; read on 16/06/2025 with `rollup_as_of`, January, its trend and its summary name STC."""
+    from core.periods import custom_period
+
+    task = {
+        "lead_unit": "SKHDT",
+        "assigned_date": date(2025, 1, 2),
+        "deadline": date(2025, 1, 20),
+        "completed_date": date(2025, 1, 10),
+    }
+    reload_tasks(repo, [task])
+    january = custom_period(date(2025, 1, 1), date(2025, 1, 31))
+    base = m.MetricsQuery(as_of=date(2025, 6, 16), rollup_successors=True)
+    then = m.status_metrics(repo, base.for_period(january, "deadline"))
+    assert [r["key"] for r in then["rows"]] == ["SKHDT"]
+    today = replace(base, rollup_as_of=date(2025, 6, 16))
+    now = m.status_metrics(repo, today.for_period(january, "deadline"))
+    assert [r["key"] for r in now["rows"]] == ["STC"]
+    assert now["rows"][0]["completed_on_time"] == 1
+    for _ in range(2):  # computed, then read back from the stored summary
+        counted = m.period_metrics(repo, today, [january], "deadline")[0]
+        assert counted == now
