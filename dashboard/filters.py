@@ -43,7 +43,7 @@ from core.periods import (
 from core.text import SEARCH_MAX_CHARS, search_input, strip_invisible
 from core.vocab import UNIT_KINDS
 from dashboard.data import get_repo, org, repo_key
-from dashboard.formatting import leader_label
+from dashboard.formatting import leader_label, md_literal
 
 # Which tasks the figures of a period count (population): key -> Vietnamese label.
 POPULATIONS: dict[str, str] = {
@@ -243,9 +243,10 @@ _SHOWN_CHARS = 60  # of a URL value quoted back to the reader
 
 def _quoted(raw: str) -> str:
     """A URL value as the reader is shown it: invisible characters removed, at most 60
-    characters (a crafted link can carry 60,000)."""
+    characters (a crafted link can carry 60,000), Markdown marks shown as typed."""
     text = strip_invisible(raw)
-    return text if len(text) <= _SHOWN_CHARS else text[:_SHOWN_CHARS] + "…"
+    text = text if len(text) <= _SHOWN_CHARS else text[:_SHOWN_CHARS] + "…"
+    return md_literal(text)
 
 
 def link_problem(name: str, raw: str, reason: str) -> None:

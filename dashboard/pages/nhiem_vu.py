@@ -263,7 +263,7 @@ def show_task(task_id: str) -> None:
     back.button("← Danh sách nhiệm vụ", on_click=filters.set_state, args=("nhiemvu", None))
     if task is None:
         nav.title("Nhiệm vụ")
-        st.error(f"Không tìm thấy nhiệm vụ «{task_id}».")
+        st.error(f"Không tìm thấy nhiệm vụ «{fmt.md_literal(task_id)}».")
         return
     nav.page_header("Nhiệm vụ", f, with_period=False)
     st.markdown(f"### {task['content']}")

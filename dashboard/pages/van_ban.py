@@ -153,7 +153,7 @@ def show_document(doc_id: str) -> None:
     doc = repo.document(doc_id)
     if doc is None:
         nav.title("Văn bản")
-        st.error(f"Không tìm thấy văn bản «{doc_id}».")
+        st.error(f"Không tìm thấy văn bản «{fmt.md_literal(doc_id)}».")
         return
     issue: date = from_bson_day(doc["issue_date"])
     nav.page_header(f"{fmt.doc_type_name(doc['type'])} số {doc['number']}", f, with_period=False)
