@@ -34,3 +34,7 @@ class ConflictError(Exception):
 
 class DatabaseUnavailable(Exception):
     """MongoDB cannot be reached; the message says what to check, in Vietnamese."""
+
+
+class DatabaseAuthFailed(DatabaseUnavailable):
+    """MongoDB answered but refused the user name or password of MONGODB_URI."""
