@@ -16,11 +16,13 @@ from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
+import click
 import typer
+from pydantic import ValidationError as PydanticValidationError
 
 from cddh_cli import backup as backup_cli
 from core import config, localdb, repository
-from core.dates import format_vn, parse_day, today_local
+from core.dates import format_vn, plausible_day, today_local
 from core.errors import ConflictError, DatabaseUnavailable, ValidationFailed
 from core.numbers import format_count
 
@@ -46,13 +48,47 @@ def fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
+ERROR_LOG = "cddh-cli-errors.log"  # in CDDH_DATA_DIR: what went wrong, for the technician
+
+
+def log_unexpected(exc: BaseException) -> Path | None:
+    """Append an unexpected error to the log in CDDH_DATA_DIR: its type and where it happened.
+
+    The exception's own text is withheld (only its length is written): a database or library
+    message can quote record contents, and a secret document's never reaches a log."""
+    import traceback
+    from datetime import datetime
+
+    frames = "".join(traceback.format_tb(exc.__traceback__))
+    entry = (
+        f"{datetime.now().isoformat(timespec='seconds')} {type(exc).__module__}."
+        f"{type(exc).__qualname__} (message of {len(str(exc))} characters withheld)\n"
+        f"{frames}\n"
+    )
+    path = config.data_dir() / ERROR_LOG
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as log:
+            log.write(entry)
+    except OSError:
+        return None
+    return path
+
+
 def friendly(fn: F) -> F:
-    """Turn known errors into Vietnamese messages and a non-zero exit, never a traceback."""
+    """Turn every error into a Vietnamese message and a non-zero exit, never a traceback.
+
+    Every command is wrapped (a test checks it): known errors say what to fix; database errors
+    met midway say what happened; anything else names its type and the log holding the detail."""
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from core.repository import describe_failure
+
         try:
             return fn(*args, **kwargs)
+        except (typer.Exit, typer.Abort, click.exceptions.ClickException):
+            raise
         except ValidationFailed as exc:
             typer.secho(
                 "Lỗi: dữ liệu không hợp lệ, không ghi gì cả:", fg=typer.colors.RED, err=True
@@ -64,18 +100,33 @@ def friendly(fn: F) -> F:
             fail(str(exc))
         except repository.OUTAGE_ERRORS as exc:  # failover: see core/repository.py
             fail(repository.outage_message(exc))
+        except KeyboardInterrupt:
+            fail("Đã dừng giữa chừng theo yêu cầu (Ctrl+C); chạy lại lệnh để làm trọn.", 130)
         except ValueError as exc:
+            if isinstance(exc, PydanticValidationError):  # its text quotes the input values
+                log_unexpected(exc)
+                fail("dữ liệu không hợp lệ (kiểm tra các trường bắt buộc và định dạng).", 2)
             fail(str(exc), 2)
+        except Exception as exc:
+            where = log_unexpected(exc)
+            message = describe_failure(exc)
+            if message is not None:
+                fail(message, 3)
+            fail(
+                f"Lỗi ngoài dự kiến ({type(exc).__name__}); lệnh chưa hoàn tất. "
+                + (f"Chi tiết kỹ thuật đã ghi vào {where}." if where else "")
+            )
 
+    wrapper.__cddh_friendly__ = True  # type: ignore[attr-defined]
     return wrapper  # type: ignore[return-value]
 
 
 def day_option(value: str | None, field: str) -> date | None:
-    """Parse a day option or exit with a message naming the option."""
+    """Parse a day option (within CDDH_PLAUSIBLE_YEARS) or exit with a message naming it."""
     if value is None:
         return None
     try:
-        return parse_day(value)
+        return plausible_day(value)
     except ValueError as exc:
         fail(f"{field}: {exc}", 2)
     raise AssertionError
@@ -87,7 +138,7 @@ def repo_or_start(start_local: bool = True) -> Any:
 
     if not config.mongodb_uri() and start_local:
         localdb.start()
-    repo = repository.connect()
+    repo = repository.connect(socket_timeout_ms=config.db_timeout_ms())
     repo.ensure_schema()
     return repo
 

@@ -43,7 +43,7 @@ from core.periods import (
 )
 from core.repository import Repository
 from core.services import work_calendar
-from core.text import fold
+from core.text import fold, neutralise_formula
 from core.vocab import STATUS_LABELS
 
 TEMPLATES_DIR = config.PROJECT_ROOT / "docx_templates"
@@ -1659,6 +1659,11 @@ XLSX_HEADERS = (
 )
 
 
+def _cells(values: list[Any]) -> list[Any]:
+    """A row of a spreadsheet: texts made inert (no formula), other values as they are."""
+    return [neutralise_formula(v) if isinstance(v, str) else v for v in values]
+
+
 def overdue_xlsx(
     repo: Repository, request: BriefingRequest, today: date | None = None
 ) -> tuple[bytes, str]:
@@ -1685,7 +1690,9 @@ def overdue_xlsx(
     ws = wb.active
     ws.title = "Nhiệm vụ quá hạn"
     ws.append([f"Danh sách nhiệm vụ chưa hoàn thành, quá hạn tính đến ngày {format_vn(as_of)}"])
-    ws.append([f"{scope.name}; {_count(total)} nhiệm vụ; xếp theo số ngày quá hạn giảm dần."])
+    ws.append(
+        _cells([f"{scope.name}; {_count(total)} nhiệm vụ; xếp theo số ngày quá hạn giảm dần."])
+    )
     ws.append(list(XLSX_HEADERS))
     for cell in ws[3]:
         cell.font = Font(bold=True)
@@ -1695,18 +1702,20 @@ def overdue_xlsx(
         lead = str(t.get("lead_unit") or "")
         responsible = str(acc.unit(lead))
         ws.append(
-            [
-                i,
-                acc.names.get(responsible, responsible),
-                acc.names.get(lead, lead) if lead != responsible else "",
-                unicodedata.normalize("NFC", str(t.get("content") or "")),
-                t.get("document_number") or "",
-                t.get("assigned_date"),
-                t.get("effective_deadline") or t.get("deadline"),
-                "Có" if t.get("extended") else "",
-                t.get("days_overdue"),
-                "Có" if t.get("priority") else "",
-            ]
+            _cells(
+                [
+                    i,
+                    acc.names.get(responsible, responsible),
+                    acc.names.get(lead, lead) if lead != responsible else "",
+                    unicodedata.normalize("NFC", str(t.get("content") or "")),
+                    t.get("document_number") or "",
+                    t.get("assigned_date"),
+                    t.get("effective_deadline") or t.get("deadline"),
+                    "Có" if t.get("extended") else "",
+                    t.get("days_overdue"),
+                    "Có" if t.get("priority") else "",
+                ]
+            )
         )
     for row in ws.iter_rows(min_row=4):
         for cell in row[5:7]:

@@ -89,6 +89,18 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("CDDH_PORT", "8501", "Port the dashboard listens on (`cddh run`, `make run`)."),
     Setting(
+        "CDDH_PLAUSIBLE_YEARS",
+        "2000-2100",
+        "Years a date may fall in ('first-last'): a date outside is refused, in a link of the "
+        "dashboard as on import.",
+    ),
+    Setting(
+        "CDDH_DB_TIMEOUT_S",
+        "300",
+        "Seconds the CLI waits for one database answer before it gives up with a message "
+        "(socket timeout; finding the server waits at most 5 s).",
+    ),
+    Setting(
         "CDDH_WARM_SUMMARIES",
         "1",
         "1: when the dashboard starts, compute the missing summaries of recent closed periods "
@@ -162,3 +174,29 @@ def rank_min_due() -> int:
     except ValueError:
         raise ValueError(f"CDDH_RANK_MIN_DUE: «{value}» phải là số nguyên không âm") from None
     return n
+
+
+def plausible_years() -> tuple[int, int]:
+    """First and last year a date may fall in (CDDH_PLAUSIBLE_YEARS, 'first-last')."""
+    value = get("CDDH_PLAUSIBLE_YEARS")
+    try:
+        first, last = (int(part) for part in value.replace(" ", "").split("-"))
+        if not 1 <= first <= last <= 9998:
+            raise ValueError
+    except ValueError:
+        raise ValueError(
+            f"CDDH_PLAUSIBLE_YEARS: «{value}» phải có dạng «năm đầu-năm cuối», ví dụ 2000-2100"
+        ) from None
+    return first, last
+
+
+def db_timeout_ms() -> int:
+    """How long the CLI waits for one database answer, in milliseconds (CDDH_DB_TIMEOUT_S)."""
+    value = get("CDDH_DB_TIMEOUT_S")
+    try:
+        seconds = float(value)
+        if seconds <= 0:
+            raise ValueError
+    except ValueError:
+        raise ValueError(f"CDDH_DB_TIMEOUT_S: «{value}» phải là số giây dương") from None
+    return int(seconds * 1000)

@@ -96,6 +96,21 @@ def check_as_of(d: date) -> date:
     return d
 
 
+def check_plausible(d: date) -> date:
+    """`d` when its year is within CDDH_PLAUSIBLE_YEARS; ValueError (Vietnamese) otherwise."""
+    from core.config import plausible_years
+
+    first, last = plausible_years()
+    if not first <= d.year <= last:
+        raise ValueError(f"ngày {format_vn(d)} nằm ngoài khoảng năm hợp lý ({first}–{last})")
+    return d
+
+
+def plausible_day(value: object) -> date:
+    """A day parsed as `parse_day` does, refused (ValueError) when outside the plausible years."""
+    return check_plausible(parse_day(value))
+
+
 def optional_day(value: object) -> date | None:
     """A day from None, a stored datetime, a date or a string ('' and None give None)."""
     if value is None or (isinstance(value, str) and not value.strip()):

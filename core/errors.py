@@ -39,3 +39,7 @@ class DatabaseUnavailable(Exception):
 class WriteNotConfirmed(DatabaseUnavailable):
     """A write was sent but its outcome is unknown (connection lost, primary changed, majority
     not reached in time): it may or may not have been applied. The message says so."""
+
+
+class DatabaseAuthFailed(DatabaseUnavailable):
+    """MongoDB answered but refused the user name or password of MONGODB_URI."""

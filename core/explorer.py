@@ -36,7 +36,7 @@ from core.metrics import (
 )
 from core.repository import Repository
 from core.scope import Scope
-from core.text import fold
+from core.text import fold, search_input
 
 # Sort orders of the task list: key -> (Vietnamese label, MongoDB sort).
 # The assigned-date sorts use one indexed field: the index then returns the first page without
@@ -159,7 +159,7 @@ def text_search(text: str) -> str:
     A regex scan of the short folded field is several times faster than a `$text` phrase search
     here (MongoDB unions the index entries of such common terms before checking the phrase).
     """
-    words = [w for w in re.split(r"[^0-9a-z]+", fold(text)) if w]
+    words = [w for w in re.split(r"[^0-9a-z]+", fold(search_input(text)[0])) if w]
     return rf"\b{' '.join(words)}\b" if words else ""
 
 
@@ -181,7 +181,7 @@ def diacritic_regex(text: str) -> str:
     Used on collections without a folded search field (documents' numbers and abstracts).
     """
     out: list[str] = []
-    for ch in fold(text):
+    for ch in fold(search_input(text)[0]):
         variants = _VARIANTS.get(ch)
         if variants is None:
             out.append(r"\s+" if ch == " " else re.escape(ch))

@@ -34,6 +34,7 @@ from core import config
 from core.dates import from_bson_day, now_utc, to_bson_day
 from core.errors import (
     ConflictError,
+    DatabaseAuthFailed,
     DatabaseUnavailable,
     Problem,
     ValidationFailed,
@@ -113,8 +114,10 @@ def confirming_write() -> Iterator[None]:
         raise
 
 
-def _client(uri: str, timeout_ms: int = 5000) -> MongoClient[dict[str, Any]]:
-    key = f"{uri}|{timeout_ms}"
+def _client(
+    uri: str, timeout_ms: int = 5000, socket_timeout_ms: int | None = None
+) -> MongoClient[dict[str, Any]]:
+    key = f"{uri}|{timeout_ms}|{socket_timeout_ms}"
     if key not in _CLIENTS:
         # Writes are acknowledged by a majority of the replica set (an acknowledged write
         # survives the loss of the primary) and retried once by the driver after a network
@@ -124,6 +127,7 @@ def _client(uri: str, timeout_ms: int = 5000) -> MongoClient[dict[str, Any]]:
             tz_aware=True,
             serverSelectionTimeoutMS=timeout_ms,
             connectTimeoutMS=timeout_ms,
+            socketTimeoutMS=socket_timeout_ms,
             appname="cddh",
             retryWrites=True,
             retryReads=True,
@@ -214,17 +218,67 @@ def unavailable_message(uri: str, exc: Exception | None = None) -> str:
     )
 
 
+_AUTH_FAILED = 18  # MongoDB error code AuthenticationFailed
+_UNAUTHORIZED = 13  # Unauthorized
+
+
+def auth_failed_message(uri: str) -> str:
+    """What a user reads when MongoDB refuses the credentials of the connection string."""
+    where = uri.split("@")[-1]  # never show credentials
+    return (
+        f"MongoDB ({where}) từ chối đăng nhập: xác thực không thành công. Kiểm tra tên người "
+        "dùng, mật khẩu và authSource trong MONGODB_URI (máy chủ vẫn đang chạy)."
+    )
+
+
 def connect(
-    uri: str | None = None, db_name: str | None = None, timeout_ms: int = 5000
+    uri: str | None = None,
+    db_name: str | None = None,
+    timeout_ms: int = 5000,
+    socket_timeout_ms: int | None = None,
 ) -> Repository:
-    """A repository on MONGODB_URI / MONGODB_DB (or the given ones); raises DatabaseUnavailable."""
+    """A repository on MONGODB_URI / MONGODB_DB (or the given ones); raises DatabaseUnavailable
+    (DatabaseAuthFailed when the server refuses the credentials).
+
+    `socket_timeout_ms`: the longest wait for one answer (None: no limit, the dashboard's)."""
     uri = uri or config.effective_uri()
-    client = _client(uri, timeout_ms)
+    client = _client(uri, timeout_ms, socket_timeout_ms)
     try:
         client.admin.command("ping")
+    except OperationFailure as exc:
+        if exc.code == _AUTH_FAILED:
+            raise DatabaseAuthFailed(auth_failed_message(uri)) from None
+        raise DatabaseUnavailable(unavailable_message(uri, exc)) from None
     except PyMongoError as exc:
         raise DatabaseUnavailable(unavailable_message(uri, exc)) from None
     return Repository(client[db_name or config.mongodb_db()])
+
+
+def describe_failure(exc: BaseException) -> str | None:
+    """A short Vietnamese message for a database error met in the middle of a command, or None
+    when `exc` is not one. Never quotes the server's text: it can hold record contents."""
+    if not isinstance(exc, PyMongoError):
+        return None
+    if isinstance(exc, ServerSelectionTimeoutError):
+        return unavailable_message(config.effective_uri())
+    if isinstance(exc, ConnectionFailure):  # AutoReconnect, NetworkTimeout: the server went away
+        return (
+            f"Mất kết nối tới MongoDB giữa chừng ({type(exc).__name__}): thao tác có thể chưa "
+            "hoàn tất. Kiểm tra máy chủ (`cddh db status`) rồi chạy lại lệnh."
+        )
+    if isinstance(exc, OperationFailure) and exc.code == _AUTH_FAILED:
+        return auth_failed_message(config.effective_uri())
+    if isinstance(exc, OperationFailure) and exc.code == _UNAUTHORIZED:
+        return (
+            "Người dùng MongoDB trong MONGODB_URI không có quyền làm thao tác này; cần quyền "
+            "đọc, ghi và tạo chỉ mục trên cơ sở dữ liệu MONGODB_DB."
+        )
+    code = getattr(exc, "code", None)
+    return (
+        f"MongoDB từ chối thao tác ({type(exc).__name__}"
+        + (f", mã {code}" if code is not None else "")
+        + "). Kiểm tra quyền của người dùng và trạng thái máy chủ rồi chạy lại lệnh."
+    )
 
 
 class Repository:

@@ -28,6 +28,9 @@ PAGES = [
 
 nav.begin_run()
 db.get_repo()  # stops with a Vietnamese message when MongoDB is out of reach
+page = None
+# The one error boundary of every page: no traceback ever reaches the reader (st.stop and
+# st.rerun are BaseExceptions and pass through).
 try:
     meeting = nav.meeting_requested()
     page = st.navigation(PAGES, position="top" if meeting else "sidebar")
@@ -39,3 +42,5 @@ except ConnectionFailure as exc:
         "Mất kết nối tới MongoDB trong khi đọc số liệu "
         f"({type(exc).__name__}). Kiểm tra máy chủ rồi tải lại trang."
     )
+except Exception as exc:
+    nav.show_unexpected(exc, page.title if page else None, page.url_path if page else None)

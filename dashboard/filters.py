@@ -15,7 +15,16 @@ from typing import Any
 import streamlit as st
 
 from core import explorer
-from core.dates import AS_OF_FIRST, AS_OF_LAST, check_as_of, format_vn, parse_day, today_local
+from core.config import plausible_years
+from core.dates import (
+    AS_OF_FIRST,
+    AS_OF_LAST,
+    check_as_of,
+    format_vn,
+    parse_day,
+    plausible_day,
+    today_local,
+)
 from core.metrics import MetricsQuery
 from core.organisation import delegations_in_force, leaders_in_office
 from core.periods import (
@@ -32,9 +41,10 @@ from core.periods import (
     period_for_report,
     year_to_date,
 )
+from core.text import SEARCH_MAX_CHARS, search_input, strip_invisible
 from core.vocab import UNIT_KINDS
 from dashboard.data import get_repo, org, repo_key
-from dashboard.formatting import leader_label
+from dashboard.formatting import leader_label, md_literal
 
 # Which tasks the figures of a period count (population): key -> Vietnamese label.
 POPULATIONS: dict[str, str] = {
@@ -230,10 +240,27 @@ def adopt_url_filters() -> set[str]:
     return adopted
 
 
+_SHOWN_CHARS = 60  # of a URL value quoted back to the reader
+
+
+def _quoted(raw: str) -> str:
+    """A URL value as the reader is shown it: invisible characters removed, at most 60
+    characters (a crafted link can carry 60,000), Markdown marks shown as typed."""
+    text = strip_invisible(raw)
+    text = text if len(text) <= _SHOWN_CHARS else text[:_SHOWN_CHARS] + "…"
+    return md_literal(text)
+
+
 def link_problem(name: str, raw: str, reason: str) -> None:
     """Note a URL parameter that could not be used (shown by `page_header`, or at once)."""
     problems: dict[str, str] = st.session_state.setdefault("_link_problems", {})
-    problems[name] = f"{name}=«{raw}»: {reason}"
+    problems[name] = f"{name}=«{_quoted(raw)}»: {reason}"
+
+
+def link_note(name: str, note: str) -> None:
+    """Note a URL parameter that was used after a change (shown with the link problems)."""
+    notes: dict[str, str] = st.session_state.setdefault("_link_notes", {})
+    notes[name] = f"{name}: {note}"
 
 
 class LinkValueError(ValueError):
@@ -253,14 +280,76 @@ def one_of(options: Iterable[Any], what: str) -> Callable[[str], str]:
 
 
 def show_link_problems() -> None:
-    """Say which parts of the link were left out, once (then forget them)."""
+    """Say which parts of the link were left out or changed, once (then forget them)."""
     problems: dict[str, str] = st.session_state.pop("_link_problems", {})
+    notes: dict[str, str] = st.session_state.pop("_link_notes", {})
     if problems:
         st.warning(
             "Một phần của đường liên kết không dùng được nên đã bỏ qua: "
             + "; ".join(problems.values())
             + "."
         )
+    if notes:
+        st.info("Đường liên kết đã được điều chỉnh: " + "; ".join(notes.values()) + ".")
+
+
+# --- parsers of URL values (a crafted link gets a note, never an error) ---------------------------
+
+
+def plausible_date(raw: str) -> date:
+    """A day from the URL within the plausible years (CDDH_PLAUSIBLE_YEARS), else refused."""
+    try:
+        return plausible_day(raw)
+    except ValueError as exc:
+        raise LinkValueError(str(exc)) from None
+
+
+def plausible_range() -> tuple[date, date]:
+    """The first and last day a date widget offers (the plausible years)."""
+    first, last = plausible_years()
+    return date(first, 1, 1), date(last, 12, 31)
+
+
+def search_param(name: str) -> Callable[[str], str]:
+    """A parser of a search text from the URL: cleaned and cut to SEARCH_MAX_CHARS, with a
+    note when it was cut."""
+
+    def parse(raw: str) -> str:
+        text, shortened = search_input(raw)
+        if shortened:
+            link_note(
+                name,
+                f"nội dung tìm dài quá {SEARCH_MAX_CHARS} ký tự nên chỉ tìm theo "
+                f"{SEARCH_MAX_CHARS} ký tự đầu",
+            )
+        return text
+
+    return parse
+
+
+RECORD_ID_MAX = 200
+
+
+def record_id(raw: str) -> str:
+    """The id of a record from the URL (task, document): refused when no id could look so."""
+    if not raw or len(raw) > RECORD_ID_MAX or strip_invisible(raw) != raw:
+        raise LinkValueError("không phải mã hợp lệ")
+    return raw
+
+
+def page_number(last: int) -> Callable[[str], int]:
+    """A parser of a page number from the URL: 1 below 1, at most `last`."""
+
+    def parse(raw: str) -> int:
+        text = raw.strip()
+        digits = text.removeprefix("-")
+        if not (digits.isascii() and digits.isdigit()):
+            raise LinkValueError("không phải số trang")
+        if text.startswith("-"):
+            return 1
+        return last if len(digits) > 9 else min(max(1, int(digits)), last)
+
+    return parse
 
 
 def period_options(kind: str, rule: str, as_of: date, n: int = 24) -> list[Period]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -13,6 +14,7 @@ from core import metrics
 from core.accountability import Accountability
 from core.dates import format_vn
 from core.numbers import format_decimal
+from core.text import neutralise_formula
 from core.vocab import DOCUMENT_TYPES, LEADER_TITLES, STATUS_LABELS
 from dashboard.data import get_repo, org, repo_key
 
@@ -175,17 +177,45 @@ def names_for(codes: Sequence[str]) -> str:
     return ", ".join(unit_name(c) for c in codes) or "—"
 
 
+# Marks that change a Markdown sentence mid-line (line-start marks never occur in our notes).
+_MD_MARKS = re.compile(r"([\\`*_\[\]<>|$~])")
+
+
+def md_literal(text: str) -> str:
+    """`text` for a Markdown element, shown as typed: `$…$` is no formula, `*` no emphasis."""
+    return _MD_MARKS.sub(r"\\\1", text)
+
+
+def spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a table whose texts (cells and headers) no spreadsheet evaluates as formulas."""
+    safe = df.rename(columns=lambda c: neutralise_formula(c) if isinstance(c, str) else c)
+    for column in safe.columns:
+        if not pd.api.types.is_numeric_dtype(safe[column]):
+            safe[column] = safe[column].map(
+                lambda v: neutralise_formula(v) if isinstance(v, str) else v
+            )
+    return safe
+
+
+def table_files(df: pd.DataFrame) -> tuple[bytes, bytes]:
+    """A table as an Excel file and a CSV file (UTF-8 with BOM), formula-looking texts made
+    inert: (xlsx, csv)."""
+    import io
+
+    safe = spreadsheet_safe(df)
+    buffer = io.BytesIO()
+    safe.to_excel(buffer, index=False, sheet_name="Số liệu")
+    return buffer.getvalue(), safe.to_csv(index=False).encode("utf-8-sig")
+
+
 def download_buttons(df: pd.DataFrame, name: str) -> None:
     """Our own Vietnamese download buttons for a table (Streamlit's table toolbar is English and
     hidden): Excel (.xlsx) and CSV (UTF-8 with BOM, so that Excel shows the diacritics)."""
-    import io
-
+    xlsx, csv = table_files(df)
     left, right, _rest = st.columns([1, 1, 4])
-    buffer = io.BytesIO()
-    df.to_excel(buffer, index=False, sheet_name="Số liệu")
     left.download_button(
         "Tải Excel (.xlsx)",
-        data=buffer.getvalue(),
+        data=xlsx,
         file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"xlsx_{name}",
@@ -193,7 +223,7 @@ def download_buttons(df: pd.DataFrame, name: str) -> None:
     )
     right.download_button(
         "Tải CSV",
-        data=df.to_csv(index=False).encode("utf-8-sig"),
+        data=csv,
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"csv_{name}",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import secrets
+import sys
 from datetime import date
 from typing import Any
 
@@ -48,6 +51,21 @@ def begin_run() -> None:
     """Reset the current page's drill-down parameters (called by app.py before the page)."""
     st.session_state[PAGE_PARAMS] = {}
     st.session_state.pop("_filters", None)
+    st.session_state[_TITLED] = False
+
+
+_TITLED = "_title_drawn"  # whether this run has drawn the page's title yet
+
+
+def title(text: str) -> None:
+    """Draw the page's title (remembered: the error boundary draws one when a page has not)."""
+    st.title(text)
+    st.session_state[_TITLED] = True
+
+
+def title_drawn() -> bool:
+    """Whether this run has drawn a page title."""
+    return bool(st.session_state.get(_TITLED))
 
 
 def enter_page(page_id: str) -> None:
@@ -78,15 +96,52 @@ def go(page: str, filters: Filters, **params: Any) -> None:
     st.switch_page(page, query_params=link_params(filters, **params))
 
 
-def page_header(title: str, filters: Filters, with_period: bool = True) -> None:
+def page_header(text: str, filters: Filters, with_period: bool = True) -> None:
     """The page title and the line saying what the figures cover (plus meeting-mode controls)."""
     if filters.meeting_mode:
         left, right = st.columns([3, 1])
-        left.title(title)
+        with left:
+            title(text)
         right.button(
             "Thoát chế độ họp", on_click=leave_meeting_mode, key="leave_meeting", width="stretch"
         )
     else:
-        st.title(title)
+        title(text)
     st.caption(filters.describe(with_period))
     show_link_problems()
+
+
+_LOG = logging.getLogger("cddh.dashboard")
+
+
+def _server_log() -> logging.Logger:
+    """The dashboard's logger, writing to the server's stderr (once per process)."""
+    root = logging.getLogger("cddh")
+    if not root.handlers and not logging.getLogger().handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+        root.setLevel(logging.INFO)
+    return _LOG
+
+
+def show_unexpected(exc: BaseException, page_title: str | None, page_path: str | None) -> str:
+    """The error boundary of every page: the detail goes to the server's log under an incident
+    code; the reader gets a Vietnamese message with that code, no traceback, no exception text.
+    Returns the incident code."""
+    incident = secrets.token_hex(4)
+    _server_log().error(
+        "unexpected error on page /%s (incident %s)",
+        page_path or "",
+        incident,
+        exc_info=(type(exc), exc, exc.__traceback__),
+    )
+    if not title_drawn():
+        title(page_title or "Theo dõi nhiệm vụ UBND tỉnh giao")
+    st.error(
+        "**Trang gặp lỗi ngoài dự kiến nên chưa hiển thị hết.** Chi tiết kỹ thuật đã được ghi "
+        f"lại ở máy chủ (mã sự cố: {incident}). Hãy tải lại trang (phím F5) hoặc mở lại từ "
+        "trang Tổng quan; nếu lỗi lặp lại, báo bộ phận kỹ thuật kèm mã sự cố và đường liên kết "
+        "đang mở."
+    )
+    return incident

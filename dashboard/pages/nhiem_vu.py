@@ -12,9 +12,10 @@ import streamlit as st
 
 from core import explorer
 from core.accountability import Accountability
-from core.dates import from_bson_day, parse_day
+from core.dates import from_bson_day
 from core.metrics import CATEGORIES
 from core.scope import Scope
+from core.text import SEARCH_MAX_CHARS
 from core.vocab import DOCUMENT_TYPES, STATUS_LABELS
 from dashboard import data as db
 from dashboard import filters
@@ -51,22 +52,17 @@ PAGE_SIZE = 25
 MAX_PAGE = math.ceil(explorer.COUNT_CAP / PAGE_SIZE)
 
 
-def _page_no(raw: str) -> int:
-    """The page number of the URL: 1 below 1 (non-numbers fail: 1 too), at most MAX_PAGE."""
-    return min(max(1, int(raw)), MAX_PAGE)
-
-
-filters.page_param("nhiemvu", None)
-filters.page_param("tim", "")
+filters.page_param("nhiemvu", None, filters.record_id)
+filters.page_param("tim", "", filters.search_param("tim"))
 filters.page_param("trangthai", [], _categories)
 filters.page_param("dv", None, filters.one_of(unit_codes, "đơn vị"))
 filters.page_param("phoihop", False, lambda s: s == "1")
 filters.page_param("nguoiky", None, filters.one_of(signer_ids, "người ký"))
 filters.page_param("loaivb", None, filters.one_of(DOCUMENT_TYPES, "loại văn bản"))
-filters.page_param("han_tu", None, parse_day)
-filters.page_param("han_den", None, parse_day)
+filters.page_param("han_tu", None, filters.plausible_date)
+filters.page_param("han_den", None, filters.plausible_date)
 filters.page_param("sapxep", "assigned_desc", filters.one_of(explorer.TASK_SORTS, "cách sắp xếp"))
-filters.page_param("trang", 1, _page_no)
+filters.page_param("trang", 1, filters.page_number(MAX_PAGE))
 if st.session_state["p_sapxep"] not in explorer.TASK_SORTS:
     st.session_state["p_sapxep"] = "assigned_desc"
 
@@ -106,6 +102,7 @@ def show_list() -> None:
         "Tìm trong nội dung nhiệm vụ và trích yếu văn bản",
         placeholder="Ví dụ: so y te, qua han, phòng chống dịch…",
         help="Không phân biệt chữ hoa, chữ thường và dấu tiếng Việt.",
+        max_chars=SEARCH_MAX_CHARS,
         **_bind_reset("tim"),
     )
     r1 = st.columns([4, 3, 2, 3])
@@ -152,8 +149,21 @@ def show_list() -> None:
         placeholder="Tất cả",
         **_bind_reset("loaivb"),
     )
-    r2[2].date_input("Thời hạn từ ngày", format="DD/MM/YYYY", **_bind_reset("han_tu"))
-    r2[3].date_input("Thời hạn đến ngày", format="DD/MM/YYYY", **_bind_reset("han_den"))
+    first, last = filters.plausible_range()
+    r2[2].date_input(
+        "Thời hạn từ ngày",
+        format="DD/MM/YYYY",
+        min_value=first,
+        max_value=last,
+        **_bind_reset("han_tu"),
+    )
+    r2[3].date_input(
+        "Thời hạn đến ngày",
+        format="DD/MM/YYYY",
+        min_value=first,
+        max_value=last,
+        **_bind_reset("han_den"),
+    )
     ss = st.session_state
     low, high = ss["p_han_tu"], ss["p_han_den"]
     if isinstance(low, date) and isinstance(high, date) and low > high:
@@ -255,8 +265,8 @@ def show_task(task_id: str) -> None:
     back, _ = st.columns([1, 4])
     back.button("← Danh sách nhiệm vụ", on_click=filters.set_state, args=("nhiemvu", None))
     if task is None:
-        st.title("Nhiệm vụ")
-        st.error(f"Không tìm thấy nhiệm vụ «{task_id}».")
+        nav.title("Nhiệm vụ")
+        st.error(f"Không tìm thấy nhiệm vụ «{fmt.md_literal(task_id)}».")
         return
     nav.page_header("Nhiệm vụ", f, with_period=False)
     st.markdown(f"### {task['content']}")

@@ -11,6 +11,7 @@ import streamlit as st
 from core import charts, explorer
 from core.dates import from_bson_day
 from core.metrics import CATEGORIES
+from core.text import SEARCH_MAX_CHARS
 from core.vocab import DOCUMENT_TYPES, STATUS_LABELS
 from dashboard import data as db
 from dashboard import filters
@@ -28,12 +29,13 @@ signer_ids = [
     )
 ]
 
-filters.page_param("vanban", None)
-filters.page_param("timvb", "")
+MAX_PAGE = 1_000_000  # a link's page number beyond the last is shown as the last page
+filters.page_param("vanban", None, filters.record_id)
+filters.page_param("timvb", "", filters.search_param("timvb"))
 filters.page_param("loaivb", None, filters.one_of(DOCUMENT_TYPES, "loại văn bản"))
 filters.page_param("nguoiky", None, filters.one_of(signer_ids, "người ký"))
 filters.page_param("trongky", False, lambda s: s == "1")
-filters.page_param("trang", 1, lambda s: max(1, int(s)))
+filters.page_param("trang", 1, filters.page_number(MAX_PAGE))
 if not isinstance(st.session_state.get("p_trang"), int):
     st.session_state["p_trang"] = 1
 
@@ -56,6 +58,7 @@ def show_list() -> None:
         "Tìm theo số, ký hiệu hoặc trích yếu",
         placeholder="Ví dụ: 123/QĐ-UBND, phong chong dich…",
         help="Không phân biệt chữ hoa, chữ thường và dấu tiếng Việt.",
+        max_chars=SEARCH_MAX_CHARS,
         **_bind_reset("timvb"),
     )
     cols = st.columns(3)
@@ -153,8 +156,8 @@ def show_document(doc_id: str) -> None:
     st.button("← Danh sách văn bản", on_click=filters.set_state, args=("vanban", None))
     doc = repo.document(doc_id)
     if doc is None:
-        st.title("Văn bản")
-        st.error(f"Không tìm thấy văn bản «{doc_id}».")
+        nav.title("Văn bản")
+        st.error(f"Không tìm thấy văn bản «{fmt.md_literal(doc_id)}».")
         return
     issue: date = from_bson_day(doc["issue_date"])
     nav.page_header(f"{fmt.doc_type_name(doc['type'])} số {doc['number']}", f, with_period=False)
