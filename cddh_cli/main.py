@@ -218,12 +218,12 @@ def demo(
     if tasks < 1:
         fail("--tasks: số nhiệm vụ phải lớn hơn 0", 2)
     repo = repo_or_start()
-    if not repo.is_empty():
-        if not replace:
-            fail("Cơ sở dữ liệu đã có dữ liệu; dùng --replace để xóa và nạp lại tỉnh mẫu.", 2)
-        repo.drop_all()
-        repo.ensure_schema()
-    stats = demo_mod.load_demo(repo, tasks=tasks, seed=seed)
+    if not repo.is_empty() and not replace:
+        fail("Cơ sở dữ liệu đã có dữ liệu; dùng --replace để xóa và nạp lại tỉnh mẫu.", 2)
+    # Built in a side database and swapped in at once: killed midway, the old data stays.
+    staged = repo.staging()
+    stats = demo_mod.load_demo(staged, tasks=tasks, seed=seed)
+    repo.replace_with(staged)
     typer.echo("Đã nạp tỉnh mẫu: " + ", ".join(f"{k} {format_count(v)}" for k, v in stats.items()))
 
 
@@ -525,7 +525,9 @@ def run(
     repo = repo_or_start()
     if not config.mongodb_uri() and repo.is_empty():
         typer.echo("Cơ sở dữ liệu trống: đang nạp tỉnh mẫu…")
-        demo_mod.load_demo(repo, tasks=demo_tasks, seed=2025)
+        staged = repo.staging()
+        demo_mod.load_demo(staged, tasks=demo_tasks, seed=2025)
+        repo.replace_with(staged)
     env = dict(os.environ)
     if not config.mongodb_uri():
         env["MONGODB_URI"] = config.local_uri()

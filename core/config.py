@@ -87,6 +87,34 @@ SETTINGS: tuple[Setting, ...] = (
         "Fewest tasks behind a unit's rate (fallen due, or assigned) for it to be ranked; units "
         "with fewer are listed apart, unranked.",
     ),
+    Setting(
+        "CDDH_IMPORT_MAX_ROWS",
+        "2000000",
+        "Most rows (lines) an import file may have; a longer file is refused before anything is "
+        "written.",
+    ),
+    Setting(
+        "CDDH_IMPORT_MAX_COLUMNS",
+        "100",
+        "Most columns a row of an import file may fill; a cell beyond them is refused.",
+    ),
+    Setting(
+        "CDDH_IMPORT_MAX_CELL_CHARS",
+        "32767",
+        "Most characters in one cell of an import file (Excel's own limit per cell).",
+    ),
+    Setting(
+        "CDDH_IMPORT_MAX_MB",
+        "1024",
+        "Largest import file in MB: the file for CSV and JSON Lines, its unpacked contents for "
+        "XLSX (a small workbook that unpacks to gigabytes is refused).",
+    ),
+    Setting(
+        "CDDH_IMPORT_TRANSACTION_TASKS",
+        "2000",
+        "Imports with at most this many tasks are written in one transaction; larger ones are "
+        "staged in side collections and published at once (docs/data-model.md).",
+    ),
     Setting("CDDH_PORT", "8501", "Port the dashboard listens on (`cddh run`, `make run`)."),
     Setting(
         "CDDH_PLAUSIBLE_YEARS",
@@ -177,7 +205,8 @@ def rank_min_due() -> int:
 
 
 def plausible_years() -> tuple[int, int]:
-    """First and last year a date may fall in (CDDH_PLAUSIBLE_YEARS, 'first-last')."""
+    """First and last year a date may fall in (CDDH_PLAUSIBLE_YEARS, 'first-last'): the one
+    range for links of the dashboard, CLI options and every day of an import."""
     value = get("CDDH_PLAUSIBLE_YEARS")
     try:
         first, last = (int(part) for part in value.replace(" ", "").split("-"))
@@ -200,3 +229,41 @@ def db_timeout_ms() -> int:
     except ValueError:
         raise ValueError(f"CDDH_DB_TIMEOUT_S: «{value}» phải là số giây dương") from None
     return int(seconds * 1000)
+
+
+def _positive_int(name: str) -> int:
+    value = get(name)
+    try:
+        n = int(value)
+        if n <= 0:
+            raise ValueError
+    except ValueError:
+        raise ValueError(f"{name}: «{value}» phải là số nguyên dương") from None
+    return n
+
+
+@dataclass(frozen=True)
+class ImportLimits:
+    """What an import file may hold (CDDH_IMPORT_*); each refusal is a Vietnamese message."""
+
+    max_rows: int
+    max_columns: int
+    max_cell_chars: int
+    max_bytes: int
+    first_year: int
+    last_year: int
+    transaction_tasks: int
+
+
+def import_limits() -> ImportLimits:
+    """The import limits from the environment; ValueError (Vietnamese) when one is malformed."""
+    first, last = plausible_years()
+    return ImportLimits(
+        max_rows=_positive_int("CDDH_IMPORT_MAX_ROWS"),
+        max_columns=_positive_int("CDDH_IMPORT_MAX_COLUMNS"),
+        max_cell_chars=_positive_int("CDDH_IMPORT_MAX_CELL_CHARS"),
+        max_bytes=_positive_int("CDDH_IMPORT_MAX_MB") * 1024 * 1024,
+        first_year=first,
+        last_year=last,
+        transaction_tasks=_positive_int("CDDH_IMPORT_TRANSACTION_TASKS"),
+    )

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
+import pickle
 import re
-from collections.abc import Iterable, Mapping, Sequence
+import tempfile
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal
 
+from core import config
+from core.cleaning import clean_value
+from core.config import ImportLimits
 from core.dates import format_vn, from_bson_day, optional_day, parse_day
 from core.errors import Problem, ValidationFailed
+from core.import_readers import Formula, Row, Sheet, Source, header_key
+from core.import_readers import blank as _blank
+from core.import_readers import read as read_sheets
 from core.model import (
     FIELD_LABELS,
     Delegation,
@@ -39,14 +46,8 @@ if TYPE_CHECKING:
     from core.repository import Repository
 
 ImportKind = Literal["auto", "tasks", "org"]
-Source = Literal["csv", "xlsx", "jsonl"]
 
 # --- columns ----------------------------------------------------------------------------------
-
-
-def header_key(text: object) -> str:
-    """How headers are compared: case, diacritics, punctuation and surrounding spaces ignored."""
-    return re.sub(r"[^0-9a-z]+", " ", fold(str(text))).strip()
 
 
 @dataclass(frozen=True)
@@ -259,6 +260,7 @@ class ParsedImport:
     warnings: list[str] = field(default_factory=list)
     # How many records of each collection are already stored (the rest are new).
     existing: dict[str, int] = field(default_factory=dict)
+    task_count: int = 0  # valid tasks in the file (streamed to a sink, or listed in `tasks`)
 
     def totals(self) -> dict[str, int]:
         """Records in the file, by collection."""
@@ -267,7 +269,7 @@ class ParsedImport:
             "leaders": len(self.leaders),
             "delegations": len(self.delegations),
             "documents": len(self.documents),
-            "tasks": len(self.tasks),
+            "tasks": max(self.task_count, len(self.tasks)),
         }
 
 
@@ -330,6 +332,9 @@ class ImportReport:
 # --- problems ---------------------------------------------------------------------------------
 
 
+_MAX_PROBLEMS = 1000
+
+
 class _Issues:
     """Problems collected over the whole file, reported in sheet and line order."""
 
@@ -337,6 +342,9 @@ class _Issues:
         self._items: list[tuple[int, int, int, Problem]] = []
         self._seen: set[tuple[int, int | None, str]] = set()
         self._added: set[tuple[int, Problem]] = set()
+        self.stripped_count = 0
+        self.stripped_lines: list[int] = []
+        self.more = 0  # problems beyond _MAX_PROBLEMS, counted only
 
     def add(self, sheet: _Sheet | None, line: int | None, label: str, reason: str) -> None:
         index = sheet.index if sheet else -1
@@ -345,6 +353,10 @@ class _Issues:
         problem = Problem(label, reason, line)
         if (index, problem) in self._added:
             return  # the same problem found twice (e.g. a column checked for two record kinds)
+        if len(self._items) >= _MAX_PROBLEMS:  # memory stays flat on a file of bad rows
+            self.more += 1
+            self._seen.add((index, line, label))
+            return
         self._added.add((index, problem))
         self._items.append((index, line or 0, len(self._items), problem))
         self._seen.add((index, line, label))
@@ -363,34 +375,52 @@ class _Issues:
             if not self.has(sheet, p.line, label):
                 self.add(sheet, p.line, label, p.reason)
 
+    def stripped(self, line: int, count: int) -> None:
+        """Zero-width characters removed from a cell (reported once, as a warning)."""
+        self.stripped_count += count
+        if len(self.stripped_lines) < 10 and line not in self.stripped_lines:
+            self.stripped_lines.append(line)
+
+    def stripped_warning(self) -> str | None:
+        if not self.stripped_count:
+            return None
+        lines = ", ".join(str(x) for x in self.stripped_lines)
+        more = " …" if self.stripped_count > len(self.stripped_lines) else ""
+        return (
+            f"đã bỏ {_n(self.stripped_count)} ký tự vô hình (zero-width) trong các ô "
+            f"(dòng {lines}{more}): chúng không hiện ra nhưng làm hai giá trị giống nhau "
+            "thành khác nhau"
+        )
+
+    def redact(self, lines: set[int], keep: str) -> None:
+        """Drop every problem of these lines but those of field `keep`: the rows of a secret
+        document are refused by one message that repeats none of their content."""
+        if not lines:
+            return
+        self._items = [
+            item
+            for item in self._items
+            if item[3].line not in lines or item[3].field.startswith(keep)
+        ]
+
     def __bool__(self) -> bool:
-        return bool(self._items)
+        return bool(self._items) or self.more > 0
 
     def problems(self) -> list[Problem]:
-        return [item[3] for item in sorted(self._items, key=lambda i: i[:3])]
+        out = [item[3] for item in sorted(self._items, key=lambda i: i[:3])]
+        if self.more:
+            out.append(
+                Problem(
+                    "tệp", f"còn {_n(self.more)} lỗi khác không liệt kê; sửa các lỗi trên trước"
+                )
+            )
+        return out
 
 
 # --- reading files ----------------------------------------------------------------------------
 
-
-@dataclass
-class _Row:
-    line: int
-    cells: dict[int, Any]  # column index -> raw value (JSONL: only the keys present)
-
-
-@dataclass
-class _Sheet:
-    index: int
-    title: str | None  # shown in messages for multi-sheet workbooks
-    source: Source
-    header_line: int
-    headers: list[str]
-    rows: list[_Row]
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and value.strip() == "")
+_Row = Row
+_Sheet = Sheet
 
 
 _ALL_KEYS = frozenset(
@@ -405,140 +435,26 @@ def _header_score(cells: Sequence[Any]) -> int:
     return sum(1 for c in cells if not _blank(c) and header_key(c) in _ALL_KEYS)
 
 
-def _make_sheet(
-    grid: list[tuple[int, list[Any]]], index: int, title: str | None, source: Source
-) -> _Sheet:
-    """Find the header row (title rows above it are allowed) and build the sheet."""
-    filled = [(line, cells) for line, cells in grid if any(not _blank(c) for c in cells)]
-    if not filled:
-        return _Sheet(index, title, source, 1, [], [])
-    header_line, header_cells = filled[0]
-    for line, cells in filled[:10]:
-        if _header_score(cells) >= 2:
-            header_line, header_cells = line, cells
-            break
-    width = max(len(cells) for _, cells in grid)
-    headers = ["" if _blank(c) else nfc(str(c)) for c in header_cells]
-    headers += [""] * (width - len(headers))
-    rows = [
-        _Row(line, {i: (cells[i] if i < len(cells) else None) for i in range(width)})
-        for line, cells in grid
-        if line > header_line
-    ]
-    return _Sheet(index, title, source, header_line, headers, rows)
+def _read(path: Path, issues: _Issues, limits: ImportLimits) -> list[_Sheet]:
+    sheet0 = _Sheet(0, None, "jsonl", 1, [], lambda: iter(()))
+
+    def problem(line: int | None, label: str, reason: str) -> None:
+        issues.add(sheet0, line, label, reason)
+
+    return read_sheets(path, limits, _header_score, problem)
 
 
-def _read_csv(path: Path) -> list[_Sheet]:
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationFailed(
-            [Problem("tệp", "không phải văn bản UTF-8: trong Excel hãy lưu dạng «CSV UTF-8»")]
-        ) from None
-    best: list[tuple[int, list[Any]]] = []
-    best_score = -1
-    for delimiter in (",", ";", "\t"):
-        grid = _csv_grid(text, delimiter)
-        score = max((_header_score(cells) for _, cells in grid[:10]), default=0)
-        if score > best_score:
-            best, best_score = grid, score
-    return [_make_sheet(best, 0, None, "csv")]
-
-
-def _csv_grid(text: str, delimiter: str) -> list[tuple[int, list[Any]]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    grid: list[tuple[int, list[Any]]] = []
-    start = 1
-    try:
-        for cells in reader:
-            grid.append((start, list(cells)))
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise ValidationFailed(
-            [Problem("tệp", f"CSV không đọc được ({exc})", reader.line_num)]
-        ) from None
-    return grid
-
-
-def _read_xlsx(path: Path) -> list[_Sheet]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(path, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise ValidationFailed(
-            [Problem("tệp", f"không mở được tệp Excel ({type(exc).__name__}: {exc})")]
-        ) from None
-    sheets = []
-    for index, ws in enumerate(workbook.worksheets):
-        grid = [
-            (number, list(values))
-            for number, values in enumerate(ws.iter_rows(values_only=True), start=1)
-        ]
-        sheets.append(_make_sheet(grid, index, nfc(ws.title), "xlsx"))
-    workbook.close()
-    return sheets
-
-
-def _read_jsonl(path: Path, issues: _Issues) -> list[_Sheet]:
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationFailed([Problem("tệp", "không phải văn bản UTF-8")]) from None
-    headers: list[str] = []
-    index_of: dict[str, int] = {}
-    rows: list[_Row] = []
-    sheet = _Sheet(0, None, "jsonl", 1, headers, rows)
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            issues.add(sheet, number, "nội dung dòng", f"không phải JSON hợp lệ ({exc.msg})")
-            continue
-        if not isinstance(obj, dict):
-            issues.add(sheet, number, "nội dung dòng", "mỗi dòng phải là một đối tượng JSON {…}")
-            continue
-        cells: dict[int, Any] = {}
-        for key, value in _flatten(obj).items():
-            if key not in index_of:
-                index_of[key] = len(headers)
-                headers.append(key)
-            cells[index_of[key]] = value
-        rows.append(_Row(number, cells))
-    return [sheet]
-
-
-def _flatten(obj: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """{"portfolio": {"sectors": [...]}} -> {"portfolio_sectors": [...]}."""
-    out: dict[str, Any] = {}
-    for key, value in obj.items():
-        name = f"{prefix}_{key}" if prefix else str(key)
-        if isinstance(value, dict):
-            out.update(_flatten(value, name))
-        else:
-            out[name] = value
-    return out
-
-
-def _read(path: Path, issues: _Issues) -> list[_Sheet]:
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return _read_csv(path)
-    if suffix == ".xlsx":
-        return _read_xlsx(path)
-    if suffix in (".jsonl", ".ndjson"):
-        return _read_jsonl(path, issues)
-    raise ValidationFailed(
-        [
-            Problem(
-                "tệp",
-                f"định dạng «{suffix or path.name}» không được hỗ trợ: "
-                "dùng .csv, .xlsx hoặc .jsonl",
-            )
-        ]
-    )
+def _stray_cells(sheet: _Sheet, row: _Row, issues: _Issues, reported: set[int]) -> None:
+    """Data in a column without a header is a problem (once per column)."""
+    width = len(sheet.headers)
+    blank_columns = sheet.blank_columns
+    for index, value in row.cells.items():
+        if (index >= width or index in blank_columns) and index not in reported:
+            if not _blank(value):
+                reported.add(index)
+                issues.add(
+                    sheet, row.line, f"cột thứ {index + 1}", "có dữ liệu nhưng không có tiêu đề"
+                )
 
 
 # --- cells ------------------------------------------------------------------------------------
@@ -582,17 +498,48 @@ def _bool(value: Any) -> bool:
     raise ValueError(f"«{_text(value)}» không phải có/không (x, có, 1, true, yes hoặc để trống)")
 
 
+_INT_MAX = 999_999_999  # far beyond any STT or order, far within MongoDB's 8-byte integers
+
+
 def _int(value: Any) -> int:
     if isinstance(value, bool):
         raise ValueError("phải là số nguyên")
+    number: int | None = None
     if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    text = _text(value).rstrip(".")
-    if re.fullmatch(r"\d+", text):
-        return int(text)
-    raise ValueError(f"«{_text(value)}» không phải số nguyên")
+        number = value
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
+    else:
+        text = _text(value).rstrip(".")
+        if re.fullmatch(r"\d{1,30}", text):
+            number = int(text)
+        elif re.fullmatch(r"\d+", text):
+            raise ValueError(f"số có {len(text)} chữ số, quá lớn (tối đa {_n(_INT_MAX)})")
+    if number is None:
+        shown = _text(value)
+        shown = shown if len(shown) <= 40 else shown[:40] + "…"
+        raise ValueError(f"«{shown}» không phải số nguyên")
+    if not 0 <= number <= _INT_MAX:
+        raise ValueError(f"số {_n(number)} nằm ngoài khoảng 0 – {_n(_INT_MAX)}")
+    return number
+
+
+_LIMITS: ContextVar[ImportLimits | None] = ContextVar("import_limits", default=None)
+
+
+def _limits() -> ImportLimits:
+    return _LIMITS.get() or config.import_limits()
+
+
+def _plausible(day: date) -> date:
+    """The day when its year is plausible (CDDH_PLAUSIBLE_YEARS); ValueError otherwise."""
+    limits = _limits()
+    if not limits.first_year <= day.year <= limits.last_year:
+        raise ValueError(
+            f"ngày {format_vn(day)} không hợp lý: năm phải từ {limits.first_year} đến "
+            f"{limits.last_year} (CDDH_PLAUSIBLE_YEARS)"
+        )
+    return day
 
 
 def _split(value: Any) -> list[str]:
@@ -616,11 +563,11 @@ def _convert(column: Column, raw: Any, source: Source) -> Any:
     if _blank(raw):
         return None
     if kind == "day":
-        return _day(raw, source)
+        return _plausible(_day(raw, source))
     if kind == "deadline":
         if isinstance(raw, str) and fold(raw).rstrip(".") in _NO_DEADLINE:
             return None
-        return _day(raw, source)
+        return _plausible(_day(raw, source))
     if kind == "int":
         return _int(raw)
     if kind == "lines" and isinstance(raw, list):
@@ -739,10 +686,17 @@ def _extensions(raw: Any) -> list[Any]:
                 out.extend(parse_extensions(item))
             else:
                 out.append(item)
-        return out
-    if isinstance(raw, dict):
-        return [raw]
-    return parse_extensions(str(raw))
+    elif isinstance(raw, dict):
+        out = [raw]
+    else:
+        out = parse_extensions(str(raw))
+    for item in out:
+        if not isinstance(item, dict):
+            raise ValueError("mỗi lần gia hạn phải là một đối tượng hoặc dạng chữ «dd/mm/yyyy (…)»")
+        for name in ("new_deadline", "approved_date"):
+            if not _blank(item.get(name)):
+                item[name] = _plausible(_day(item[name], "jsonl"))
+    return out
 
 
 # --- references -------------------------------------------------------------------------------
@@ -856,15 +810,10 @@ def _map_columns(
     for index, header in enumerate(sheet.headers):
         where: int | None = sheet.header_line
         if sheet.source == "jsonl":  # the first line that uses the key
-            where = next((r.line for r in sheet.rows if index in r.cells), None)
+            where = sheet.first_line.get(index)
         if index in skip:
             continue
-        if not header:
-            has_data = any(not _blank(r.cells.get(index)) for r in sheet.rows)
-            if has_data:
-                issues.add(
-                    sheet, where, f"cột thứ {index + 1}", "có dữ liệu nhưng không có tiêu đề"
-                )
+        if not header:  # data under it is reported while streaming (_stray_cells)
             continue
         key = header_key(header)
         column = next((c for c in columns if key in c.keys), None)
@@ -925,13 +874,35 @@ def _convert_row(
     issues: _Issues,
 ) -> dict[str, Any]:
     out: dict[str, Any] = {}
+    max_chars = _limits().max_cell_chars
     for name, raw in values.items():
         column = columns[name]
         try:
-            out[name] = _convert(column, raw, sheet.source)
+            out[name] = _convert(
+                column, _checked_cell(raw, max_chars, issues, row.line), sheet.source
+            )
         except ValueError as exc:
             issues.add(sheet, row.line, column.label, str(exc))
     return out
+
+
+def _checked_cell(raw: Any, max_chars: int, issues: _Issues, line: int) -> Any:
+    """A raw cell after the file-level checks: formula never computed, length, characters."""
+    if isinstance(raw, Formula):
+        raise ValueError(
+            f"ô {raw.coordinate} là công thức chưa có giá trị tính sẵn (tệp chưa được Excel "
+            "tính và lưu): mở tệp trong Excel, lưu lại rồi nhập; hoặc ghi giá trị thay cho "
+            "công thức"
+        )
+    size = (
+        len(raw) if isinstance(raw, str) else len(str(raw)) if isinstance(raw, list | dict) else 0
+    )
+    if size > max_chars:
+        raise ValueError(f"dài {_n(size)} ký tự, vượt giới hạn {_n(max_chars)} ký tự một ô")
+    cleaned, removed = clean_value(raw)
+    if removed:
+        issues.stripped(line, removed)
+    return cleaned
 
 
 # --- tasks ------------------------------------------------------------------------------------
@@ -945,14 +916,13 @@ class _DocAcc:
     line: int
     values: dict[str, tuple[Any, int]] = field(default_factory=dict)
     secret: bool = False
-    rows: list[_TaskRow] = field(default_factory=list)
+    # One entry per task row, in file order (the rows' data wait in the spill file).
+    lines: array[int] = field(default_factory=lambda: array("q"))
+    seqs: array[int] = field(default_factory=lambda: array("q"))  # -1: no STT given
+    seq_given: bool = False
 
 
-@dataclass
-class _TaskRow:
-    line: int
-    seq: int | None
-    data: dict[str, Any]
+_CHUNK = 2000  # stored records looked up per query, tasks handed on per batch
 
 
 def _unit_resolver(units: Iterable[Mapping[str, Any]]) -> _Resolver:
@@ -1022,58 +992,99 @@ def _stored_task_input(stored: Mapping[str, Any]) -> dict[str, Any]:
     return task_input(stored)
 
 
+_SECRECY_LABEL = "độ mật"
+_GRADES = {fold(g): g for g in ("Mật", "Tối mật", "Tuyệt mật")}
+
+
+def _secrecy_reason(value: Any) -> str:
+    grade = _GRADES.get(fold(_text(value))) if not isinstance(value, list | dict) else None
+    shown = f" «{grade}»" if grade else ""
+    return (
+        f"văn bản của dòng này có độ mật{shown}: văn bản mật không được lưu trong hệ thống "
+        "này, hãy bỏ mọi dòng của văn bản này khỏi tệp (nội dung không được nhắc lại ở đây)"
+    )
+
+
 def _parse_tasks(
-    sheet: _Sheet, known: Known, issues: _Issues, warnings: list[str]
-) -> tuple[list[Document], list[Task], dict[str, int]]:
+    sheet: _Sheet,
+    known: Known,
+    issues: _Issues,
+    warnings: list[str],
+    sink: Callable[[Task], None],
+) -> tuple[list[Document], dict[str, int]]:
+    """Validate a tasks sheet in one streaming pass; each valid task goes to `sink` (only
+    when the whole file is valid is it worth writing). Rows wait in a spill file."""
     columns = {c.field: c for c in TASK_COLUMNS}
     colmap = _map_columns(sheet, TASK_COLUMNS, issues, warnings)
     missing = [c for c in TASK_COLUMNS if c.required and c.field not in colmap]
     if missing and sheet.source != "jsonl":
-        return [], [], {}
+        return [], {}
     units = _unit_resolver(known.units)
     leaders = _leader_resolver(known.leaders)
     docs: dict[str, _DocAcc] = {}
     current: _DocAcc | None = None
     saw_row = False
+    secret_lines: set[int] = set()
+    reported: set[int] = set()
+    secrecy_index = colmap.get("secrecy")
 
-    for row in sheet.rows:
-        values = _row_values(sheet, row, colmap)
-        if all(_blank(v) for v in values.values()):
-            continue
-        saw_row = True
-        conv = _convert_row(sheet, row, values, columns, issues)
-        doc_given = any(not _blank(values.get(f)) for f in _DOC_FIELDS)
-        acc: _DocAcc | None
-        if not doc_given:
-            acc = current
+    with tempfile.TemporaryFile(prefix="cddh-import-") as spill:
+        for row in sheet.rows:
+            _stray_cells(sheet, row, issues, reported)
+            values = _row_values(sheet, row, colmap)
+            if all(_blank(v) for v in values.values()):
+                continue
+            saw_row = True
+            secret_raw = row.cells.get(secrecy_index) if secrecy_index is not None else None
+            if not _blank(secret_raw):
+                secret_lines.add(row.line)
+                issues.add(sheet, row.line, _SECRECY_LABEL, _secrecy_reason(secret_raw))
+            conv = _convert_row(sheet, row, values, columns, issues)
+            doc_given = any(not _blank(values.get(f)) for f in _DOC_FIELDS)
+            acc: _DocAcc | None
+            if not doc_given:
+                acc = current
+                if acc is None:
+                    issues.add(
+                        sheet,
+                        row.line,
+                        columns["number"].label,
+                        "dòng chưa thuộc văn bản nào: ghi số, ký hiệu và ngày ban hành",
+                    )
+            else:
+                acc = _document_of_row(sheet, row, conv, columns, docs, issues)
+                current = acc
             if acc is None:
-                issues.add(
-                    sheet,
-                    row.line,
-                    columns["number"].label,
-                    "dòng chưa thuộc văn bản nào: ghi số, ký hiệu và ngày ban hành",
-                )
-        else:
-            acc = _document_of_row(sheet, row, conv, columns, docs, issues)
-            current = acc
-        if acc is None:
-            continue
-        if not _blank(conv.get("secrecy")):
-            issues.add(
-                sheet,
-                row.line,
-                columns["secrecy"].label,
-                f"văn bản «{acc.number}» có độ mật «{conv['secrecy']}»: văn bản mật không được "
-                "lưu trong hệ thống này, hãy bỏ các dòng của văn bản này khỏi tệp",
-            )
-            acc.secret = True
-        _merge_document_fields(sheet, row, conv, columns, acc, units, leaders, issues)
-        data = _task_fields(sheet, row, conv, columns, units, issues)
-        acc.rows.append(_TaskRow(row.line, data.pop("seq", None), data))
+                continue
+            if row.line in secret_lines:
+                acc.secret = True
+            _merge_document_fields(sheet, row, conv, columns, acc, units, leaders, issues)
+            data = _task_fields(sheet, row, conv, columns, units, issues)
+            seq = data.pop("seq", None)
+            acc.lines.append(row.line)
+            acc.seqs.append(seq if isinstance(seq, int) else -1)
+            acc.seq_given = acc.seq_given or isinstance(seq, int)
+            pickle.dump((acc.key, len(acc.lines), row.line, data), spill, pickle.HIGHEST_PROTOCOL)
 
-    if not saw_row and not issues:
-        issues.add(sheet, None, "tệp", "không có dòng dữ liệu nào")
-    return _finish_tasks(sheet, docs, colmap, columns, known, issues)
+        if not saw_row and not issues:
+            issues.add(sheet, None, "tệp", "không có dòng dữ liệu nào")
+        for acc in docs.values():
+            if acc.secret:
+                secret_lines.update(acc.lines)
+        documents, existing = _finish_tasks(
+            sheet, docs, colmap, columns, known, issues, spill, sink
+        )
+    issues.redact(secret_lines, _SECRECY_LABEL)
+    return documents, existing
+
+
+def _spilled(spill: IO[bytes]) -> Iterator[tuple[str, int, int, dict[str, Any]]]:
+    spill.seek(0)
+    while True:
+        try:
+            yield pickle.load(spill)
+        except EOFError:
+            return
 
 
 def _document_of_row(
@@ -1188,66 +1199,89 @@ def _finish_tasks(
     columns: Mapping[str, Column],
     known: Known,
     issues: _Issues,
-) -> tuple[list[Document], list[Task], dict[str, int]]:
+    spill: IO[bytes],
+    sink: Callable[[Task], None],
+) -> tuple[list[Document], dict[str, int]]:
     """Numbering, duplicates, document types, stored values for absent columns, validation."""
     seq_label = columns["seq"].label
     for acc in docs.values():
-        given = [r for r in acc.rows if r.seq is not None]
-        if not given:
-            for i, r in enumerate(acc.rows, start=1):
-                r.seq = i
+        if not acc.seq_given:
             continue
-        for r in acc.rows:
-            if r.seq is None and not issues.has(sheet, r.line, seq_label):
-                issues.add(
-                    sheet,
-                    r.line,
-                    seq_label,
-                    f"để trống trong khi dòng {given[0].line} của cùng văn bản có STT: "
-                    "ghi STT cho mọi nhiệm vụ của văn bản, hoặc bỏ trống tất cả",
-                )
+        first_given = next(line for line, seq in zip(acc.lines, acc.seqs, strict=True) if seq >= 0)
         seen: dict[int, int] = {}
-        for r in acc.rows:
-            if r.seq is None:
-                continue
-            if r.seq in seen:
+        for line, seq in zip(acc.lines, acc.seqs, strict=True):
+            if seq < 0:
+                if not issues.has(sheet, line, seq_label):
+                    issues.add(
+                        sheet,
+                        line,
+                        seq_label,
+                        f"để trống trong khi dòng {first_given} của cùng văn bản có STT: "
+                        "ghi STT cho mọi nhiệm vụ của văn bản, hoặc bỏ trống tất cả",
+                    )
+            elif seq in seen:
                 issues.add(
                     sheet,
-                    r.line,
+                    line,
                     seq_label,
-                    f"trùng với dòng {seen[r.seq]}: văn bản «{acc.number}» đã có nhiệm vụ "
-                    f"STT {r.seq}",
+                    f"trùng với dòng {seen[seq]}: văn bản «{acc.number}» đã có nhiệm vụ STT {seq}",
                 )
             else:
-                seen[r.seq] = r.line
+                seen[seq] = line
 
     live = [acc for acc in docs.values() if not acc.secret]
-    stored_docs = known.stored_documents([acc.key for acc in live])
-    task_keys = [f"{acc.key}#{r.seq}" for acc in live for r in acc.rows if r.seq is not None]
-    stored_tasks = known.stored_tasks(task_keys)
     documents: list[Document] = []
-    tasks: list[Task] = []
-    for acc in live:
-        document = _build_document(sheet, acc, colmap, columns, stored_docs.get(acc.key), issues)
-        if document is not None:
-            documents.append(document)
-        for r in acc.rows:
-            if r.seq is None:
-                continue
-            key = f"{acc.key}#{r.seq}"
+    stored_doc_count = 0
+    for start in range(0, len(live), _CHUNK):
+        part = live[start : start + _CHUNK]
+        stored_docs = known.stored_documents([acc.key for acc in part])
+        stored_doc_count += len(stored_docs)
+        for acc in part:
+            document = _build_document(
+                sheet, acc, colmap, columns, stored_docs.get(acc.key), issues
+            )
+            if document is not None:
+                documents.append(document)
+
+    stored_task_count = 0
+    batch: list[tuple[_DocAcc, int, int, dict[str, Any]]] = []
+
+    def flush() -> None:
+        nonlocal stored_task_count
+        keys = [f"{acc.key}#{seq}" for acc, seq, _, _ in batch]
+        stored_tasks = known.stored_tasks(keys)
+        stored_task_count += len(stored_tasks)
+        for (acc, seq, line, row_data), key in zip(batch, keys, strict=True):
             stored = stored_tasks.get(key)
             data: dict[str, Any] = _stored_task_input(stored) if stored is not None else {}
-            data.update(r.data)
+            data.update(row_data)
             data["document"] = acc.key
-            data["seq"] = r.seq
+            data["seq"] = seq
             if data.get("assigned_date") is None:
                 data["assigned_date"] = acc.issue_date
             try:
-                tasks.append(validate(Task, data, line=r.line))
+                task = validate(Task, data, line=line)
             except ValidationFailed as exc:
                 issues.model(sheet, exc, columns.values())
-    existing = {"documents": len(stored_docs), "tasks": len(stored_tasks)}
-    return documents, tasks, existing
+                continue
+            if not issues:
+                sink(task)
+        batch.clear()
+
+    for key, position, line, row_data in _spilled(spill):
+        acc = docs[key]
+        if acc.secret:
+            continue
+        seq = acc.seqs[position - 1] if acc.seq_given else position
+        if seq < 0:
+            continue
+        batch.append((acc, seq, line, row_data))
+        if len(batch) >= _CHUNK:
+            flush()
+    if batch:
+        flush()
+    existing = {"documents": stored_doc_count, "tasks": stored_task_count}
+    return documents, existing
 
 
 def _build_document(
@@ -1758,6 +1792,50 @@ def detect_kind(sheets: Sequence[_Sheet]) -> Literal["tasks", "org"]:
     return "tasks"
 
 
+def _parse(
+    path: Path, kind: ImportKind | str, known: Known | None, sink: Callable[[Task], None]
+) -> ParsedImport:
+    """Read and validate a file in streaming passes; valid tasks go to `sink`."""
+    if kind not in ("auto", "tasks", "org"):
+        raise ValidationFailed(
+            [Problem("loại dữ liệu nhập", f"«{kind}» không hợp lệ (auto, tasks hoặc org)")]
+        )
+    if not path.is_file():
+        raise ValidationFailed([Problem("tệp", f"không tìm thấy «{path}»")])
+    limits = config.import_limits()
+    token = _LIMITS.set(limits)
+    try:
+        known = known or Known()
+        issues = _Issues()
+        warnings: list[str] = []
+        sheets = _read(path, issues, limits)
+        chosen: Literal["tasks", "org"] = "org" if kind == "org" else "tasks"
+        if kind == "auto":
+            chosen = detect_kind(sheets)
+        parsed = ParsedImport(kind=chosen, warnings=warnings)
+        if chosen == "tasks":
+            sheet = sheets[0]
+            sheet.title = None
+
+            def count(task: Task) -> None:
+                parsed.task_count += 1
+                sink(task)
+
+            parsed.documents, parsed.existing = _parse_tasks(sheet, known, issues, warnings, count)
+        else:
+            parsed.units, parsed.leaders, parsed.delegations, parsed.existing = _parse_org(
+                sheets, known, issues, warnings
+            )
+        if issues:
+            raise ValidationFailed(issues.problems())
+        stripped = issues.stripped_warning()
+        if stripped:
+            warnings.append(stripped)
+        return parsed
+    finally:
+        _LIMITS.reset(token)
+
+
 def parse_file(
     path: Path | str, kind: ImportKind | str = "auto", *, known: Known | None = None
 ) -> ParsedImport:
@@ -1765,35 +1843,28 @@ def parse_file(
 
     References (units, leaders, stored tasks) resolve against `known` plus the file itself;
     without `known`, against the file only. Raises ValidationFailed listing every problem.
+    The validated tasks are returned in a list (for big files, `import_file` streams them).
     """
-    path = Path(path)
-    if kind not in ("auto", "tasks", "org"):
-        raise ValidationFailed(
-            [Problem("loại dữ liệu nhập", f"«{kind}» không hợp lệ (auto, tasks hoặc org)")]
-        )
-    if not path.is_file():
-        raise ValidationFailed([Problem("tệp", f"không tìm thấy «{path}»")])
-    known = known or Known()
-    issues = _Issues()
-    warnings: list[str] = []
-    sheets = _read(path, issues)
-    chosen: Literal["tasks", "org"] = "org" if kind == "org" else "tasks"
-    if kind == "auto":
-        chosen = detect_kind(sheets)
-    parsed = ParsedImport(kind=chosen, warnings=warnings)
-    if chosen == "tasks":
-        sheet = sheets[0]
-        sheet.title = None
-        parsed.documents, parsed.tasks, parsed.existing = _parse_tasks(
-            sheet, known, issues, warnings
-        )
-    else:
-        parsed.units, parsed.leaders, parsed.delegations, parsed.existing = _parse_org(
-            sheets, known, issues, warnings
-        )
-    if issues:
-        raise ValidationFailed(issues.problems())
+    tasks: list[Task] = []
+    parsed = _parse(Path(path), kind, known, tasks.append)
+    parsed.tasks = tasks
     return parsed
+
+
+def _spilled_tasks(spill: IO[bytes]) -> Iterator[list[Task]]:
+    """The validated tasks waiting in a spill file, in batches."""
+    spill.seek(0)
+    batch: list[Task] = []
+    while True:
+        try:
+            batch.append(pickle.load(spill))
+        except EOFError:
+            break
+        if len(batch) >= _CHUNK:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def import_file(
@@ -1802,20 +1873,34 @@ def import_file(
     kind: ImportKind | str = "auto",
     actor: str = "import",
 ) -> ImportReport:
-    """Validate a whole file, then write it in one transaction; nothing is written on error.
+    """Validate a whole file, then write it all or nothing; nothing is written on error.
 
-    Importing the same file again writes nothing (records are keyed, unchanged ones skipped).
+    Up to CDDH_IMPORT_TRANSACTION_TASKS tasks are written in one transaction; a larger file
+    is staged beside the store and published at once (Repository.import_staged), so any size
+    fits the database's cache. Importing the same file again writes nothing (records are
+    keyed, unchanged ones skipped).
     """
     path = Path(path)
-    parsed = parse_file(path, kind, known=_RepoKnown(repo))
-    written = repo.import_batch(
-        units=parsed.units,
-        leaders=parsed.leaders,
-        delegations=parsed.delegations,
-        documents=parsed.documents,
-        tasks=parsed.tasks,
-        actor=actor,
-    )
+    with tempfile.TemporaryFile(prefix="cddh-tasks-") as spill:
+
+        def sink(task: Task) -> None:
+            pickle.dump(task, spill, pickle.HIGHEST_PROTOCOL)
+
+        parsed = _parse(path, kind, _RepoKnown(repo), sink)
+        if parsed.task_count <= config.import_limits().transaction_tasks:
+            tasks = [t for batch in _spilled_tasks(spill) for t in batch]
+            written = repo.import_batch(
+                units=parsed.units,
+                leaders=parsed.leaders,
+                delegations=parsed.delegations,
+                documents=parsed.documents,
+                tasks=tasks,
+                actor=actor,
+            )
+        else:
+            written = repo.import_staged(
+                documents=parsed.documents, task_batches=_spilled_tasks(spill), actor=actor
+            )
     tallies: dict[str, Tally] = {}
     for name, total in parsed.totals().items():
         new = total - parsed.existing.get(name, 0)

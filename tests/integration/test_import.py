@@ -467,7 +467,7 @@ def test_bad_rows_are_all_listed_and_nothing_is_written(repo: Repository) -> Non
         "dòng 6: thời hạn: «31/02/2025» không phải ngày có thật",
         "dòng 7: trích yếu: khác với dòng 2 của cùng văn bản «100/QĐ-UBND»",
         "dòng 8: số thứ tự nhiệm vụ: trùng với dòng 2",
-        "dòng 9: độ mật: văn bản «101/QĐ-UBND» có độ mật «Mật»",
+        "dòng 9: độ mật: văn bản của dòng này có độ mật «Mật»",
         "dòng 10: nhiệm vụ trọng tâm: «có lẽ» không phải có/không",
         "dòng 10: người ký: không có lãnh đạo nào có mã hoặc tên «Ông Không Có»",
     ]
