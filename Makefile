@@ -5,12 +5,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint typecheck pytest db-stop clean
+.PHONY: run test install lint typecheck pytest db-stop clean lock
 
-$(STAMP): pyproject.toml
+# Installs the exact versions the tests passed with (requirements.lock, a constraints file).
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[localdb,dev]'
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[localdb,dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -32,6 +33,16 @@ test: lint typecheck pytest
 
 db-stop: $(STAMP)
 	$(BIN)/cddh db stop
+
+# Re-resolve every dependency to its newest allowed version in a fresh venv and record them:
+# run it on purpose, then `make test`, then commit requirements.lock.
+lock:
+	rm -rf .venv-lock
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/pip install --quiet --upgrade pip
+	.venv-lock/bin/pip install --quiet -e '.[localdb,dev]'
+	.venv-lock/bin/pip freeze --exclude-editable > requirements.lock
+	rm -rf .venv-lock
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
