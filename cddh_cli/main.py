@@ -271,7 +271,7 @@ def periods(
     else:
         day = day_option(on, "--date") or today_local()
         period = p.period_containing(kind, day, use_rule)  # type: ignore[arg-type]
-    out = period.to_dict()
+    out: dict[str, Any] = dict(period.to_dict())
     out["previous"] = p.previous_period(period).to_dict()
     out["same_period_last_year"] = p.same_period_last_year(period).to_dict()
     typer.echo(json.dumps(out, ensure_ascii=False, indent=2))

@@ -218,7 +218,7 @@ def show_period(f: Filters, q: MetricsQuery) -> dict[str, Any]:
             label,
             fmt.fmt_count(now[field]),
             delta=fmt.delta_count(now[field], before[field]) if before else None,
-            delta_color=colour,  # type: ignore[arg-type]
+            delta_color=colour,
             border=True,
         )
         if before is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import streamlit as st
 
@@ -33,6 +33,7 @@ from core.periods import (
     PERIOD_RULES,
     RULE_LABELS,
     Period,
+    PeriodKind,
     custom_period,
     default_rule,
     last_n_periods,
@@ -387,11 +388,11 @@ def delegations_on(as_of: date) -> list[dict[str, Any]]:
     return delegations_in_force(org(get_repo(), repo_key())["delegations"], as_of)
 
 
-def _resolve(store: Mapping[str, Any]) -> Filters:
+def _resolve(store: dict[str, Any]) -> Filters:
     """Filters from stored values, every missing or invalid one replaced by its default."""
     as_of = store.get(P_AS_OF) or today_local()
     rule = store.get(P_RULE) or default_rule()
-    kind = store.get(P_KIND) or "month"
+    kind = cast(PeriodKind, store.get(P_KIND) or "month")
     period: Period
     if kind == "custom":
         start = store.get(P_FROM) or as_of.replace(day=1)
@@ -528,10 +529,10 @@ def render_filters() -> Filters:
         chosen = (
             current.period.report
             if current.period.kind == kind
-            else latest_ended(kind, store[P_AS_OF], rule).report  # type: ignore[arg-type]
+            else latest_ended(kind, store[P_AS_OF], rule).report
         )
         if chosen not in keys:
-            spans[chosen] = period_for_report(kind, chosen, rule)  # type: ignore[arg-type]
+            spans[chosen] = period_for_report(kind, chosen, rule)
             keys.append(chosen)
         labels = {k: p.label for k, p in spans.items()}
         wkey = _widget(P_REPORT, chosen, adopted)
@@ -657,6 +658,18 @@ def bind(name: str) -> dict[str, Any]:
     wkey = f"w_{name}"
     st.session_state[wkey] = st.session_state.get(f"p_{name}")
     return {"key": wkey, "on_change": _copy_back, "args": (name,)}
+
+
+def bind_from_first_page(name: str, page: str = "trang") -> dict[str, Any]:
+    """`bind`, and a change of this filter sends the list back to its first page."""
+    kwargs = bind(name)
+
+    def changed() -> None:
+        st.session_state[f"p_{name}"] = st.session_state[f"w_{name}"]
+        st.session_state[f"p_{page}"] = 1
+
+    kwargs["on_change"], kwargs["args"] = changed, ()
+    return kwargs
 
 
 def pager(pages: int, current: int, name: str = "trang") -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 import streamlit as st
@@ -136,7 +136,7 @@ def figures_styler(
     formats.update(dict.fromkeys(counts, count))
     formats.update(dict.fromkeys(rates, rate))
     formats.update(dict.fromkeys(ranks, rank))
-    return df.style.format(formats)
+    return df.style.format(cast(Any, formats))
 
 
 def status_styler(df: pd.DataFrame, column: str = "Trạng thái") -> Any:

@@ -79,22 +79,6 @@ EVENT_KINDS = {
 }
 
 
-def reset_page() -> None:
-    """Back to page 1 when a filter changes."""
-    st.session_state["p_trang"] = 1
-
-
-def _bind_reset(name: str) -> dict[str, Any]:
-    kwargs = filters.bind(name)
-
-    def changed() -> None:
-        st.session_state[f"p_{name}"] = st.session_state[f"w_{name}"]
-        reset_page()
-
-    kwargs["on_change"], kwargs["args"] = changed, ()
-    return kwargs
-
-
 def show_list() -> None:
     """The search form and one page of tasks."""
     nav.page_header("Nhiệm vụ", f, with_period=False)
@@ -103,7 +87,7 @@ def show_list() -> None:
         placeholder="Ví dụ: so y te, qua han, phòng chống dịch…",
         help="Không phân biệt chữ hoa, chữ thường và dấu tiếng Việt.",
         max_chars=SEARCH_MAX_CHARS,
-        **_bind_reset("tim"),
+        **filters.bind_from_first_page("tim"),
     )
     r1 = st.columns([4, 3, 2, 3])
     r1[0].multiselect(
@@ -111,19 +95,19 @@ def show_list() -> None:
         options=list(CATEGORIES),
         format_func=lambda k: STATUS_LABELS[k],
         placeholder="Tất cả trạng thái",
-        **_bind_reset("trangthai"),
+        **filters.bind_from_first_page("trangthai"),
     )
     r1[1].selectbox(
         "Đơn vị",
         options=[None, *unit_codes],
         format_func=lambda u: "Tất cả đơn vị" if u is None else fmt.unit_name(u),
         placeholder="Tất cả đơn vị",
-        **_bind_reset("dv"),
+        **filters.bind_from_first_page("dv"),
     )
     r1[2].toggle(
         "Phối hợp",
         help="Bật: nhiệm vụ đơn vị đã chọn phối hợp (không chủ trì).",
-        **_bind_reset("phoihop"),
+        **filters.bind_from_first_page("phoihop"),
     )
     r1[3].selectbox(
         "Sắp xếp",
@@ -132,7 +116,7 @@ def show_list() -> None:
         help="Thời hạn là thời hạn đang áp dụng tại ngày xem (đã tính các lần gia hạn "
         "được duyệt đến ngày đó), như cột «Thời hạn»; «Thời hạn: sớm nhất trước» chỉ gồm nhiệm "
         "vụ có thời hạn; «Quá hạn lâu nhất trước» chỉ gồm nhiệm vụ chưa hoàn thành, quá hạn.",
-        **_bind_reset("sapxep"),
+        **filters.bind_from_first_page("sapxep"),
     )
     r2 = st.columns(4)
     r2[0].selectbox(
@@ -140,14 +124,14 @@ def show_list() -> None:
         options=[None, *signer_ids],
         format_func=lambda i: "Tất cả" if i is None else fmt.leader_name(i),
         placeholder="Tất cả",
-        **_bind_reset("nguoiky"),
+        **filters.bind_from_first_page("nguoiky"),
     )
     r2[1].selectbox(
         "Loại văn bản",
         options=[None, *DOCUMENT_TYPES],
         format_func=lambda t: "Tất cả" if t is None else fmt.doc_type_name(t),
         placeholder="Tất cả",
-        **_bind_reset("loaivb"),
+        **filters.bind_from_first_page("loaivb"),
     )
     first, last = filters.plausible_range()
     r2[2].date_input(
@@ -155,14 +139,14 @@ def show_list() -> None:
         format="DD/MM/YYYY",
         min_value=first,
         max_value=last,
-        **_bind_reset("han_tu"),
+        **filters.bind_from_first_page("han_tu"),
     )
     r2[3].date_input(
         "Thời hạn đến ngày",
         format="DD/MM/YYYY",
         min_value=first,
         max_value=last,
-        **_bind_reset("han_den"),
+        **filters.bind_from_first_page("han_den"),
     )
     ss = st.session_state
     low, high = ss["p_han_tu"], ss["p_han_den"]
@@ -170,11 +154,12 @@ def show_list() -> None:
         st.warning("«Thời hạn từ ngày» sau «Thời hạn đến ngày»: đã đổi chỗ hai ngày.")
         low, high = high, low
     coordinating = bool(ss["p_phoihop"]) and ss["p_dv"] is not None
-    lead_units, unit = f.lead_units, ss["p_dv"]
+    lead_units: frozenset[str] | None = f.lead_units
+    unit = ss["p_dv"]
     if unit is not None and not coordinating and not f.historical:
         # A unit answers on D for the tasks of the units that merged into it, too.
-        members = {unit, *explorer.predecessors(data["units"], unit, f.as_of)}
-        lead_units = members if lead_units is None else frozenset(lead_units & members)
+        members = frozenset({unit, *explorer.predecessors(data["units"], unit, f.as_of)})
+        lead_units = members if lead_units is None else lead_units & members
         unit = None
     search = explorer.TaskSearch(
         as_of=f.as_of,
@@ -206,12 +191,12 @@ def show_list() -> None:
     filters.set_page_param("sapxep", ss["p_sapxep"] if ss["p_sapxep"] != "assigned_desc" else None)
     filters.set_page_param("trang", result.page if result.page > 1 else None)
 
-    first = (result.page - 1) * result.page_size + 1 if result.total else 0
-    last = min(result.total, result.page * result.page_size)
+    first_row = (result.page - 1) * result.page_size + 1 if result.total else 0
+    last_row = min(result.total, result.page * result.page_size)
     more = "Hơn " if result.capped else ""
     st.markdown(
-        f"**{more}{fmt.fmt_count(result.total)} nhiệm vụ** — đang xem {fmt.fmt_count(first)}–"
-        f"{fmt.fmt_count(last)}, trang {result.page}/{fmt.fmt_count(result.pages)}"
+        f"**{more}{fmt.fmt_count(result.total)} nhiệm vụ** — đang xem {fmt.fmt_count(first_row)}–"
+        f"{fmt.fmt_count(last_row)}, trang {result.page}/{fmt.fmt_count(result.pages)}"
         + (" (thu hẹp bằng bộ lọc để xem hết)" if result.capped else "")
     )
     if not result.rows:

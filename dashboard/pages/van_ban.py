@@ -40,17 +40,6 @@ if not isinstance(st.session_state.get("p_trang"), int):
     st.session_state["p_trang"] = 1
 
 
-def _bind_reset(name: str) -> dict[str, object]:
-    kwargs = filters.bind(name)
-
-    def changed() -> None:
-        st.session_state[f"p_{name}"] = st.session_state[f"w_{name}"]
-        st.session_state["p_trang"] = 1
-
-    kwargs["on_change"], kwargs["args"] = changed, ()
-    return kwargs
-
-
 def show_list() -> None:
     """Documents, newest first, with their tasks' progress."""
     nav.page_header("Văn bản chỉ đạo, điều hành", f, with_period=False)
@@ -59,7 +48,7 @@ def show_list() -> None:
         placeholder="Ví dụ: 123/QĐ-UBND, phong chong dich…",
         help="Không phân biệt chữ hoa, chữ thường và dấu tiếng Việt.",
         max_chars=SEARCH_MAX_CHARS,
-        **_bind_reset("timvb"),
+        **filters.bind_from_first_page("timvb"),
     )
     cols = st.columns(3)
     cols[0].selectbox(
@@ -67,19 +56,19 @@ def show_list() -> None:
         options=[None, *DOCUMENT_TYPES],
         format_func=lambda t: "Tất cả" if t is None else fmt.doc_type_name(t),
         placeholder="Tất cả",
-        **_bind_reset("loaivb"),
+        **filters.bind_from_first_page("loaivb"),
     )
     cols[1].selectbox(
         "Người ký",
         options=[None, *signer_ids],
         format_func=lambda i: "Tất cả" if i is None else fmt.leader_name(i),
         placeholder="Tất cả",
-        **_bind_reset("nguoiky"),
+        **filters.bind_from_first_page("nguoiky"),
     )
     cols[2].toggle(
         "Chỉ văn bản trong kỳ",
         help=f"Chỉ văn bản ban hành trong kỳ báo cáo đang chọn ({f.period.label}).",
-        **_bind_reset("trongky"),
+        **filters.bind_from_first_page("trongky"),
     )
     ss = st.session_state
     in_period = bool(ss["p_trongky"])
