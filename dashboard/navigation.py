@@ -22,13 +22,13 @@ from dashboard.filters import (
 )
 
 # Page files (relative to app.py); app.py builds the navigation from these.
-PAGE_OVERVIEW = "pages/tong_quan.py"
-PAGE_UNITS = "pages/don_vi.py"
-PAGE_TASKS = "pages/nhiem_vu.py"
-PAGE_DOCUMENTS = "pages/van_ban.py"
-PAGE_LEADERS = "pages/lanh_dao.py"
-PAGE_DISCIPLINE = "pages/chat_luong.py"
-PAGE_BRIEFING = "pages/bao_cao.py"
+PAGE_OVERVIEW = "views/tong_quan.py"
+PAGE_UNITS = "views/don_vi.py"
+PAGE_TASKS = "views/nhiem_vu.py"
+PAGE_DOCUMENTS = "views/van_ban.py"
+PAGE_LEADERS = "views/lanh_dao.py"
+PAGE_DISCIPLINE = "views/chat_luong.py"
+PAGE_BRIEFING = "views/bao_cao.py"
 
 
 def meeting_requested() -> bool:

@@ -1,12 +1,10 @@
 """Start the dashboard's Streamlit server: `python -m dashboard.serve [streamlit options]`.
 
-`cddh run`, the browser tests and the speed benchmark start the app this way rather than with
-`streamlit run dashboard/app.py`. Streamlit sees the `pages/` folder next to `app.py` (where the
-design keeps the pages) and runs a fresh server's very first session in its old folder-based
-multipage mode, until `st.navigation` in `app.py` switches it off: a link to a page other than
-the overview, opened first after a start, then shows Streamlit's English "Page not found"
-dialog over the page. The pages are declared by `st.navigation`, so the folder mode is switched
-off here, before the server takes its first session.
+`cddh run`, the browser tests and the speed benchmark start the app this way; it is
+`streamlit run dashboard/app.py` with a safe listen address. The pages live in `views/` and are
+declared by `st.navigation`: a folder named `pages/` next to `app.py` would make Streamlit run a
+fresh server's first session in its folder-based mode (an English "Page not found" over a first
+deep link), so none exists and no Streamlit internal is patched.
 
 The server binds 127.0.0.1 unless an address is given (`--server.address`, the
 STREAMLIT_SERVER_ADDRESS variable or `.streamlit/config.toml`): Streamlit's own default is
@@ -50,10 +48,8 @@ def streamlit_args(args: list[str]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     """Run `streamlit run dashboard/app.py` with these options in this process."""
-    from streamlit.runtime.pages_manager import PagesManager
     from streamlit.web import cli
 
-    PagesManager.uses_pages_directory = False  # pages come from st.navigation, not the folder
     args = streamlit_args(sys.argv[1:] if argv is None else argv)
     sys.argv = ["streamlit", "run", str(APP), *args]
     try:

@@ -24,7 +24,7 @@ def app(mongod: dict[str, Any], brief_repo: Repository, monkeypatch: pytest.Monk
     at.query_params["ky"] = "month"
     at.query_params["kybc"] = "2026-11"
     at.run()
-    at.switch_page("pages/bao_cao.py")
+    at.switch_page("views/bao_cao.py")
     return at.run()
 
 
@@ -71,7 +71,7 @@ def sunday_app(
     at.query_params["ky"] = "month"
     at.query_params["kybc"] = "2026-12"
     at.run()
-    at.switch_page("pages/bao_cao.py")
+    at.switch_page("views/bao_cao.py")
     return at.run()
 
 

@@ -116,3 +116,26 @@ def test_meeting_mode(page: Any, app_url: str, artifacts_dir: Path) -> None:
     assert title(page) == "Sở Y tế"
     assert "hop=1" not in page.url
     assert page.locator('[data-testid="stSidebar"]').is_visible()
+
+
+def test_a_fresh_servers_first_session_opens_a_deep_link(
+    browser_context: Any, browser_repo: Any, mongod: dict[str, Any], artifacts_dir: Path
+) -> None:
+    """A server of its own, whose very first session is a link to a unit's page: the page
+    opens, with no English "Page not found" (Streamlit's folder-based page mode never starts,
+    because the pages are declared by st.navigation and live in views/, not pages/)."""
+    from tests.browser.conftest import start_app, stop_app
+
+    log_path = artifacts_dir / "streamlit-fresh.log"
+    env = {"MONGODB_URI": mongod["uri"], "MONGODB_DB": browser_repo.db.name}
+    proc, url = start_app(env, log_path)
+    tab = browser_context.new_page()
+    try:
+        tab.goto(f"{url}/don-vi?{DAY}&donvi=SYT")
+        wait_done(tab)
+        assert title(tab) == "Sở Y tế"
+        assert tab.get_by_text("Page not found").count() == 0
+        assert tab.locator('[data-testid="stException"]').count() == 0
+    finally:
+        tab.close()
+        stop_app(proc, log_path)

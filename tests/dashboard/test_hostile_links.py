@@ -21,7 +21,7 @@ def warnings(at: object) -> str:
 
 
 def test_reversed_implausible_deadline_range_is_a_note(demo_env: Repository) -> None:
-    at = open_app("pages/nhiem_vu.py", ngay=DAY, han_tu="9999-12-31", han_den="0001-01-01")
+    at = open_app("views/nhiem_vu.py", ngay=DAY, han_tu="9999-12-31", han_den="0001-01-01")
     assert_clean(at)
     assert at.title[0].value == "Nhiệm vụ"
     text = warnings(at)
@@ -34,14 +34,14 @@ def test_plausible_years_follow_the_setting(
     demo_env: Repository, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("CDDH_PLAUSIBLE_YEARS", "2020-2030")
-    at = open_app("pages/nhiem_vu.py", ngay=DAY, han_tu="2019-12-31", han_den="2026-12-31")
+    at = open_app("views/nhiem_vu.py", ngay=DAY, han_tu="2019-12-31", han_den="2026-12-31")
     assert_clean(at)
     assert "han_tu=«2019-12-31»" in warnings(at) and "(2020–2030)" in warnings(at)
     assert str(at.session_state["p_han_den"]) == "2026-12-31"
 
 
 @pytest.mark.parametrize(
-    ("page", "param"), [("pages/nhiem_vu.py", "tim"), ("pages/van_ban.py", "timvb")]
+    ("page", "param"), [("views/nhiem_vu.py", "tim"), ("views/van_ban.py", "timvb")]
 )
 def test_huge_search_is_shortened_with_a_note(demo_env: Repository, page: str, param: str) -> None:
     at = open_app(page, ngay=DAY, **{param: "Sở Y tế " * 7500})
@@ -59,7 +59,7 @@ def test_an_unexpected_error_is_logged_and_shown_in_vietnamese(
 
     monkeypatch.setattr(explorer, "task_detail", broken)
     with caplog.at_level(logging.ERROR, logger="cddh"):
-        at = open_app("pages/nhiem_vu.py", ngay=DAY, nhiemvu="T-1")
+        at = open_app("views/nhiem_vu.py", ngay=DAY, nhiemvu="T-1")
     assert not at.exception
     assert at.title[0].value == "Nhiệm vụ"  # drawn by the boundary: the page had not yet
     shown = " ".join(e.value for e in at.error)

@@ -32,7 +32,7 @@ def test_an_unusable_day_in_a_link_is_said_and_today_is_used(
 
 
 def test_unknown_codes_in_a_link_are_said(demo_env: Repository) -> None:
-    at = open_app("pages/don_vi.py", ngay=AS_OF.isoformat(), donvi="KHONGCO", pct="PCTX")
+    at = open_app("views/don_vi.py", ngay=AS_OF.isoformat(), donvi="KHONGCO", pct="PCTX")
     assert_clean(at)
     said = " ".join(warnings_of(at))
     assert "donvi=«KHONGCO»: không có đơn vị này" in said
@@ -84,7 +84,7 @@ def test_figures_styler_formats_but_keeps_numbers() -> None:
 
 
 def test_documents_past_the_last_page_show_the_last_page(demo_env: Repository) -> None:
-    at = open_app("pages/van_ban.py", ngay=AS_OF.isoformat(), trang="99999")
+    at = open_app("views/van_ban.py", ngay=AS_OF.isoformat(), trang="99999")
     assert_clean(at)
     heading = next(m.value for m in at.markdown if "văn bản**" in m.value)
     shown, last = heading.rsplit("trang ", 1)[1].split("/")
@@ -93,7 +93,7 @@ def test_documents_past_the_last_page_show_the_last_page(demo_env: Repository) -
 
 
 def test_report_page_starts_from_the_sidebar_portfolio(demo_env: Repository) -> None:
-    at = open_app("pages/bao_cao.py", ngay=AS_OF.isoformat(), pct="PCT-KT")
+    at = open_app("views/bao_cao.py", ngay=AS_OF.isoformat(), pct="PCT-KT")
     assert_clean(at)
     assert at.radio(key="bc_scope").value == "portfolio"
     assert at.selectbox(key="bc_leader").value == "PCT-KT"
@@ -103,7 +103,7 @@ def test_unit_table_is_worst_first_with_values_and_overdue_up_front(demo_env: Re
     """The Đơn vị table: worst rate first, equal rates share a rank, «đúng hạn/đến hạn» beside
     the rate and the open overdue count among the first columns (no scrolling at 1366 px);
     units with too few tasks due stay unranked at the end."""
-    at = open_app("pages/don_vi.py", ngay=AS_OF.isoformat())
+    at = open_app("views/don_vi.py", ngay=AS_OF.isoformat())
     assert_clean(at)
     df = at.dataframe[0].value
     columns = list(df.columns)

@@ -18,13 +18,13 @@ from tests.dashboard.demo_db import AS_OF
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 PAGES = {
-    "pages/tong_quan.py": "Tổng quan",
-    "pages/don_vi.py": "Đơn vị",
-    "pages/nhiem_vu.py": "Nhiệm vụ",
-    "pages/van_ban.py": "Văn bản chỉ đạo, điều hành",
-    "pages/lanh_dao.py": "Lãnh đạo UBND tỉnh",
-    "pages/chat_luong.py": "Chất lượng cập nhật",
-    "pages/bao_cao.py": "Báo cáo",
+    "views/tong_quan.py": "Tổng quan",
+    "views/don_vi.py": "Đơn vị",
+    "views/nhiem_vu.py": "Nhiệm vụ",
+    "views/van_ban.py": "Văn bản chỉ đạo, điều hành",
+    "views/lanh_dao.py": "Lãnh đạo UBND tỉnh",
+    "views/chat_luong.py": "Chất lượng cập nhật",
+    "views/bao_cao.py": "Báo cáo",
 }
 
 
@@ -140,14 +140,14 @@ def test_filters_survive_a_page_switch(demo_env: Repository) -> None:
     at.toggle(key="w_trongtam").set_value(True).run()
     at.selectbox(key="w_ky").set_value("quarter").run()
     assert at.query_params["trongtam"] == "1"
-    for page in ("pages/don_vi.py", "pages/nhiem_vu.py", "pages/tong_quan.py"):
+    for page in ("views/don_vi.py", "views/nhiem_vu.py", "views/tong_quan.py"):
         at.switch_page(page).run()
         assert_clean(at)
         assert at.toggle(key="w_trongtam").value is True
         assert at.selectbox(key="w_ky").value == "quarter"
         assert "chỉ nhiệm vụ trọng tâm" in at.caption[0].value
         assert at.selectbox(key="w_kybc").value == "2026-Q3"  # the latest ended quarter
-        if page != "pages/nhiem_vu.py":  # the task list is not cut by the period
+        if page != "views/nhiem_vu.py":  # the task list is not cut by the period
             assert "Quý III/2026" in at.caption[0].value
         assert at.query_params["ky"] == "quarter"
         assert at.query_params["trongtam"] == "1"
@@ -155,7 +155,7 @@ def test_filters_survive_a_page_switch(demo_env: Repository) -> None:
 
 def test_url_parameters_restore_a_unit_view(demo_env: Repository) -> None:
     at = open_app(
-        "pages/don_vi.py",
+        "views/don_vi.py",
         ngay="2026-09-30",
         ky="quarter",
         kybc="2026-Q3",
@@ -174,20 +174,20 @@ def test_url_parameters_restore_a_unit_view(demo_env: Repository) -> None:
 def test_url_parameters_restore_a_task_and_a_document(demo_env: Repository) -> None:
     task = demo_env.db.tasks.find_one({"extensions.0": {"$exists": True}})
     assert task is not None
-    at = open_app("pages/nhiem_vu.py", ngay=AS_OF.isoformat(), nhiemvu=task["_id"])
+    at = open_app("views/nhiem_vu.py", ngay=AS_OF.isoformat(), nhiemvu=task["_id"])
     assert_clean(at)
     texts = [m.value for m in at.markdown]
     assert any(task["content"] in t for t in texts)
     assert any("Thời hạn ban đầu" in t for t in texts)
     assert at.query_params["nhiemvu"] == task["_id"]
-    at = open_app("pages/van_ban.py", ngay=AS_OF.isoformat(), vanban=task["document"])
+    at = open_app("views/van_ban.py", ngay=AS_OF.isoformat(), vanban=task["document"])
     assert_clean(at)
     doc = demo_env.document(task["document"])
     assert doc is not None and doc["number"] in at.title[0].value
 
 
 def test_task_search_ignores_diacritics_and_pages_on_the_server(demo_env: Repository) -> None:
-    at = open_app("pages/nhiem_vu.py", ngay=AS_OF.isoformat(), tim="so y te")
+    at = open_app("views/nhiem_vu.py", ngay=AS_OF.isoformat(), tim="so y te")
     assert_clean(at)
     count = next(m.value for m in at.markdown if "nhiệm vụ**" in m.value)
     total = int(count.split("**")[1].split()[0].replace(".", ""))
@@ -200,7 +200,7 @@ def test_task_search_ignores_diacritics_and_pages_on_the_server(demo_env: Reposi
     for row in expected.rows:  # each row matches in its content or its document's abstract
         task = demo_env.db.tasks.find_one({"_id": row["id"]})
         assert task is not None and "so y te" in task["search_text"]
-    at = open_app("pages/nhiem_vu.py", ngay=AS_OF.isoformat(), tim="SỞ Y TẾ")
+    at = open_app("views/nhiem_vu.py", ngay=AS_OF.isoformat(), tim="SỞ Y TẾ")
     assert next(m.value for m in at.markdown if "nhiệm vụ**" in m.value) == count
 
 
@@ -213,7 +213,7 @@ def test_drill_from_overview_to_unit_to_task(demo_env: Repository) -> None:
 
 
 def test_meeting_mode_hides_the_side_controls_and_keeps_the_view(demo_env: Repository) -> None:
-    at = open_app("pages/don_vi.py", ngay=AS_OF.isoformat(), donvi="SYT", hop="1")
+    at = open_app("views/don_vi.py", ngay=AS_OF.isoformat(), donvi="SYT", hop="1")
     assert_clean(at)
     assert at.title[0].value == "Sở Y tế"
     assert len(at.sidebar.selectbox) == 0 and len(at.sidebar.date_input) == 0

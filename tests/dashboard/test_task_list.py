@@ -12,7 +12,7 @@ from core.repository import Repository
 from tests.dashboard.demo_db import AS_OF
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
-TASKS = "pages/nhiem_vu.py"
+TASKS = "views/nhiem_vu.py"
 
 
 def open_tasks(**params: str) -> AppTest:
