@@ -80,7 +80,8 @@ def _paths(data_dir: Path) -> tuple[Path, Path, Path, Path]:
     return data_dir / "db", data_dir / "mongod.pid", data_dir / "mongod.log", data_dir / "info.json"
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether a process of this machine is still running (a zombie counts as ended)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -102,7 +103,7 @@ def _read_pid(pid_file: Path) -> int | None:
         pid = int(pid_file.read_text().strip())
     except (OSError, ValueError):
         return None
-    return pid if _pid_alive(pid) else None
+    return pid if pid_alive(pid) else None
 
 
 def uri_for(port: int) -> str:
@@ -186,7 +187,7 @@ def stop(data_dir: Path | None = None, port: int | None = None, timeout: float =
     os.kill(pid, signal.SIGTERM)  # mongod shuts down cleanly on SIGTERM
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if not _pid_alive(pid):
+        if not pid_alive(pid):
             pid_file.unlink(missing_ok=True)
             # A restart right away must find the port free, not the old listener closing.
             wait_port_free(port, max(deadline - time.monotonic(), 1.0))

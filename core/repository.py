@@ -45,6 +45,7 @@ from core.errors import (
     ValidationFailed,
     WriteNotConfirmed,
 )
+from core.localdb import pid_alive
 from core.model import (
     Delegation,
     Document,
@@ -846,7 +847,7 @@ class Repository:
         held = self._journal().find_one({"_id": "lock"}) or {}
         host, _, rest = str(held.get("owner") or "").partition(":")
         pid = rest.partition(":")[0]
-        if host == socket.gethostname() and pid.isdigit() and not _alive(int(pid)):
+        if host == socket.gethostname() and pid.isdigit() and not pid_alive(int(pid)):
             result = self._journal().update_one(
                 {"_id": "lock", "owner": held.get("owner")},
                 {"$set": {"owner": owner, "expires": now + timedelta(seconds=LOCK_SECONDS)}},
@@ -1454,16 +1455,6 @@ def _task_writes(
             }
         )
     return ops, fact_ops, events, touched
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _summary_id(population: str, start: date, end: date) -> str:

@@ -183,6 +183,14 @@ def period_categories(f: Filters) -> tuple[str, ...]:
     return CATEGORIES
 
 
+def show_status_chart(f: Filters, now: dict[str, Any], width: int) -> None:
+    """The period's status breakdown (only the categories its population can hold)."""
+    st.altair_chart(
+        charts.status_breakdown(now, scale=f.scale, width=width, categories=period_categories(f)),
+        width="stretch",
+    )
+
+
 def count_word(f: Filters) -> str:
     """What the period's first count is: tasks assigned in it, or tasks counted in it."""
     return "Nhiệm vụ được giao" if f.population != "deadline" else "Số nhiệm vụ có hạn trong kỳ"

@@ -186,12 +186,7 @@ def show_unit(code: str) -> None:
     width = 900 if f.meeting_mode else 560
     left, right = st.columns(2)
     with left:
-        st.altair_chart(
-            charts.status_breakdown(
-                now, scale=f.scale, width=width, categories=blocks.period_categories(f)
-            ),
-            width="stretch",
-        )
+        blocks.show_status_chart(f, now, width)
     with right:
         trend_rows = db.trend_by_unit(repo, key, base, f.period, 12)
         by_period: dict[str, list[dict[str, Any]]] = {}

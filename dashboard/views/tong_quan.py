@@ -40,12 +40,7 @@ if running and points:
 
 left, right = st.columns(2)
 with left:
-    st.altair_chart(
-        charts.status_breakdown(
-            now, scale=f.scale, width=width, categories=blocks.period_categories(f)
-        ),
-        width="stretch",
-    )
+    blocks.show_status_chart(f, now, width)
     st.caption(blocks.population_words(f, now["as_of"]))
 with right:
     st.altair_chart(charts.trend_lines(points, rate, scale=f.scale, width=width), width="stretch")
