@@ -51,5 +51,6 @@ def neutralise_formula(text: str) -> str:
     apostrophe (OWASP CSV injection); any other text is returned unchanged.
 
     Every XLSX and CSV export writes its texts through this. Word documents need no such
-    prefix: their texts are plain runs, never fields (see core/briefing.py `render_docx`)."""
+    prefix: their texts are plain runs, never fields (see `render_docx` in
+    core/briefing/rendering.py)."""
     return "'" + text if text.startswith(FORMULA_TRIGGERS) else text

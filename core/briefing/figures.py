@@ -1,0 +1,143 @@
+"""The briefing's charts as PNG (vl-convert) and the size they are printed at in Word."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from core.accountability import Accountability
+from core.briefing.blocks import unit_groups
+from core.briefing.parallel import FollowUp
+from core.briefing.request import BriefingData, cumulative_window
+from core.dates import format_vn
+from core.periods import Period
+
+# Charts in the text area of A4 portrait with the Decree 30 margins (165 × 257 mm): at most
+# 160 mm wide and 115 mm high (two fit on a page), the PNG's own ratio kept.
+CHART_MAX_WIDTH_MM = 160.0
+CHART_MAX_HEIGHT_MM = 115.0
+RANKING_ROWS = 15  # the ranking chart shows the worst units of the first group
+
+
+CHARTS = ("status", "ranking", "trend")
+
+
+def chart_status(units: Mapping[str, Any], year: Period | None = None) -> Any:
+    """Status breakdown of the cumulative window (the unit table's total)."""
+    from core import charts
+
+    title = "Nhiệm vụ theo tình trạng" + (
+        f" (giao {format_vn(year.start)} – {format_vn(year.end)})" if year else ""
+    )
+    return charts.print_status_bars(units["total"], title)
+
+
+def ranking_chart_rows(
+    units: Mapping[str, Any], kinds: Mapping[str, str], short_names: Mapping[str, str]
+) -> list[dict[str, Any]]:
+    """The worst RANKING_ROWS ranked units of the first group, worst first, with short names."""
+    groups = unit_groups(units["rows"], kinds, worst_first=True)
+    ranked = [r for r in groups[0]["ranked"] if r["ranked"]] if groups else []
+    return [
+        {**r, "short_name": short_names.get(str(r["key"]), r["name"])}
+        for r in ranked[:RANKING_ROWS]
+    ]
+
+
+def chart_ranking(
+    units: Mapping[str, Any], kinds: Mapping[str, str], short_names: Mapping[str, str]
+) -> Any:
+    """On-time rate of the worst ranked units of the first group (provincial bodies)."""
+    from core import charts
+
+    rows = ranking_chart_rows(units, kinds, short_names)
+    return charts.print_ranking(
+        rows, f"Tỷ lệ hoàn thành đúng hạn (2): {len(rows)} đơn vị thấp nhất"
+    )
+
+
+def chart_trend(trend: Sequence[Mapping[str, Any]], as_of: date | None = None) -> Any:
+    """On-time rate of the tasks due in each of the last periods; one still running at the
+    cut-off is drawn open."""
+    from core import charts
+
+    points = [{**p, "partial": as_of is not None and p["end"] > as_of} for p in trend]
+    return charts.print_trend(
+        points, f"Tỷ lệ hoàn thành đúng hạn (2) của nhiệm vụ đến hạn, {len(points)} kỳ gần nhất"
+    )
+
+
+def chart_jobs(
+    kinds: Mapping[str, str], acc: Accountability, period: Period, as_of: date
+) -> dict[str, FollowUp]:
+    """The charts as follow-ups of the queries they draw (for `_run_parallel`)."""
+    year = cumulative_window(period, as_of)
+    short = acc.short_names
+    return {
+        "chart_status": (("units", "warm_up"), lambda r: png(chart_status(r["units"], year))),
+        "chart_ranking": (
+            ("units", "warm_up"),
+            lambda r: png(chart_ranking(r["units"], kinds, short)),
+        ),
+        "chart_trend": (("trend", "warm_up"), lambda r: png(chart_trend(r["trend"], as_of))),
+    }
+
+
+def briefing_charts(data: BriefingData) -> dict[str, bytes]:
+    """The three charts as PNG: status breakdown, ranking (first unit group), trend."""
+    if all(k in data.charts for k in CHARTS):
+        return dict(data.charts)
+    return {
+        "status": png(chart_status(data.units, data.year)),
+        "ranking": png(chart_ranking(data.units, data.unit_kinds, data.short_names)),
+        "trend": png(chart_trend(data.trend, data.as_of)),
+    }
+
+
+_FONTS_REGISTERED: list[bool] = []
+
+
+def register_chart_fonts() -> None:
+    """Make the chart font's directory known to vl-convert (once; system fonts are also read)."""
+    if _FONTS_REGISTERED:
+        return
+    import vl_convert as vlc
+
+    from core.charts import FONT_DIRS
+
+    for folder in FONT_DIRS:
+        if Path(folder).is_dir():
+            vlc.register_font_directory(folder)
+    _FONTS_REGISTERED.append(True)
+
+
+def png(chart: Any) -> bytes:
+    """An Altair chart as PNG (vl-convert, scale 3: about 300 dpi at 160 mm)."""
+    import vl_convert as vlc
+
+    register_chart_fonts()
+    return bytes(vlc.vegalite_to_png(chart.to_json(), scale=3))
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """(width, height) in pixels of a PNG, from its IHDR chunk."""
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("not a PNG")
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def chart_extent_mm(data: bytes) -> tuple[float, float]:
+    """The size a chart is printed at: as wide as the text area allows (CHART_MAX_WIDTH_MM),
+    lowered to CHART_MAX_HEIGHT_MM if needed, the PNG's ratio always kept."""
+    w, h = png_size(data)
+    width = min(CHART_MAX_WIDTH_MM, CHART_MAX_HEIGHT_MM * w / h)
+    return width, width * h / w
+
+
+def warm_up_charts() -> None:
+    """Render a trivial chart once so the next renders skip vl-convert's start-up."""
+    import vl_convert as vlc
+
+    vlc.vegalite_to_png('{"mark": "point", "data": {"values": [{}]}}', scale=1)

@@ -1,0 +1,216 @@
+"""Gathering a briefing's numbers: every metric query, run in parallel, and key figures."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from core import metrics as m
+from core.accountability import Accountability
+from core.briefing.figures import CHARTS, chart_jobs, warm_up_charts
+from core.briefing.parallel import _run_parallel
+from core.briefing.request import (
+    BriefingData,
+    BriefingRequest,
+    BriefingScope,
+    DocSettings,
+    cumulative_window,
+    default_dates,
+    resolve_scope,
+    with_formers,
+)
+from core.briefing.signer import resolve_signer
+from core.dates import today_local
+from core.periods import (
+    previous_period,
+    same_period_last_year,
+)
+from core.repository import Repository
+from core.services import work_calendar
+
+DUE_SOON_DAYS = 7
+DUE_SOON_ROWS = 10
+TREND_PERIODS: dict[str, int] = {
+    "month": 12,
+    "quarter": 8,
+    "half": 6,
+    "nine_months": 5,
+    "year": 5,
+    "custom": 6,
+}
+
+
+def _unit_change(current: dict[str, Any], previous: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    before = {r["key"]: r for r in previous["rows"]}
+    out: dict[str, dict[str, Any]] = {}
+    for row in current["rows"]:
+        old = before.get(row["key"])
+        out[str(row["key"])] = {
+            "name": row["name"],
+            "now": row["on_time_rate_due"],
+            "before": old["on_time_rate_due"] if old else None,
+            "due_now": row["completed_on_time"] + row["completed_late"] + row["open_overdue"],
+            "due_before": (
+                old["completed_on_time"] + old["completed_late"] + old["open_overdue"] if old else 0
+            ),
+        }
+    return out
+
+
+def gather(
+    repo: Repository,
+    request: BriefingRequest,
+    today: date | None = None,
+    settings: DocSettings | None = None,
+    with_charts: bool = False,
+) -> BriefingData:
+    """Run every query a briefing needs; numbers are as of the period's end (or today).
+
+    `with_charts`: also draw the charts, each as soon as its numbers are in.
+    """
+    t0 = time.perf_counter()
+    settings = settings or DocSettings.from_config()
+    today = today or today_local()
+    cal = work_calendar(repo)
+    period = request.period
+    as_of, report_date = default_dates(period, cal, today)
+    if request.report_date is not None:
+        report_date = request.report_date
+    units = repo.units()
+    acc = Accountability.of(units, as_of)
+    scope = resolve_scope(repo, request.scope_kind, request.scope_key, as_of)
+    if scope.kind == "unit" and scope.key and acc.unit(scope.key) != scope.key:
+        successor = str(acc.unit(scope.key))
+        scope = BriefingScope("unit", successor, acc.names[successor], frozenset({successor}))
+    signer = resolve_signer(
+        repo.leaders(),
+        repo.delegations(as_of=report_date),
+        report_date,
+        request.signer_id,
+        {str(u["_id"]): u for u in units},
+    )
+    unit_kinds = {str(u["_id"]): str(u.get("kind", "")) for u in units}
+    year = cumulative_window(period, as_of)
+    # Tasks of a unit that had ended by D count under its successor (following chains).
+    base = m.MetricsQuery(
+        as_of=as_of,
+        lead_units=with_formers(scope.units, acc),
+        priority_only=request.priority_only,
+        rollup_successors=True,
+        rollup_as_of=as_of,  # earlier periods too are counted under the units of the report day
+    )
+    ytd = replace(base, assigned_from=year.start, assigned_to=as_of, by="unit")
+    last_year = same_period_last_year(year)
+    ytd_last = replace(
+        base, as_of=last_year.end, assigned_from=last_year.start, assigned_to=last_year.end
+    )
+    due_now = replace(base.for_period(period, "deadline"), by="unit")
+    if due_now.as_of > as_of:
+        due_now = replace(due_now, as_of=as_of)
+    # Open within deadline means D <= effective deadline: an equivalent, index-friendly filter.
+    soon_q = replace(
+        base, deadline_from=as_of, deadline_to=cal.add_working_days(as_of, DUE_SOON_DAYS)
+    )
+    prev = previous_period(period)
+    due_prev = replace(base.for_period(prev, "deadline"), by="unit")
+    timings: dict[str, float] = {"prepare": round(time.perf_counter() - t0, 3)}
+    results = _run_parallel(
+        {
+            "overdue": lambda: m.longest_overdue(repo, base, cal, limit=settings.annex_limit),
+            "age": lambda: m.overdue_age(repo, base, cal),
+            "units": lambda: m.status_metrics(repo, ytd),
+            "due_soon": lambda: m.due_soon(
+                repo, soon_q, cal, windows=(1, 3, DUE_SOON_DAYS), limit=DUE_SOON_ROWS
+            ),
+            "discipline": lambda: m.update_discipline(repo, due_now, cal),
+            "compare": lambda: m.compare_periods(repo, base, period, population="assigned"),
+            "trend": lambda: m.trend(
+                repo, base, period, n=TREND_PERIODS[period.kind], population="deadline"
+            ),
+            "cumulative_last_year": lambda: m.status_metrics(repo, replace(ytd_last, by="none")),
+            "due_now": lambda: m.status_metrics(repo, due_now),
+            "due_prev": lambda: m.status_metrics(repo, due_prev),
+            **({"warm_up": warm_up_charts} if with_charts else {}),
+        },
+        timings,
+        chart_jobs(unit_kinds, acc, period, as_of) if with_charts else None,
+    )
+    return BriefingData(
+        period=period,
+        year=year,
+        as_of=as_of,
+        report_date=report_date,
+        scope=scope,
+        signer=signer,
+        accountability=acc,
+        settings=settings,
+        number=request.number,
+        compare=results["compare"],
+        cumulative={**results["units"]["total"]},
+        cumulative_last_year=results["cumulative_last_year"]["total"],
+        units=results["units"],
+        unit_kinds=unit_kinds,
+        unit_names={str(u["_id"]): str(u["name"]) for u in units},
+        unit_change=_unit_change(results["due_now"], results["due_prev"]),
+        trend=results["trend"],
+        age=results["age"],
+        overdue=results["overdue"],
+        due_soon=results["due_soon"],
+        discipline=results["discipline"],
+        timings=timings,
+        charts={k: results[f"chart_{k}"] for k in CHARTS if f"chart_{k}" in results},
+        short_names=dict(acc.short_names),
+    )
+
+
+def key_figures_from(current: Mapping[str, Any], cumulative: Mapping[str, Any]) -> dict[str, Any]:
+    """The few numbers shown before a briefing is built (and kept with it)."""
+    return {
+        "assigned": int(current["assigned"]),
+        "open_overdue": int(current["open_overdue"]),
+        "on_time_rate_due": current["on_time_rate_due"],
+        "cumulative_assigned": int(cumulative["assigned"]),
+        "cumulative_open_overdue": int(cumulative["open_overdue"]),
+        "cumulative_on_time_rate_due": cumulative["on_time_rate_due"],
+    }
+
+
+def key_figures(
+    repo: Repository,
+    request: BriefingRequest,
+    today: date | None = None,
+) -> dict[str, Any]:
+    """A briefing's headline numbers, cheaply: the period against the previous one and last year."""
+    today = today or today_local()
+    cal = work_calendar(repo)
+    as_of, _report = default_dates(request.period, cal, today)
+    scope = resolve_scope(repo, request.scope_kind, request.scope_key, as_of)
+    acc = Accountability.of(repo.units(), as_of)
+    base = m.MetricsQuery(
+        as_of=as_of,
+        lead_units=with_formers(scope.units, acc),
+        priority_only=request.priority_only,
+        rollup_successors=True,
+        rollup_as_of=as_of,
+    )
+    year = cumulative_window(request.period, as_of)
+    ytd = replace(base, assigned_from=year.start, assigned_to=as_of, by="none")
+    res = _run_parallel(
+        {
+            "compare": lambda: m.compare_periods(repo, base, request.period, "assigned"),
+            "ytd": lambda: m.status_metrics(repo, ytd),
+            "age": lambda: m.overdue_age(repo, base, cal),
+        },
+        {},
+    )
+    return {
+        "as_of": as_of,
+        "scope": scope,
+        "compare": res["compare"],
+        "year": year,
+        "cumulative": res["ytd"]["total"],
+        "overdue_now": sum(b["count"] for b in res["age"]["buckets"]),
+    }
