@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,10 @@ from typing import Any
 import pytest
 
 from core import localdb, repository
+
+# The `cddh` console script of the environment running the tests (beside its Python), whatever
+# that environment is called.
+CDDH = str(Path(sys.executable).with_name("cddh"))
 
 
 def free_port() -> int:

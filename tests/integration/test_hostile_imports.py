@@ -22,11 +22,11 @@ from openpyxl import Workbook
 
 from core.importer import import_file
 from core.repository import Repository
+from tests.conftest import CDDH
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 HOSTILE = ROOT / "tests" / "data" / "hostile"
 ORG = ROOT / "tests" / "data" / "import" / "org.csv"
-CDDH = str(ROOT / ".venv" / "bin" / "cddh")
 HEADER = (
     '"Số, ký hiệu",Ngày ban hành,Trích yếu,Người ký,Nội dung nhiệm vụ,Đơn vị chủ trì,Thời hạn\n'
 )

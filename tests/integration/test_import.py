@@ -31,6 +31,7 @@ from core.importer import (
 from core.model import Task, validate
 from core.repository import Repository
 from core.scope import Scope
+from tests.conftest import CDDH
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "import"
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -631,7 +632,7 @@ def test_reimport_of_validated_tasks_matches_model(repo: Repository) -> None:
 def _cli(mongod: dict[str, Any], repo: Repository, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "MONGODB_URI": mongod["uri"], "MONGODB_DB": repo.db.name}
     return subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "cddh"), "import", *args],
+        [CDDH, "import", *args],
         env=env,
         capture_output=True,
         text=True,
