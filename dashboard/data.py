@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import date
 from typing import Any
 
 import streamlit as st
 
 from core import backlog as core_backlog
 from core import config, explorer, metrics, repository
+from core.accountability import Accountability
 from core.calendar import WorkCalendar
 from core.dates import today_local
 from core.errors import DatabaseUnavailable
@@ -78,6 +80,12 @@ def show_unavailable(message: str) -> None:
 
 
 # --- cached reads (summaries only) ----------------------------------------------------------------
+
+
+@st.cache_resource(ttl=TTL, show_spinner=False)
+def accountability(_repo: Repository, key: str, as_of: date) -> Accountability:
+    """Who answers for a task on D (`core.accountability`), built once per database and day."""
+    return Accountability.of(org(_repo, key)["units"], as_of)
 
 
 @st.cache_resource(ttl=TTL, show_spinner=False)

@@ -11,12 +11,11 @@ import pandas as pd
 import streamlit as st
 
 from core import metrics
-from core.accountability import Accountability
 from core.dates import format_vn
 from core.numbers import format_decimal
 from core.text import neutralise_formula
 from core.vocab import DOCUMENT_TYPES, LEADER_TITLES, STATUS_LABELS
-from dashboard.data import get_repo, org, repo_key
+from dashboard.data import accountability, get_repo, org, repo_key
 
 
 def fmt_count(n: int | None) -> str:
@@ -70,8 +69,7 @@ def responsible(code: str | None, as_of: date, historical: bool = False) -> str:
         return ""
     if historical:
         return unit_name(code)
-    units = org(get_repo(), repo_key())["units"]
-    return Accountability.of(units, as_of).label(code)
+    return accountability(get_repo(), repo_key(), as_of).label(code)
 
 
 def late_words(row: Mapping[str, Any]) -> str:

@@ -235,7 +235,7 @@ def show_unit(code: str) -> None:
         st.page_link(
             nav.PAGE_TASKS,
             label=f"{fmt.status_label(row['category'])}"
-            + (f" ({fmt.late_words(row)})" if fmt.late_words(row) else "")
+            + (f" ({late})" if (late := fmt.late_words(row)) else "")
             + f" — chủ trì: {fmt.responsible(row['lead_unit'], f.as_of, f.historical)} — "
             f"{fmt.task_label(row, 90)}",
             query_params=nav.link_params(f, nhiemvu=row["id"]),

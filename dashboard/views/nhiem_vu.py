@@ -11,7 +11,6 @@ import pandas as pd
 import streamlit as st
 
 from core import explorer
-from core.accountability import Accountability
 from core.dates import from_bson_day
 from core.metrics import CATEGORIES
 from core.scope import Scope
@@ -33,7 +32,7 @@ signers = sorted(
 signer_ids = [ldr["_id"] for ldr in signers]
 # Who answers for a task on D: a unit that had ceased to exist hands over to its successor
 # (unless the user asked for the historical units).
-accountable = Accountability.of(data["units"], f.as_of)
+accountable = db.accountability(repo, key, f.as_of)
 
 
 def responsible(code: str | None) -> str:

@@ -189,7 +189,7 @@ def show_document(doc_id: str) -> None:
         st.page_link(
             nav.PAGE_TASKS,
             label=f"{fmt.status_label(r['category'])}"
-            + (f" ({fmt.late_words(r)})" if fmt.late_words(r) else "")
+            + (f" ({late})" if (late := fmt.late_words(r)) else "")
             + f" — {fmt.responsible(r['lead_unit'], f.as_of, f.historical)} — "
             f"{fmt.task_label({'content': r['content']}, 100)}",
             query_params=nav.link_params(f, nhiemvu=r["id"]),

@@ -13,19 +13,26 @@ from streamlit.testing.v1 import AppTest
 from core.repository import Repository
 
 
-@pytest.fixture()
-def app(mongod: dict[str, Any], brief_repo: Repository, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+def open_briefing_page(
+    mongod: dict[str, Any], repo: Repository, monkeypatch: pytest.MonkeyPatch, day: str, report: str
+) -> AppTest:
+    """The Báo cáo page as of `day` with month `report` in the sidebar."""
     monkeypatch.setenv("MONGODB_URI", mongod["uri"])
-    monkeypatch.setenv("MONGODB_DB", brief_repo.db.name)
+    monkeypatch.setenv("MONGODB_DB", repo.db.name)
     st.cache_data.clear()
     app_file = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
     at = AppTest.from_file(str(app_file), default_timeout=120)
-    at.query_params["ngay"] = "2026-11-20"
+    at.query_params["ngay"] = day
     at.query_params["ky"] = "month"
-    at.query_params["kybc"] = "2026-11"
+    at.query_params["kybc"] = report
     at.run()
     at.switch_page("views/bao_cao.py")
     return at.run()
+
+
+@pytest.fixture()
+def app(mongod: dict[str, Any], brief_repo: Repository, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    return open_briefing_page(mongod, brief_repo, monkeypatch, "2026-11-20", "2026-11")
 
 
 def test_page_shows_figures_then_builds_on_click(app: AppTest, brief_repo: Repository) -> None:
@@ -62,17 +69,7 @@ def sunday_app(
     mongod: dict[str, Any], brief_repo: Repository, monkeypatch: pytest.MonkeyPatch
 ) -> AppTest:
     """The page on Sunday 29/11/2026 with the running month (Tháng 12/2026) in the sidebar."""
-    monkeypatch.setenv("MONGODB_URI", mongod["uri"])
-    monkeypatch.setenv("MONGODB_DB", brief_repo.db.name)
-    st.cache_data.clear()
-    app_file = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
-    at = AppTest.from_file(str(app_file), default_timeout=120)
-    at.query_params["ngay"] = "2026-11-29"
-    at.query_params["ky"] = "month"
-    at.query_params["kybc"] = "2026-12"
-    at.run()
-    at.switch_page("views/bao_cao.py")
-    return at.run()
+    return open_briefing_page(mongod, brief_repo, monkeypatch, "2026-11-29", "2026-12")
 
 
 def test_page_opens_on_the_latest_ended_period_and_warns_on_a_running_one(
