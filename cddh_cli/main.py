@@ -98,7 +98,7 @@ def friendly(fn: F) -> F:
             raise typer.Exit(2) from None
         except (DatabaseUnavailable, localdb.LocalDbError, ConflictError) as exc:
             fail(str(exc))
-        except repository.OUTAGE_ERRORS as exc:  # failover: see core/repository.py
+        except repository.OUTAGE_ERRORS as exc:  # failover: see core/repository/connection.py
             fail(repository.outage_message(exc))
         except KeyboardInterrupt:
             fail("Đã dừng giữa chừng theo yêu cầu (Ctrl+C); chạy lại lệnh để làm trọn.", 130)

@@ -13,7 +13,7 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
-from core.dates import parse_day, to_bson_day
+from core.dates import from_bson_day, parse_day, to_bson_day
 from core.errors import Problem, ValidationFailed
 from core.text import fold, nfc
 from core.vocab import DOCUMENT_TYPES, LEADER_TITLES, UNIT_KINDS
@@ -382,6 +382,11 @@ class Task(Record):
     def key(self) -> str:
         return f"{self.document}#{self.seq}"
 
+    @classmethod
+    def from_mongo(cls, stored: Mapping[str, Any]) -> Task:
+        """The task a stored form holds (inverse of `to_mongo`); ValidationFailed if invalid."""
+        return validate(cls, task_input(stored))
+
     def to_mongo(self, document: dict[str, Any]) -> dict[str, Any]:
         """The stored task; `document` is the stored parent, whose fields are copied in."""
 
@@ -427,6 +432,50 @@ class Task(Record):
             "signer": document["signer"],
             "doc_issue_date": document["issue_date"],
         }
+
+
+def task_input(stored: Mapping[str, Any]) -> dict[str, Any]:
+    """The Task model's input from a stored task (inverse of Task.to_mongo)."""
+
+    def day(v: datetime | None) -> date | None:
+        return from_bson_day(v) if v is not None else None
+
+    return {
+        "document": stored["document"],
+        "seq": stored["seq"],
+        "content": stored["content"],
+        "lead_unit": stored["lead_unit"],
+        "coord_units": list(stored.get("coord_units", [])),
+        "tracking_room": stored.get("tracking_room"),
+        "specialist": stored.get("specialist"),
+        "assigned_date": day(stored["assigned_date"]),
+        "deadline": day(stored.get("deadline")),
+        "extensions": [
+            {
+                "new_deadline": day(e["new_deadline"]),
+                "approved_date": day(e["approved_date"]),
+                "approver": e.get("approver"),
+                "reason": e.get("reason"),
+            }
+            for e in stored.get("extensions", [])
+        ],
+        "completed_date": day(stored.get("completed_date")),
+        "result": stored.get("result"),
+        "confirmed_date": day(stored.get("confirmed_date")),
+        "confirmed_by": stored.get("confirmed_by"),
+        "priority": bool(stored.get("priority", False)),
+        "personal": bool(stored.get("personal", False)),
+        "cancelled_date": day(stored.get("cancelled_date")),
+        "cancel_reason": stored.get("cancel_reason"),
+        "returns": [
+            {"date": day(r["date"]), "unit": r["unit"], "reason": r["reason"]}
+            for r in stored.get("returns", [])
+        ],
+        "progress": [
+            {"date": day(p["date"]), "note": p.get("note")} for p in stored.get("progress", [])
+        ],
+        "entered_at": stored.get("entered_at"),
+    }
 
 
 M = TypeVar("M", bound=Record)

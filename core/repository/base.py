@@ -1,0 +1,250 @@
+"""The part of the Repository every other part stands on: the database handle, the schema,
+transactions committed by a majority, and versioned upserts."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from pymongo import UpdateOne
+from pymongo.client_session import ClientSession
+from pymongo.database import Database
+from pymongo.errors import (
+    CollectionInvalid,
+    ConnectionFailure,
+    OperationFailure,
+    PyMongoError,
+)
+from pymongo.read_concern import ReadConcern
+from pymongo.write_concern import WriteConcern
+
+from core.dates import now_utc
+from core.errors import (
+    DatabaseUnavailable,
+    WriteNotConfirmed,
+)
+from core.repository.connection import (
+    _NOT_PRIMARY_CODES,
+    WRITE_RETRY_SECONDS,
+    WRITE_TIMEOUT_MS,
+    _outcome_unknown,
+    confirming_write,
+    not_confirmed_message,
+    not_written_message,
+)
+from core.schema import INDEXES, VALIDATORS, task_facts_projection
+
+
+class StoreBase:
+    """The database handle, the schema, transactions and versioned upserts."""
+
+    def __init__(self, db: Database[dict[str, Any]]) -> None:
+        self.db = db
+        self._schema_ready = False
+
+    # -- schema ------------------------------------------------------------------------------
+
+    def ensure_schema(self) -> None:
+        """Create collections, validators and named indexes; safe to run any number of times.
+
+        A publication a kill interrupted is finished first (see `finish_publish`)."""
+        self.finish_publish()
+        existing = set(self.db.list_collection_names())
+        for name, validator in VALIDATORS.items():
+            if name not in existing:
+                try:
+                    self.db.create_collection(name, validator=validator, validationLevel="strict")
+                except CollectionInvalid:
+                    pass
+            else:
+                self.db.command("collMod", name, validator=validator, validationLevel="strict")
+        for coll, index_name, keys, options in INDEXES:
+            self.db[coll].create_index(keys, name=index_name, **options)
+        self.db.store_state.update_one(
+            {"_id": "tasks"}, {"$setOnInsert": {"generation": 0}}, upsert=True
+        )
+        self._schema_ready = True
+        if (
+            self.db.task_facts.estimated_document_count()
+            != self.db.tasks.estimated_document_count()
+        ):
+            self.rebuild_facts()
+
+    def rebuild_facts(self) -> int:
+        """Recompute `task_facts` from `tasks` on the server (after a restore or an upgrade).
+
+        `$out` builds the new collection aside and swaps it in at once, keeping the indexes:
+        a kill leaves the old facts whole."""
+        self.clear_period_summaries()
+        self.db.tasks.aggregate([{"$project": task_facts_projection()}, {"$out": "task_facts"}])
+        self.clear_period_summaries()
+        return self.db.task_facts.estimated_document_count()
+
+    def _ready(self) -> None:
+        if not self._schema_ready:
+            self.ensure_schema()
+
+    def counts(self) -> dict[str, int]:
+        """Number of records in each collection."""
+        return {name: self.db[name].estimated_document_count() for name in VALIDATORS}
+
+    def index_names(self, collection: str) -> list[str]:
+        """Names of a collection's indexes."""
+        return sorted(ix["name"] for ix in self.db[collection].list_indexes())
+
+    def drop_all(self) -> None:
+        """Remove every collection of the store (demo reload, tests)."""
+        for name in self.db.list_collection_names():
+            self.db.drop_collection(name)
+        self._schema_ready = False
+
+    def is_empty(self) -> bool:
+        """True when no task and no unit is stored."""
+        return (
+            self.db.tasks.estimated_document_count() == 0 and self.db.units.count_documents({}) == 0
+        )
+
+    # -- transactions ------------------------------------------------------------------------
+
+    def _transaction(self, fn: Any) -> Any:
+        """Run `fn(session)` in a transaction committed with majority write concern.
+
+        Like pymongo's `with_transaction` (retry the whole transaction on a transient error,
+        retry the commit when its outcome is unknown) but for WRITE_RETRY_SECONDS, not 120 s,
+        and ending in a Vietnamese message: `DatabaseUnavailable` when nothing was committed,
+        `WriteNotConfirmed` when the commit may or may not have been applied.
+        """
+        deadline = time.monotonic() + WRITE_RETRY_SECONDS
+        write_concern = WriteConcern("majority", wtimeout=WRITE_TIMEOUT_MS)
+        with self.db.client.start_session() as session:
+            while True:
+                session.start_transaction(
+                    read_concern=ReadConcern("snapshot"), write_concern=write_concern
+                )
+                try:
+                    result = fn(session)
+                except BaseException as exc:
+                    if session.in_transaction:
+                        try:
+                            session.abort_transaction()
+                        except PyMongoError:
+                            pass  # the server aborts it on its own
+                    if not isinstance(exc, PyMongoError):
+                        raise
+                    if exc.has_error_label("TransientTransactionError"):
+                        if time.monotonic() < deadline:
+                            time.sleep(0.2)
+                            continue
+                        raise DatabaseUnavailable(not_written_message()) from None
+                    if isinstance(exc, ConnectionFailure) or (
+                        isinstance(exc, OperationFailure) and exc.code in _NOT_PRIMARY_CODES
+                    ):
+                        raise DatabaseUnavailable(not_written_message()) from None
+                    raise
+                retry_whole = False
+                while True:
+                    try:
+                        session.commit_transaction()
+                        return result
+                    except PyMongoError as exc:
+                        unknown = exc.has_error_label("UnknownTransactionCommitResult")
+                        if unknown and time.monotonic() < deadline:
+                            time.sleep(0.2)
+                            continue  # committing again is safe: same transaction number
+                        if exc.has_error_label("TransientTransactionError"):
+                            # not committed (e.g. lost with the old primary): start again
+                            if time.monotonic() < deadline:
+                                retry_whole = True
+                                break
+                            raise DatabaseUnavailable(not_written_message()) from None
+                        if unknown or _outcome_unknown(exc):
+                            raise WriteNotConfirmed(not_confirmed_message(exc)) from None
+                        raise
+                if retry_whole:
+                    time.sleep(0.2)
+
+    # -- versioned upserts ---------------------------------------------------------------------
+
+    def _upsert(
+        self,
+        coll: str,
+        docs: Sequence[dict[str, Any]],
+        actor: str,
+        session: ClientSession | None = None,
+    ) -> int:
+        if not docs:
+            return 0
+        now = now_utc()
+        ops = []
+        for doc in docs:
+            body = {k: v for k, v in doc.items() if k != "_id"}
+            ops.append(
+                UpdateOne(
+                    {"_id": doc["_id"]},
+                    [
+                        {
+                            "$replaceWith": {
+                                "$mergeObjects": [
+                                    {"_id": doc["_id"]},
+                                    {"$literal": body},
+                                    {
+                                        "version": {"$add": [{"$ifNull": ["$version", 0]}, 1]},
+                                        "created_by": {"$ifNull": ["$created_by", actor]},
+                                        "created_at": {"$ifNull": ["$created_at", now]},
+                                        "updated_by": actor,
+                                        "updated_at": now,
+                                    },
+                                ]
+                            }
+                        }
+                    ],
+                    upsert=True,
+                )
+            )
+        if session is not None:  # inside a transaction: _transaction judges the outcome
+            result = self.db[coll].bulk_write(ops, ordered=True, session=session)
+        else:
+            with confirming_write():
+                result = self.db[coll].bulk_write(ops, ordered=True)
+        return result.upserted_count + result.modified_count
+
+    def _upsert_changed(
+        self,
+        coll: str,
+        docs: Sequence[dict[str, Any]],
+        actor: str,
+        session: ClientSession | None,
+    ) -> int:
+        """Upsert only the records whose stored fields differ (keeps versions stable)."""
+        if not docs:
+            return 0
+        existing = {
+            d["_id"]: d
+            for d in self.db[coll].find({"_id": {"$in": [d["_id"] for d in docs]}}, session=session)
+        }
+        changed = [
+            d
+            for d in docs
+            if d["_id"] not in existing or any(existing[d["_id"]].get(k) != v for k, v in d.items())
+        ]
+        return self._upsert(coll, changed, actor, session)
+
+    # -- provided by the other parts of the Repository (core/repository/store.py) --------------
+
+    def finish_publish(self) -> bool:  # staging.py
+        raise NotImplementedError
+
+    def clear_period_summaries(self) -> None:  # summaries.py
+        raise NotImplementedError
+
+    def summary_generation(self) -> int:  # summaries.py
+        raise NotImplementedError
+
+    def _invalidate_summaries(
+        self, tasks: Iterable[Mapping[str, Any] | None], session: ClientSession | None
+    ) -> None:  # summaries.py
+        raise NotImplementedError
+
+    def _check_no_publish(self, session: ClientSession | None) -> None:  # staging.py
+        raise NotImplementedError
