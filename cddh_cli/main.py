@@ -21,9 +21,16 @@ import typer
 from pydantic import ValidationError as PydanticValidationError
 
 from cddh_cli import backup as backup_cli
+from cddh_cli import users as users_cli
 from core import config, localdb, repository
 from core.dates import format_vn, plausible_day, today_local
-from core.errors import ConflictError, DatabaseUnavailable, ValidationFailed
+from core.errors import (
+    AccessDenied,
+    ConflictError,
+    DatabaseUnavailable,
+    LoginRefused,
+    ValidationFailed,
+)
 from core.numbers import format_count
 
 app = typer.Typer(
@@ -96,7 +103,13 @@ def friendly(fn: F) -> F:
             for problem in exc.problems:
                 typer.echo(f"  - {problem}", err=True)
             raise typer.Exit(2) from None
-        except (DatabaseUnavailable, localdb.LocalDbError, ConflictError) as exc:
+        except (
+            DatabaseUnavailable,
+            localdb.LocalDbError,
+            ConflictError,
+            AccessDenied,
+            LoginRefused,
+        ) as exc:
             fail(str(exc))
         except repository.OUTAGE_ERRORS as exc:  # failover: see core/repository/connection.py
             fail(repository.outage_message(exc))
@@ -528,6 +541,7 @@ def run(
         staged = repo.staging()
         demo_mod.load_demo(staged, tasks=demo_tasks, seed=2025)
         repo.replace_with(staged)
+    _accounts_before_start(repo)
     env = dict(os.environ)
     if not config.mongodb_uri():
         env["MONGODB_URI"] = config.local_uri()
@@ -542,9 +556,35 @@ def run(
     raise typer.Exit(subprocess.call(cmd, env=env))
 
 
+def _accounts_before_start(repo: Any) -> None:
+    """The demo province gets one account per role, printed; a production database
+    (MONGODB_URI) never does, and the dashboard refuses to start there while any exists."""
+    from core.access import accounts
+    from core.access.roles import ROLES
+
+    if config.mongodb_uri():
+        demo_accounts = repo.demo_users()
+        if demo_accounts:
+            fail(
+                "Cơ sở dữ liệu MONGODB_URI (vận hành thật) đang có tài khoản demo: "
+                + ", ".join(sorted(demo_accounts))
+                + ". Xóa hoặc khóa chúng (cddh users disable …) rồi chạy lại."
+            )
+        if not accounts.list_users(repo):
+            typer.echo(
+                "Chưa có tài khoản nào: tạo tài khoản Chánh Văn phòng đầu tiên bằng\n"
+                '  cddh users add <tên> --name "Họ tên" --role office_chief'
+            )
+        return
+    typer.echo("Tài khoản demo (mật khẩu mới mỗi lần chạy, chỉ dùng thử trên máy này):")
+    for account in accounts.create_demo_accounts(repo):
+        typer.echo(f"  {account.username:<12} {account.password}   {ROLES[account.role].label}")
+
+
 # --- backup and restore (commands in cddh_cli/backup.py) --------------------------------------
 
 backup_cli.register(app, friendly)
+users_cli.register(app, friendly)
 
 
 if __name__ == "__main__":

@@ -129,6 +129,35 @@ SETTINGS: tuple[Setting, ...] = (
         "(socket timeout; finding the server waits at most 5 s).",
     ),
     Setting(
+        "CDDH_AUTH",
+        "password",
+        "How users log in: 'password' (accounts in the `users` collection, argon2id hashes) or "
+        "'oidc' (the province's identity provider through Streamlit's st.login, configured in "
+        ".streamlit/secrets.toml [auth]; the role still comes from `users`, matched by email).",
+    ),
+    Setting(
+        "CDDH_SESSION_IDLE_MINUTES",
+        "30",
+        "A login session ends after this many minutes without activity (ended on the server).",
+    ),
+    Setting(
+        "CDDH_LOGIN_MAX_FAILURES",
+        "5",
+        "Failed logins in a row that lock an account (an unknown username locks the same way).",
+    ),
+    Setting("CDDH_LOGIN_LOCK_MINUTES", "15", "Minutes a locked account stays locked."),
+    Setting(
+        "CDDH_COOKIE_SECURE",
+        "0",
+        "1: the session cookie is sent over HTTPS only (set it behind the province's HTTPS "
+        "reverse proxy); 0: plain HTTP on this machine.",
+    ),
+    Setting(
+        "CDDH_PASSWORD_MIN_LENGTH",
+        "10",
+        "Shortest password a user may choose.",
+    ),
+    Setting(
         "CDDH_WARM_SUMMARIES",
         "1",
         "1: when the dashboard starts, compute the missing summaries of recent closed periods "
@@ -266,4 +295,31 @@ def import_limits() -> ImportLimits:
         first_year=first,
         last_year=last,
         transaction_tasks=_positive_int("CDDH_IMPORT_TRANSACTION_TASKS"),
+    )
+
+
+@dataclass(frozen=True)
+class AuthSettings:
+    """How logins and sessions behave (CDDH_AUTH, CDDH_SESSION_*, CDDH_LOGIN_*…)."""
+
+    mode: str
+    idle_minutes: int
+    max_failures: int
+    lock_minutes: int
+    cookie_secure: bool
+    password_min_length: int
+
+
+def auth_settings() -> AuthSettings:
+    """The login settings from the environment; ValueError (Vietnamese) when one is malformed."""
+    mode = get("CDDH_AUTH").strip().lower()
+    if mode not in ("password", "oidc"):
+        raise ValueError(f"CDDH_AUTH: «{mode}» phải là 'password' hoặc 'oidc'")
+    return AuthSettings(
+        mode=mode,
+        idle_minutes=_positive_int("CDDH_SESSION_IDLE_MINUTES"),
+        max_failures=_positive_int("CDDH_LOGIN_MAX_FAILURES"),
+        lock_minutes=_positive_int("CDDH_LOGIN_LOCK_MINUTES"),
+        cookie_secure=get("CDDH_COOKIE_SECURE").strip() in ("1", "true", "yes"),
+        password_min_length=_positive_int("CDDH_PASSWORD_MIN_LENGTH"),
     )

@@ -43,3 +43,12 @@ class WriteNotConfirmed(DatabaseUnavailable):
 
 class DatabaseAuthFailed(DatabaseUnavailable):
     """MongoDB answered but refused the user name or password of MONGODB_URI."""
+
+
+class AccessDenied(Exception):
+    """The role table does not let the acting user do this (không có quyền); the message says
+    what was refused, in Vietnamese, and never quotes a record's content."""
+
+
+class LoginRefused(Exception):
+    """A login, a session or a password change was refused; the message is for the user."""

@@ -275,6 +275,71 @@ VALIDATORS: dict[str, dict[str, Any]] = {
     ),
 }
 
+ROLE_NAMES = [
+    "chairman",
+    "vice_chairman",
+    "office_chief",
+    "office_deputy",
+    "office_specialist",
+    "unit_officer",
+    "viewer",
+]
+
+# Accounts, sessions and the access log (the access issue). `_id` of a user is the folded
+# username; of a session, the SHA-256 of its token (the token itself is never stored).
+VALIDATORS["users"] = _schema(
+    ["_id", "username", "display_name", "role", "active", "failed_logins"],
+    {
+        "username": STR,
+        "display_name": STR,
+        "email": STR_OR_NULL,
+        "role": {"enum": ROLE_NAMES},
+        "unit": STR_OR_NULL,
+        "leader_id": STR_OR_NULL,
+        "active": {"bsonType": "bool"},
+        "password_hash": STR_OR_NULL,
+        "password_changed_at": DATE_OR_NULL,
+        "must_change_password": {"bsonType": "bool"},
+        "failed_logins": {"bsonType": ["int", "long"], "minimum": 0},
+        "lock_until": DATE_OR_NULL,
+        "last_login_at": DATE_OR_NULL,
+        "tracking_rooms": STR_LIST,
+        "tracked_units": STR_LIST,
+        "demo": {"bsonType": "bool"},
+    },
+)
+VALIDATORS["sessions"] = _schema(
+    ["_id", "username", "created_at", "last_seen", "expires_at"],
+    {
+        "username": STR,
+        "created_at": DATE,
+        "last_seen": DATE,
+        "expires_at": DATE,
+        "client": STR_OR_NULL,
+    },
+)
+VALIDATORS["login_throttle"] = _schema(
+    ["_id", "failures", "expires_at"],
+    {
+        "failures": {"bsonType": ["int", "long"], "minimum": 0},
+        "lock_until": DATE_OR_NULL,
+        "expires_at": DATE,
+    },
+)
+_log = _schema(
+    ["_id", "at", "username", "event"],
+    {
+        "at": DATE,
+        "username": STR,
+        "role": STR_OR_NULL,
+        "event": STR,
+        "detail": {"bsonType": "object"},
+        "client": STR_OR_NULL,
+    },
+)
+_log["$jsonSchema"]["properties"]["_id"] = {"bsonType": "objectId"}
+VALIDATORS["access_log"] = _log
+
 # Explicitly named indexes: (collection, name, keys, options).
 INDEXES: list[tuple[str, str, list[tuple[str, Any]], dict[str, Any]]] = [
     ("units", "units_parent", [("parent", 1)], {}),
@@ -301,6 +366,19 @@ INDEXES: list[tuple[str, str, list[tuple[str, Any]], dict[str, Any]]] = [
     ("task_facts", "task_facts_ext_deadline", [("extensions.new_deadline", 1)], {}),
     ("task_facts", "task_facts_lead_assigned", [("lead_unit", 1), ("assigned_date", 1)], {}),
     ("period_summaries", "period_summaries_start_end", [("start", 1), ("end", 1)], {}),
+    (
+        "users",
+        "users_email",
+        [("email", 1)],
+        {"unique": True, "partialFilterExpression": {"email": {"$type": "string"}}},
+    ),
+    ("users", "users_role", [("role", 1)], {}),
+    ("sessions", "sessions_expiry", [("expires_at", 1)], {"expireAfterSeconds": 0}),
+    ("sessions", "sessions_username", [("username", 1)], {}),
+    ("login_throttle", "login_throttle_expiry", [("expires_at", 1)], {"expireAfterSeconds": 0}),
+    ("access_log", "access_log_at", [("at", -1)], {}),
+    ("access_log", "access_log_user_at", [("username", 1), ("at", -1)], {}),
+    ("access_log", "access_log_event_at", [("event", 1), ("at", -1)], {}),
 ]
 
 # Fields of a task that the status metrics need. `task_facts` holds exactly these, kept in step

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, Self
 
 from pymongo import UpdateOne
 from pymongo.client_session import ClientSession
@@ -19,8 +19,10 @@ from pymongo.errors import (
 from pymongo.read_concern import ReadConcern
 from pymongo.write_concern import WriteConcern
 
+from core.access.roles import READ_TASKS, Actor, refusal
 from core.dates import now_utc
 from core.errors import (
+    AccessDenied,
     DatabaseUnavailable,
     WriteNotConfirmed,
 )
@@ -34,6 +36,7 @@ from core.repository.connection import (
     not_written_message,
 )
 from core.schema import INDEXES, VALIDATORS, task_facts_projection
+from core.scope import Scope
 
 
 class StoreBase:
@@ -42,6 +45,40 @@ class StoreBase:
     def __init__(self, db: Database[dict[str, Any]]) -> None:
         self.db = db
         self._schema_ready = False
+        # The acting user and what he may read. None: the system itself (the CLI run by the
+        # server's operator, the demo loader, tests), which sees and may do everything.
+        self.actor: Actor | None = None
+        self.reader: Scope = Scope.everything()
+
+    # -- the acting user ---------------------------------------------------------------------
+
+    def acting_as(self, actor: Actor, scope: Scope) -> Self:
+        """This store as `actor` sees it: every task read is intersected with `scope` and
+        every action is checked against the role table (same connection, no new client)."""
+        bound = type(self)(self.db)
+        bound._schema_ready = self._schema_ready
+        bound.actor = actor
+        bound.reader = scope
+        return bound
+
+    def _require(self, action: str) -> None:
+        """Refuse (AccessDenied) unless the acting user's role allows `action`."""
+        if self.actor is not None and not self.actor.may(action):
+            raise AccessDenied(refusal(self.actor, action))
+
+    def _require_content(self) -> None:
+        """Refuse a read of task contents to a reader of aggregated figures only."""
+        if not self.reader.content:
+            raise AccessDenied(refusal(self.actor, READ_TASKS))
+
+    def _system_only(self, what: str) -> None:
+        """Refuse to a logged-in user what only the server's operator does (backups…)."""
+        if self.actor is not None:
+            raise AccessDenied(f"Chỉ quản trị máy chủ (dòng lệnh cddh) mới được {what}.")
+
+    def _who(self, actor: str) -> str:
+        """The author recorded for a write: the logged-in user when there is one."""
+        return self.actor.username if self.actor is not None else actor
 
     # -- schema ------------------------------------------------------------------------------
 
@@ -95,6 +132,7 @@ class StoreBase:
 
     def drop_all(self) -> None:
         """Remove every collection of the store (demo reload, tests)."""
+        self._system_only("xóa toàn bộ dữ liệu")
         for name in self.db.list_collection_names():
             self.db.drop_collection(name)
         self._schema_ready = False

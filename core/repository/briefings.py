@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from core.access.roles import DOWNLOAD_BRIEFING, GENERATE_BRIEFING
 from core.repository.base import StoreBase
 
 
@@ -20,6 +21,7 @@ class BriefingStore(StoreBase):
 
     def save_briefing(self, data: bytes, filename: str, metadata: Mapping[str, Any]) -> str:
         """Store a generated Word file with its metadata (period, scope, who, when, sha256)."""
+        self._require(GENERATE_BRIEFING)
         file_id = self._briefing_bucket().upload_from_stream(
             filename, data, metadata=dict(metadata)
         )
@@ -27,6 +29,7 @@ class BriefingStore(StoreBase):
 
     def list_briefings(self, limit: int = 50) -> list[dict[str, Any]]:
         """The latest stored briefings, newest first: id, filename, size, uploaded, metadata."""
+        self._require(DOWNLOAD_BRIEFING)
         cursor = self.db["briefings.files"].find({}).sort("uploadDate", -1).limit(limit)
         return [
             {
@@ -41,6 +44,7 @@ class BriefingStore(StoreBase):
 
     def briefing_file(self, file_id: str) -> tuple[bytes, dict[str, Any]] | None:
         """The bytes and metadata of one stored briefing, None when there is no such file."""
+        self._require(DOWNLOAD_BRIEFING)
         from bson import ObjectId
         from bson.errors import InvalidId
         from gridfs.errors import NoFile

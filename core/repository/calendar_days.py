@@ -7,6 +7,7 @@ from typing import Any
 
 from pymongo import ASCENDING
 
+from core.access.roles import MANAGE_CALENDAR
 from core.dates import from_bson_day, to_bson_day
 from core.errors import (
     Problem,
@@ -27,6 +28,8 @@ class CalendarStore(StoreBase):
 
     def save_calendar_day(self, day: date, kind: str, name: str, actor: str) -> None:
         """Add or replace one calendar adjustment ('holiday' or 'workday')."""
+        self._require(MANAGE_CALENDAR)
+        actor = self._who(actor)
         self._ready()
         if kind not in ("holiday", "workday"):
             raise ValidationFailed([Problem("loại ngày", "phải là 'holiday' hoặc 'workday'")])

@@ -9,6 +9,7 @@ from typing import Any
 
 from pymongo import ASCENDING
 
+from core.access.roles import IMPORT
 from core.dates import from_bson_day, to_bson_day
 from core.errors import (
     Problem,
@@ -30,11 +31,15 @@ class OrganisationStore(StoreBase):
 
     def save_units(self, units: Sequence[Unit], actor: str) -> int:
         """Insert or replace units (by code); returns how many were written."""
+        self._require(IMPORT)
+        actor = self._who(actor)
         self._ready()
         return self._upsert("units", [u.to_mongo() for u in units], actor)
 
     def save_leaders(self, leaders: Sequence[Leader], actor: str) -> int:
         """Insert or replace leaders (by id)."""
+        self._require(IMPORT)
+        actor = self._who(actor)
         self._ready()
         return self._upsert("leaders", [item.to_mongo() for item in leaders], actor)
 
@@ -118,6 +123,8 @@ class OrganisationStore(StoreBase):
 
     def save_delegation(self, delegation: Delegation, actor: str) -> None:
         """Record a delegation after checking the rules; raises ValidationFailed."""
+        self._require(IMPORT)
+        actor = self._who(actor)
         self._ready()
         problems = self.delegation_problems(delegation)
         if problems:

@@ -18,6 +18,7 @@ class RawStore(StoreBase):
 
     def collection_infos(self) -> list[dict[str, Any]]:
         """listCollections of the store without system collections: name, type, options, info."""
+        self._system_only("sao lưu hoặc khôi phục dữ liệu")
         infos = [
             dict(info)
             for info in self.db.list_collections()
@@ -27,11 +28,13 @@ class RawStore(StoreBase):
 
     def index_specs(self, collection: str) -> list[dict[str, Any]]:
         """listIndexes of one collection, key order kept (as mongodump stores them)."""
+        self._system_only("sao lưu hoặc khôi phục dữ liệu")
         return [dict(spec) for spec in self.db[collection].list_indexes()]
 
     @contextmanager
     def snapshot(self) -> Iterator[ClientSession]:
         """A session whose reads all see one point in time (a consistent backup)."""
+        self._system_only("sao lưu hoặc khôi phục dữ liệu")
         with self.db.client.start_session(snapshot=True) as session:
             yield session
 
@@ -39,6 +42,7 @@ class RawStore(StoreBase):
         self, collection: str, session: ClientSession | None = None, batch_size: int = 1000
     ) -> Iterator[bytes]:
         """Every document of a collection as raw BSON bytes, streamed (never decoded)."""
+        self._system_only("sao lưu hoặc khôi phục dữ liệu")
         from bson.codec_options import CodecOptions
         from bson.raw_bson import RawBSONDocument
 
@@ -50,6 +54,7 @@ class RawStore(StoreBase):
 
     def holds_data(self, ignore: Iterable[str] = ("store_state", "period_summaries")) -> list[str]:
         """Collections holding at least one document (derived bookkeeping ignored)."""
+        self._system_only("sao lưu hoặc khôi phục dữ liệu")
         skip = set(ignore)
         return [
             info["name"]
@@ -61,12 +66,14 @@ class RawStore(StoreBase):
 
     def create_collection_raw(self, name: str, options: Mapping[str, Any]) -> None:
         """Create a collection with listCollections-style options (validator, collation…)."""
+        self._system_only("sao lưu hoặc khôi phục dữ liệu")
         command: dict[str, Any] = {"create": name}
         command.update({k: v for k, v in options.items() if k != "uuid"})
         self.db.command(command)
 
     def create_indexes_raw(self, name: str, specs: Sequence[Mapping[str, Any]]) -> None:
         """Create indexes from listIndexes-style specs (the `_id` index exists already)."""
+        self._system_only("sao lưu hoặc khôi phục dữ liệu")
         wanted = [
             {k: v for k, v in spec.items() if k != "ns"}
             for spec in specs
@@ -77,6 +84,7 @@ class RawStore(StoreBase):
 
     def insert_raw(self, name: str, documents: Sequence[Any]) -> int:
         """Insert a batch of RawBSONDocument as they are (majority write concern)."""
+        self._system_only("sao lưu hoặc khôi phục dữ liệu")
         if not documents:
             return 0
         coll = self.db.get_collection(name, write_concern=WriteConcern("majority"))
@@ -85,5 +93,6 @@ class RawStore(StoreBase):
 
     def drop_collection(self, name: str) -> None:
         """Drop one collection (no error when it does not exist)."""
+        self._system_only("sao lưu hoặc khôi phục dữ liệu")
         self.db.drop_collection(name)
         self._schema_ready = False

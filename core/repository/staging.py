@@ -20,6 +20,7 @@ from pymongo.errors import (
     OperationFailure,
 )
 
+from core.access.roles import IMPORT
 from core.dates import now_utc
 from core.errors import (
     ConflictError,
@@ -202,6 +203,8 @@ class StagingStore(StoreBase):
         collections in batches that fit any cache, then published at once (see above).
         Raises ConflictError when another bulk write runs or a task write lands meanwhile.
         """
+        self._require(IMPORT)
+        actor = self._who(actor)
         self._ready()
         owner = self._lock()
         try:
@@ -264,6 +267,7 @@ class StagingStore(StoreBase):
 
     def staging(self) -> Self:
         """An empty repository in a side database, to build a whole new store in (demo)."""
+        self._system_only("nạp lại toàn bộ dữ liệu")
         staged = type(self)(self.db.client[f"{self.db.name}{STAGE_DB_SUFFIX}"])
         staged.drop_all()
         staged.ensure_schema()
@@ -271,6 +275,7 @@ class StagingStore(StoreBase):
 
     def replace_with(self, staged: StoreBase) -> None:
         """Make the store exactly what `staged` holds, at once (kill-safe, see above)."""
+        self._system_only("nạp lại toàn bộ dữ liệu")
         self._ready()
         owner = self._lock()
         try:
@@ -298,6 +303,7 @@ class StagingStore(StoreBase):
         Maintaining the text index on every insert costs ~4x the load time; building it once
         at the end is cheap. The rebuild (ensure_schema) also re-checks unique keys.
         """
+        self._system_only("nạp lại toàn bộ dữ liệu")
         self._ready()
         names = set(collections or ("tasks", "task_events", "documents"))
         if "tasks" in names:
@@ -316,6 +322,7 @@ class StagingStore(StoreBase):
         self, collection: str, docs: Iterable[dict[str, Any]], batch: int = 5000
     ) -> int:
         """Fast unordered batched inserts for generated data (demo, benchmarks)."""
+        self._system_only("nạp lại toàn bộ dữ liệu")
         self._ready()
         total = 0
         chunk: list[dict[str, Any]] = []

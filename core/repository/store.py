@@ -10,6 +10,7 @@ from pymongo.errors import OperationFailure, PyMongoError
 
 from core import config
 from core.errors import DatabaseAuthFailed, DatabaseUnavailable
+from core.repository.accounts import AccountStore
 from core.repository.briefings import BriefingStore
 from core.repository.calendar_days import CalendarStore
 from core.repository.connection import (
@@ -33,6 +34,7 @@ class Repository(
     CalendarStore,
     BriefingStore,
     RawStore,
+    AccountStore,
 ):
     """Every read and write of the store goes through here."""
 

@@ -75,6 +75,8 @@ class SummaryStore(StoreBase):
 
         Each is a list of {u: lead unit, r: priority, c: category, n: count}.
         """
+        if self.reader.units is not None:
+            return {}  # province-wide counts: a restricted reader recounts within his scope
         ids = [_summary_id(population, start, end) for start, end in ranges]
         found: dict[tuple[date, date], list[dict[str, Any]]] = {}
         for doc in self.db.period_summaries.find({"_id": {"$in": ids}}):
@@ -93,8 +95,8 @@ class SummaryStore(StoreBase):
         miss it. The check and the writes are one transaction that also writes the state
         record, so a task write running at the same time conflicts with it instead.
         """
-        if not items:
-            return True
+        if not items or self.reader.units is not None:
+            return not items
         self._ready()  # an older store may lack the state record
         now = now_utc()
         docs = [

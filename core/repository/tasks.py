@@ -9,6 +9,7 @@ from typing import Any
 
 from pymongo.client_session import ClientSession
 
+from core.access.roles import EDIT_TASK, ENTER_TASKS, IMPORT
 from core.dates import now_utc
 from core.errors import (
     ConflictError,
@@ -37,20 +38,31 @@ class TaskStore(StoreBase):
 
     def save_document(self, document: Document | dict[str, Any], actor: str) -> str:
         """Insert or replace a directive document; a secret one is refused. Returns its key."""
+        self._require(ENTER_TASKS)
+        actor = self._who(actor)
         self._ready()
         doc = document if isinstance(document, Document) else validate(Document, dict(document))
         self._upsert("documents", [doc.to_mongo()], actor)
         return doc.key
 
     def document(self, key: str) -> dict[str, Any] | None:
-        """One document by key."""
-        return self.db.documents.find_one({"_id": key})
+        """One document by key, if the reader may see it (it holds a task in his scope)."""
+        self._require_content()
+        return self.db.documents.find_one(_and({"_id": key}, self._document_scope()))
+
+    def _document_scope(self) -> dict[str, Any]:
+        """The documents a restricted reader may see: those holding a task in his scope."""
+        if self.reader.units is None:
+            return {}
+        return {"_id": {"$in": self.db.tasks.distinct("document", self.reader.task_match())}}
 
     def insert_task(self, task: Task | dict[str, Any], actor: str) -> str:
         """Enter a new task (version 1) and its 'created' event, in one transaction."""
+        self._require(ENTER_TASKS)
+        actor = self._who(actor)
         self._ready()
         item = task if isinstance(task, Task) else validate(Task, dict(task))
-        parent = self.document(item.document)
+        parent = self.db.documents.find_one({"_id": item.document})
         if parent is None:
             raise ValidationFailed([Problem("văn bản", f"chưa có văn bản «{item.document}»")])
         doc = item.to_mongo(parent)
@@ -88,16 +100,23 @@ class TaskStore(StoreBase):
         actor: str,
         expected_version: int,
         kind: str = "updated",
+        action: str = EDIT_TASK,
     ) -> int:
         """Apply changes to a task if it is still at `expected_version`; returns the new version.
 
         The merged task is validated again; the event records the changed fields before/after.
+        `action` is what the role table must allow the acting user (a unit's report, an
+        Office edit…); a task outside his scope is "not found" to him.
         """
+        self._require(action)
+        actor = self._who(actor)
         self._ready()
         now = now_utc()
 
         def write(session: ClientSession) -> int:
             current = self.db.tasks.find_one({"_id": task_id}, session=session)
+            if current is not None and not self.reader.admits(current):
+                current = None
             if current is None:
                 raise ValidationFailed([Problem("nhiệm vụ", f"không có nhiệm vụ «{task_id}»")])
             if current.get("version") != expected_version:
@@ -108,7 +127,7 @@ class TaskStore(StoreBase):
                 )
             merged = {**task_input(current), **dict(changes)}
             item = validate(Task, merged)
-            parent = self.document(item.document) or {}
+            parent = self.db.documents.find_one({"_id": item.document}, session=session) or {}
             new_doc = item.to_mongo(parent)
             diff_before = {k: current.get(k) for k in new_doc if current.get(k) != new_doc[k]}
             diff_after = {k: new_doc[k] for k in diff_before}
@@ -159,6 +178,8 @@ class TaskStore(StoreBase):
         order), so importing the same file twice changes nothing. A task whose stored form
         differs gets a new version and an 'imported' event.
         """
+        self._require(IMPORT)
+        actor = self._who(actor)
         self._ready()
         now = now_utc()
         stats = {"units": 0, "leaders": 0, "delegations": 0, "documents": 0, "tasks": 0}
@@ -210,8 +231,9 @@ class TaskStore(StoreBase):
     # -- task reads (always scoped) -----------------------------------------------------------
 
     def task(self, task_id: str, scope: Scope) -> dict[str, Any] | None:
-        """One task, if the scope lets the reader see it."""
-        return self.db.tasks.find_one({"_id": task_id, **scope.task_match()})
+        """One task, if the scope (and the reader's own) lets him see it."""
+        self._require_content()
+        return self.db.tasks.find_one(self._scoped({"_id": task_id}, scope))
 
     def find_tasks(
         self,
@@ -224,13 +246,14 @@ class TaskStore(StoreBase):
         projection: Mapping[str, Any] | None = None,
     ) -> list[dict[str, Any]]:
         """A page of tasks matching a query within a scope (server-side paging and sorting)."""
-        match = _and(dict(query), scope.task_match())
+        self._require_content()
+        match = self._scoped(dict(query), scope)
         cursor = self.db.tasks.find(match, projection).sort(list(sort)).skip(skip).limit(limit)
         return list(cursor)
 
     def count_tasks(self, query: Mapping[str, Any], scope: Scope) -> int:
         """Number of tasks matching a query within a scope."""
-        return self.db.tasks.count_documents(_and(dict(query), scope.task_match()))
+        return self.db.tasks.count_documents(self._scoped(dict(query), scope))
 
     def aggregate_tasks(
         self,
@@ -247,7 +270,9 @@ class TaskStore(StoreBase):
         if source not in ("tasks", "facts"):
             raise ValueError(f"source: {source!r}")
         stages = list(pipeline)
-        match = scope.task_match()
+        if not self.reader.content and (source != "facts" or not _aggregated(stages)):
+            self._require_content()  # a figures-only reader gets counts, never task rows
+        match = self._scoped({}, scope)
         if match:
             if stages and "$match" in stages[0]:
                 stages[0] = {"$match": _and(dict(stages[0]["$match"]), match)}
@@ -268,16 +293,51 @@ class TaskStore(StoreBase):
         return first["assigned_date"] if first else None
 
     def task_events(self, task_id: str) -> list[dict[str, Any]]:
-        """The history of one task, oldest first."""
+        """The history of one task, oldest first (empty when the reader may not see the task)."""
+        if self.task(task_id, Scope.everything()) is None:
+            return []
         return list(self.db.task_events.find({"task": task_id}).sort([("at", 1), ("_id", 1)]))
 
     def documents_page(
         self, query: Mapping[str, Any], *, skip: int = 0, limit: int = 50
     ) -> list[dict[str, Any]]:
-        """A page of documents, newest first."""
-        cursor = self.db.documents.find(dict(query)).sort([("issue_date", -1), ("_id", 1)])
+        """A page of the documents the reader may see, newest first."""
+        self._require_content()
+        match = _and(dict(query), self._document_scope())
+        cursor = self.db.documents.find(match).sort([("issue_date", -1), ("_id", 1)])
         return list(cursor.skip(skip).limit(limit))
 
     def count_documents(self, query: Mapping[str, Any]) -> int:
-        """Number of documents matching a query."""
-        return self.db.documents.count_documents(dict(query))
+        """Number of the documents the reader may see matching a query."""
+        self._require_content()
+        return self.db.documents.count_documents(_and(dict(query), self._document_scope()))
+
+    def _scoped(self, query: dict[str, Any], scope: Scope) -> dict[str, Any]:
+        """`query` within the asked scope and within the reader's own (both always apply)."""
+        return _and(_and(query, scope.task_match()), self.reader.task_match())
+
+
+_ROW_ACCUMULATORS = {"$push", "$addToSet", "$first", "$last", "$top", "$bottom", "$topN"}
+_AGGREGATING = ("$group", "$count", "$bucket", "$bucketAuto", "$sortByCount")
+
+
+def _aggregated(stages: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether a pipeline returns only counts: it groups, and never by task."""
+    grouped = False
+    for stage in stages:
+        for name, body in stage.items():
+            if name == "$facet":
+                return all(_aggregated(sub) for sub in body.values())
+            if name == "$group" and (
+                body.get("_id") in ("$_id", "$document")
+                or any(
+                    isinstance(acc, Mapping) and set(acc) & _ROW_ACCUMULATORS
+                    for acc in body.values()
+                )
+            ):
+                return False
+            if name in _AGGREGATING:
+                grouped = True
+            elif grouped and name in ("$lookup", "$unionWith"):
+                return False
+    return grouped

@@ -42,3 +42,11 @@ def empty_env(
     """The app reads an empty database (schema applied, no data)."""
     _use(monkeypatch, mongod["uri"], repo.db.name)
     return repo
+
+
+@pytest.fixture(scope="session")
+def demo_accounts(demo_repo: repository.Repository) -> dict[str, tuple[str, str]]:
+    """One demo account per role on the demo database: role -> (username, password)."""
+    from core.access.accounts import create_demo_accounts
+
+    return {a.role: (a.username, a.password) for a in create_demo_accounts(demo_repo)}
