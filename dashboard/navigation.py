@@ -29,6 +29,9 @@ PAGE_DOCUMENTS = "views/van_ban.py"
 PAGE_LEADERS = "views/lanh_dao.py"
 PAGE_DISCIPLINE = "views/chat_luong.py"
 PAGE_BRIEFING = "views/bao_cao.py"
+PAGE_USERS = "views/nguoi_dung.py"
+PAGE_ACCESS_LOG = "views/nhat_ky.py"
+PAGE_ACCOUNT = "views/tai_khoan.py"
 
 
 def meeting_requested() -> bool:
@@ -145,3 +148,24 @@ def show_unexpected(exc: BaseException, page_title: str | None, page_path: str |
         "đang mở."
     )
     return incident
+
+
+def refuse_page(title: str, path: str) -> None:
+    """Drawn at the address of a page the user's role may not open (direct or copied link)."""
+    from dashboard import auth
+
+    actor = auth.current()
+    st.title(title)
+    st.error(
+        f"Tài khoản «{actor.username}» ({actor.rule.label}) không được mở trang «{title}». "
+        "Chọn một trang trong danh mục bên trái."
+    )
+    auth.log("access_denied", {"page": path})
+
+
+def user_box(actor: Any) -> None:
+    """Who is logged in, and the way out, at the foot of the sidebar."""
+    with st.sidebar:
+        st.divider()
+        st.caption(f"Đăng nhập: **{actor.name}** · {actor.rule.label}")
+        st.link_button("Đăng xuất", "/dang-xuat")
