@@ -55,7 +55,7 @@ def _warm_summaries(repo: Repository) -> None:
 def repo_key() -> str:
     """Identifies the database and what the reader may see: part of every cache key (two
     databases, or two readers of different scopes, never share a summary)."""
-    base = f"{config.effective_uri()}|{config.mongodb_db()}"
+    base = db_key()
     actor = st.session_state.get("_cddh_actor")
     if actor is None:
         return base
@@ -65,6 +65,21 @@ def repo_key() -> str:
 def _fingerprint(scope: Scope) -> str:
     units = "*" if scope.units is None else ",".join(sorted(scope.units))
     return f"{units}|{int(scope.include_coordinating)}|{int(scope.content)}"
+
+
+def db_key() -> str:
+    """Identifies the database alone: the key of data every reader shares (the organisation)."""
+    return f"{config.effective_uri()}|{config.mongodb_db()}"
+
+
+def org_data() -> dict[str, Any]:
+    """Units, leaders and delegations (`org`): the same for every reader, so never scoped."""
+    return org(base_repo(), db_key())
+
+
+def accountability_on(as_of: date) -> Accountability:
+    """`accountability` of the database on D (shared by every reader)."""
+    return accountability(base_repo(), db_key(), as_of)
 
 
 def base_repo() -> Repository:
@@ -81,9 +96,7 @@ def reader_scope() -> Scope:
     """What the logged-in user may read (`core.access.scopes.scope_for`)."""
     from dashboard import auth
 
-    base = base_repo()
-    key = f"{config.effective_uri()}|{config.mongodb_db()}"
-    return scope_for(auth.current(), org(base, key)["units"], today_local())
+    return scope_for(auth.current(), org_data()["units"], today_local())
 
 
 def get_repo() -> Repository:

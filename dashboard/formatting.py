@@ -15,7 +15,7 @@ from core.dates import format_vn
 from core.numbers import format_decimal
 from core.text import neutralise_formula
 from core.vocab import DOCUMENT_TYPES, LEADER_TITLES, STATUS_LABELS
-from dashboard.data import accountability, get_repo, org, repo_key
+from dashboard.data import accountability_on, org_data
 
 
 def fmt_count(n: int | None) -> str:
@@ -59,7 +59,7 @@ def unit_name(code: str | None) -> str:
     """A unit's name (the code only when the unit is unknown)."""
     if code is None:
         return ""
-    return str(org(get_repo(), repo_key())["unit_names"].get(code, code))
+    return str(org_data()["unit_names"].get(code, code))
 
 
 def responsible(code: str | None, as_of: date, historical: bool = False) -> str:
@@ -69,7 +69,7 @@ def responsible(code: str | None, as_of: date, historical: bool = False) -> str:
         return ""
     if historical:
         return unit_name(code)
-    return accountability(get_repo(), repo_key(), as_of).label(code)
+    return accountability_on(as_of).label(code)
 
 
 def late_words(row: Mapping[str, Any]) -> str:
@@ -85,7 +85,7 @@ def actor_name(actor: str | None) -> str:
     """Who made a change, by name: a unit, a leader, or the account/process as recorded."""
     if not actor:
         return ""
-    known = org(get_repo(), repo_key())
+    known = org_data()
     return str(known["unit_names"].get(actor) or known["leader_names"].get(actor) or actor)
 
 
@@ -93,7 +93,7 @@ def leader_name(leader_id: str | None) -> str:
     """A leader's name."""
     if leader_id is None:
         return ""
-    names = org(get_repo(), repo_key())["leader_names"]
+    names = org_data()["leader_names"]
     return "Chưa phân công" if leader_id == "none" else str(names.get(leader_id, leader_id))
 
 

@@ -21,6 +21,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from core import config, repository
 from core.access import sessions
 from core.errors import DatabaseUnavailable, LoginRefused
+from core.repository import PyMongoError
 
 COOKIE = "cddh_session"
 LOGIN_PATH = "/dang-nhap"
@@ -156,7 +157,7 @@ async def login(request: Request) -> Response:
         )
     except LoginRefused as exc:
         return _no_store(HTMLResponse(login_page(str(exc), "err", username, next_path), 401))
-    except DatabaseUnavailable:
+    except (DatabaseUnavailable, PyMongoError):
         page = login_page("Không kết nối được cơ sở dữ liệu; thử lại sau ít phút.", "err")
         return _no_store(HTMLResponse(page, status_code=503))
     target = "/tai-khoan" if done.must_change_password else next_path
@@ -172,7 +173,7 @@ async def logout(request: Request) -> Response:
         return _no_store(HTMLResponse(login_page("Yêu cầu không hợp lệ."), status_code=403))
     try:
         await _in_thread(sessions.logout, _repo(), token, client_of(request))
-    except DatabaseUnavailable:
+    except (DatabaseUnavailable, PyMongoError):
         pass  # the cookie is cleared below; the server session expires on its own
     response = RedirectResponse(f"{LOGIN_PATH}?tb=da-dang-xuat", status_code=303)
     response.delete_cookie(COOKIE, path="/")
@@ -201,8 +202,9 @@ class SessionGate(BaseHTTPMiddleware):
             token = request.cookies.get(COOKIE)
             try:
                 state = await _in_thread(sessions.resume, _repo(), token, client_of(request))
-            except DatabaseUnavailable:
-                state = None  # the app itself shows the database message
+            except Exception as exc:  # the store is out of reach: the app shows the message
+                _LOG.warning("session not checked: %s", type(exc).__name__)
+                state = None
             if state is not None and state.actor is None:
                 target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
                 notice = "&tb=het-phien" if state.expired else ""

@@ -23,7 +23,7 @@ f = filters.current_filters()
 repo, key = db.get_repo(), db.repo_key()
 # The header is drawn once the period is chosen below: it names the report's period.
 header = st.container()
-data = db.org(repo, key)
+data = db.org_data()
 units = {u["_id"]: u for u in data["units"]}
 SCOPES = {"province": "Toàn tỉnh", "portfolio": "Lĩnh vực của một lãnh đạo", "unit": "Một đơn vị"}
 DOC_TYPES = {"briefing": "Báo cáo", "urge": "Công văn đôn đốc"}

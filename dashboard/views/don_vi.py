@@ -26,7 +26,7 @@ from dashboard import navigation as nav
 
 f = filters.current_filters()
 repo, key = db.get_repo(), db.repo_key()
-data = db.org(repo, key)
+data = db.org_data()
 units_by_code = {u["_id"]: u for u in data["units"]}
 
 filters.page_param("donvi", None, filters.one_of(units_by_code, "đơn vị"))

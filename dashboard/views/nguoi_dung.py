@@ -16,7 +16,7 @@ from dashboard import navigation as nav
 
 repo = db.get_repo()
 key = db.repo_key()
-org = db.org(repo, key)
+org = db.org_data()
 nav.title("Người dùng")
 st.caption("Tài khoản của bảng điều hành. Mọi thay đổi được ghi vào nhật ký truy cập.")
 

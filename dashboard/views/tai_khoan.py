@@ -17,7 +17,7 @@ if auth.must_change_password():
         "Mật khẩu này do Văn phòng cấp: hãy đổi mật khẩu của riêng bạn trước khi dùng "
         "bảng điều hành."
     )
-unit_names = db.org(db.base_repo(), db.repo_key())["unit_names"]
+unit_names = db.org_data()["unit_names"]
 unit = f" · đơn vị: {unit_names.get(actor.unit, actor.unit)}" if actor.unit else ""
 st.markdown(
     f"**{actor.name}** · tên đăng nhập `{actor.username}` · vai trò: {actor.rule.label}{unit}"

@@ -11,6 +11,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from core.repository import Repository
+from tests.signin import sign_in_app
 
 
 def open_briefing_page(
@@ -21,7 +22,7 @@ def open_briefing_page(
     monkeypatch.setenv("MONGODB_DB", repo.db.name)
     st.cache_data.clear()
     app_file = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
-    at = AppTest.from_file(str(app_file), default_timeout=120)
+    at = sign_in_app(AppTest.from_file(str(app_file), default_timeout=120), repo=repo)
     at.query_params["ngay"] = day
     at.query_params["ky"] = "month"
     at.query_params["kybc"] = report

@@ -67,7 +67,7 @@ def test_unit_officer_never_sees_a_task_of_another_unit(
 def test_unit_officer_figures_count_only_his_tasks(
     demo_repo: repository.Repository, demo_accounts: Any
 ) -> None:
-    store, units = unit_officer(demo_repo)
+    store, _units = unit_officer(demo_repo)
     q = MetricsQuery(as_of=AS_OF, by="unit")
     mine = metrics.status_metrics(store, q)
     province = metrics.status_metrics(demo_repo, q)
@@ -93,7 +93,7 @@ def test_unit_officer_search_with_operator_looking_text_stays_in_scope(
 def test_unit_officer_sees_only_documents_holding_his_tasks(
     demo_repo: repository.Repository, demo_accounts: Any
 ) -> None:
-    store, units = unit_officer(demo_repo)
+    store, _units = unit_officer(demo_repo)
     docs = store.documents_page({}, limit=0)
     assert 0 < len(docs) < demo_repo.count_documents({})
     held = set(demo_repo.db.tasks.distinct("document", store.reader.task_match()))
