@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from core import metrics
+from core.access.roles import EXPORT
 from core.dates import format_vn
 from core.numbers import format_decimal
 from core.text import neutralise_formula
@@ -209,6 +210,10 @@ def table_files(df: pd.DataFrame) -> tuple[bytes, bytes]:
 def download_buttons(df: pd.DataFrame, name: str) -> None:
     """Our own Vietnamese download buttons for a table (Streamlit's table toolbar is English and
     hidden): Excel (.xlsx) and CSV (UTF-8 with BOM, so that Excel shows the diacritics)."""
+    from dashboard import auth
+
+    if not auth.current().may(EXPORT):
+        return
     xlsx, csv = table_files(df)
     left, right, _rest = st.columns([1, 1, 4])
     left.download_button(
@@ -218,6 +223,8 @@ def download_buttons(df: pd.DataFrame, name: str) -> None:
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"xlsx_{name}",
         width="stretch",
+        on_click=auth.log,
+        args=("export", {"file": f"{name}.xlsx", "rows": len(df)}),
     )
     right.download_button(
         "Tải CSV",
@@ -226,4 +233,6 @@ def download_buttons(df: pd.DataFrame, name: str) -> None:
         mime="text/csv",
         key=f"csv_{name}",
         width="stretch",
+        on_click=auth.log,
+        args=("export", {"file": f"{name}.csv", "rows": len(df)}),
     )
