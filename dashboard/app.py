@@ -21,27 +21,13 @@ st.set_page_config(
     menu_items={"About": "Theo dõi, đôn đốc nhiệm vụ do UBND tỉnh, Chủ tịch UBND tỉnh giao."},
 )
 
-# Every page with the feature of the role table (core/access/roles.py) that opens it.
-PAGES: list[tuple[str, str, str, str]] = [
-    (roles.OVERVIEW, nav.PAGE_OVERVIEW, "Tổng quan", "tong-quan"),
-    (roles.UNITS, nav.PAGE_UNITS, "Đơn vị", "don-vi"),
-    (roles.TASKS, nav.PAGE_TASKS, "Nhiệm vụ", "nhiem-vu"),
-    (roles.DOCUMENTS, nav.PAGE_DOCUMENTS, "Văn bản", "van-ban"),
-    (roles.LEADERS, nav.PAGE_LEADERS, "Lãnh đạo", "lanh-dao"),
-    (roles.DISCIPLINE, nav.PAGE_DISCIPLINE, "Chất lượng cập nhật", "chat-luong-cap-nhat"),
-    (roles.BRIEFINGS, nav.PAGE_BRIEFING, "Báo cáo", "bao-cao"),
-    (roles.USERS, nav.PAGE_USERS, "Người dùng", "nguoi-dung"),
-    (roles.ACCESS_LOG, nav.PAGE_ACCESS_LOG, "Nhật ký truy cập", "nhat-ky-truy-cap"),
-    (roles.ACCOUNT, nav.PAGE_ACCOUNT, "Tài khoản", "tai-khoan"),
-]
-
 
 def _pages(actor: Actor) -> list[Any]:
     """The actor's navigation: his pages, and in place of every other one a hidden page at
     the same address that refuses it (a direct or copied link says so, never shows it)."""
     only_account = auth.must_change_password()
     out = []
-    for feature, script, title, path in PAGES:
+    for feature, script, title, path in nav.PAGES:
         allowed = actor.sees_feature(feature) and (not only_account or feature == roles.ACCOUNT)
         first = feature == (roles.ACCOUNT if only_account else roles.OVERVIEW)
         if allowed:

@@ -102,7 +102,9 @@ def _ask_login(expired: bool) -> None:
         st.info("Phiên làm việc đã hết hạn do không thao tác; vui lòng đăng nhập lại.")
     else:
         st.info("Vui lòng đăng nhập để xem bảng điều hành.")
-    st.link_button("Đăng nhập", "/dang-nhap", type="primary")
+    from dashboard.navigation import same_tab_link
+
+    same_tab_link("Đăng nhập", "/dang-nhap")
 
 
 def _oidc_actor(base: Any) -> Actor | None:

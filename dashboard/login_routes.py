@@ -215,6 +215,9 @@ class SessionGate(BaseHTTPMiddleware):
                     response.delete_cookie(COOKIE, path="/")
                 return _no_store(response)
         response = await call_next(request)
+        if response.headers.get("content-type", "").startswith("text/html"):
+            # never kept by the browser: the back button after logout asks the server again
+            response.headers["Cache-Control"] = "no-store"
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         response.headers.setdefault("Referrer-Policy", "same-origin")

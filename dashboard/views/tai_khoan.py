@@ -42,4 +42,4 @@ with st.form("doi_mat_khau", clear_on_submit=True):
                     st.session_state["_cddh_must_change_password"] = False
                     st.rerun()
 
-st.link_button("Đăng xuất", "/dang-xuat")
+nav.same_tab_link("Đăng xuất", "/dang-xuat")
