@@ -212,6 +212,15 @@ def _parse_filter(name: str, raw: str) -> Any:
     return raw or None
 
 
+def _opening_portfolio() -> str | None:
+    """A Vice-Chairman's session opens on his portfolio (with the delegations in force on D,
+    as the portfolio filter always counts them); everyone else on the whole province."""
+    actor = st.session_state.get("_cddh_actor")
+    if getattr(actor, "role", None) == "vice_chairman":
+        return getattr(actor, "leader_id", None)
+    return None
+
+
 def adopt_url_filters() -> set[str]:
     """Take shared filters from the URL on a session's first run, or when a link changed them.
 
@@ -236,6 +245,10 @@ def adopt_url_filters() -> set[str]:
                 adopted.add(name)
             except ValueError as exc:
                 link_problem(name, raw, str(exc))
+    if first and P_PORTFOLIO not in url:
+        opening = _opening_portfolio()
+        if opening:
+            store[P_PORTFOLIO] = opening
     if first and url.get(P_KIND) == "custom" and P_REPORT in store:
         store.pop(P_REPORT, None)
     return adopted

@@ -311,3 +311,22 @@ def test_an_actor_records_himself_as_author(
     chief = bound(demo_repo, "chanhvp")
     assert chief._who("typed name") == "chanhvp"
     assert isinstance(chief.actor, Actor)
+
+
+def test_a_vice_chairman_opens_on_his_portfolio(demo_env: repository.Repository) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from tests.dashboard.test_pages import APP
+    from tests.signin import sign_in_app
+
+    at = sign_in_app(AppTest.from_file(APP, default_timeout=120), "vice_chairman")
+    at.query_params["ngay"] = AS_OF.isoformat()
+    at.run()
+    assert not at.exception
+    assert any(
+        "lĩnh vực phụ trách" in c.value and "Nguyễn Thanh Tùng" in c.value for c in at.caption
+    ), [c.value for c in at.caption]
+    chairman = sign_in_app(AppTest.from_file(APP, default_timeout=120), "chairman")
+    chairman.query_params["ngay"] = AS_OF.isoformat()
+    chairman.run()
+    assert not any("lĩnh vực phụ trách" in c.value for c in chairman.caption)
