@@ -13,6 +13,7 @@ import streamlit as st
 from core import metrics
 from core.dates import format_vn
 from core.numbers import format_decimal
+from core.rows import TaskRow
 from core.text import neutralise_formula
 from core.vocab import DOCUMENT_TYPES, LEADER_TITLES, STATUS_LABELS
 from dashboard.data import accountability, get_repo, org, repo_key
@@ -72,7 +73,7 @@ def responsible(code: str | None, as_of: date, historical: bool = False) -> str:
     return accountability(get_repo(), repo_key(), as_of).label(code)
 
 
-def late_words(row: Mapping[str, Any]) -> str:
+def late_words(row: TaskRow) -> str:
     """«quá hạn 12 ngày làm việc» / «chậm 3 ngày làm việc» for a late row (`days_late`), else ""."""
     days = row.get("days_late")
     if days is None:
