@@ -356,6 +356,17 @@ def reference_rows(q: MetricsQuery, key: Any) -> dict[Any, dict[str, int]]:
     return rows
 
 
+WINDOWS: dict[str, dict[str, date]] = {
+    "all": {},
+    "deadline-window": {
+        "deadline_from": D - timedelta(days=1),
+        "deadline_to": D + timedelta(days=3),
+    },
+    "deadline-to": {"deadline_to": D},
+    "deadline-from": {"deadline_from": D + timedelta(days=1)},
+}
+
+
 @pytest.mark.parametrize(
     ("by", "field"),
     [
@@ -367,16 +378,11 @@ def reference_rows(q: MetricsQuery, key: Any) -> dict[Any, dict[str, int]]:
         ("none", None),
     ],
 )
-@pytest.mark.parametrize("window", [False, True], ids=["all", "deadline-window"])
+@pytest.mark.parametrize("window", list(WINDOWS))
 def test_status_pipeline_counts_per_group(
-    coll: Any, by: str, field: str | None, window: bool
+    coll: Any, by: str, field: str | None, window: str
 ) -> None:
-    extra: dict[str, Any] = (
-        {"deadline_from": D - timedelta(days=1), "deadline_to": D + timedelta(days=3)}
-        if window
-        else {}
-    )
-    q = MetricsQuery(as_of=D, by=by, **extra)
+    q = MetricsQuery(as_of=D, by=by, **WINDOWS[window])
     expected = reference_rows(q, lambda t: t[field] if field else None)
     assert len(expected) > (1 if field else 0)
     assert rows_of(coll, q) == expected
@@ -396,8 +402,19 @@ def test_status_pipeline_rekeys_groups_through_a_map(coll: Any) -> None:
 
 
 def test_status_pipeline_rows_come_sorted_by_key(coll: Any) -> None:
-    keys = [row["_id"] for row in coll.aggregate(status_pipeline(MetricsQuery(as_of=D, by="unit")))]
-    assert keys == sorted(UNITS)
+    many = coll.database["tasks_many_units"]
+    many.drop()
+    codes = [f"U{i:02d}" for i in range(40)]
+    order = codes[::3] + codes[1::3] + codes[2::3]  # not inserted in key order
+    many.insert_many(
+        [
+            {"_id": i, "lead_unit": code, "assigned_date": to_bson_day(D - timedelta(days=3))}
+            for i, code in enumerate(order)
+        ]
+    )
+    keys = [row["_id"] for row in many.aggregate(status_pipeline(MetricsQuery(as_of=D, by="unit")))]
+    many.drop()
+    assert keys == codes
 
 
 # ------------------------------------------------------------------ read scopes

@@ -115,8 +115,16 @@ class Calls:
     def __init__(self) -> None:
         self.status: list[MetricsQuery] = []
         self.other: list[tuple[str, MetricsQuery, dict[str, Any]]] = []
+        self.repo = FakeRepo()
+        self.cal = WorkCalendar()
+
+    def check(self, repo: Any, cal: Any = None) -> None:
+        """Every pipeline reads the backlog's own store (and calendar)."""
+        assert repo is self.repo
+        assert cal is None or cal is self.cal
 
     def status_metrics(self, repo: Any, q: MetricsQuery) -> dict[str, Any]:
+        self.check(repo)
         self.status.append(q)
         if q.by == "none":
             return {"total": {"open_overdue": 2, "open_within_deadline": 1, "no_deadline_open": 0}}
@@ -131,24 +139,30 @@ class Calls:
         }
 
     def overdue_age(self, repo: Any, q: MetricsQuery, cal: Any) -> dict[str, Any]:
+        self.check(repo, cal)
+        assert cal is not None
         self.other.append(("age", q, {}))
         return {
             "buckets": {"1-7": 1, ">120": 4},
-            "by_unit": {
+            "by_unit": {  # SYT has no overdue task at all
                 "STC": {"1-7": 0, ">120": 1},
                 "SKHDT": {"1-7": 0, ">120": 2},  # ended: its tasks are STC's on D
-                "SYT": {"1-7": 1},
+                "SNV": {"1-7": 1},
                 None: {">120": 1},
             },
         }
 
     def due_soon(self, repo: Any, q: MetricsQuery, cal: Any, **kw: Any) -> dict[str, Any]:
+        self.check(repo, cal)
+        assert cal is not None
         self.other.append(("soon", q, kw))
         return {"windows": {1: 1, 3: 2, 7: 4}, "window_ends": {1: "2025-07-11"}}
 
     def longest_overdue(
         self, repo: Any, q: MetricsQuery, cal: Any, **kw: Any
     ) -> list[dict[str, Any]]:
+        self.check(repo, cal)
+        assert cal is not None
         self.other.append(("longest", q, kw))
         return [{"_id": "t1", "lead_unit": "SKHDT"}, {"_id": "t2", "lead_unit": None}]
 
@@ -166,8 +180,7 @@ AS_OF = date(2025, 7, 10)
 
 def test_backlog_assembles_the_stock_by_the_unit_answering_on_d(calls: Calls) -> None:
     q = MetricsQuery(as_of=AS_OF, by="signer", assigned_from=date(2025, 1, 1))
-    cal = WorkCalendar()
-    got = backlog(FakeRepo(), q, cal, longest=3)  # type: ignore[arg-type]
+    got = backlog(calls.repo, q, calls.cal, longest=3)  # type: ignore[arg-type]
     sq = stock_query(q)
     # The stock's counts, then the priority tasks' open overdue (by="none", priority only).
     assert calls.status == [sq, replace(sq, by="none", priority_only=True)]
@@ -212,7 +225,7 @@ def test_backlog_assembles_the_stock_by_the_unit_answering_on_d(calls: Calls) ->
 
 def test_backlog_of_priority_tasks_counts_them_once(calls: Calls) -> None:
     q = MetricsQuery(as_of=AS_OF, priority_only=True)
-    got = backlog(FakeRepo(), q, WorkCalendar(), longest=0)  # type: ignore[arg-type]
+    got = backlog(calls.repo, q, calls.cal, longest=0)  # type: ignore[arg-type]
     assert calls.status == [stock_query(q)]  # no second query: the stock is the priority tasks
     assert got["priority_overdue"] == got["open_overdue"] == 5
     assert got["longest"] == []
@@ -220,5 +233,5 @@ def test_backlog_of_priority_tasks_counts_them_once(calls: Calls) -> None:
 
 
 def test_backlog_lists_ten_tasks_by_default(calls: Calls) -> None:
-    backlog(FakeRepo(), MetricsQuery(as_of=AS_OF), WorkCalendar())  # type: ignore[arg-type]
+    backlog(calls.repo, MetricsQuery(as_of=AS_OF), calls.cal)  # type: ignore[arg-type]
     assert calls.other[-1][0] == "longest" and calls.other[-1][2] == {"limit": 10}

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from core.calendar import CalendarDay, WorkCalendar, _package_range
+from core.calendar import CalendarDay, WorkCalendar, _package_range, working_day_index_expr
 
 
 def brute_between(cal: WorkCalendar, a: date, b: date) -> int:
@@ -215,3 +215,12 @@ def test_extra_days_must_be_dates(bad: object) -> None:
     with pytest.raises(TypeError) as err:
         WorkCalendar(extra_workdays=[bad])  # type: ignore[list-item]
     assert str(err.value) == f"expected a date, got {bad!r}"
+
+
+def test_the_server_expression_covers_whole_years_from_start_to_end() -> None:
+    cal = WorkCalendar()
+    one_day = date(2025, 6, 16)
+    assert working_day_index_expr(cal, "$day", one_day, one_day)  # one day is a range
+    with pytest.raises(ValueError) as err:
+        working_day_index_expr(cal, "$day", one_day, one_day - timedelta(days=1))
+    assert str(err.value) == "start must not be after end"

@@ -126,7 +126,8 @@ def test_cell_int_refuses_yes_no() -> None:
 
 
 @pytest.mark.parametrize(
-    ("value", "shown"), [(7.5, "7.5"), ("12a", "12a"), ("-3", "-3"), ("", ""), ("1 000", "1 000")]
+    ("value", "shown"),
+    [(7.5, "7.5"), ("12a", "12a"), ("12X", "12X"), ("-3", "-3"), ("", ""), ("1 000", "1 000")],
 )
 def test_cell_int_refuses_what_is_not_a_whole_number(value: Any, shown: str) -> None:
     with pytest.raises(ValueError) as err:

@@ -46,6 +46,8 @@ def test_normalize_number_composes_decomposed_letters() -> None:
         ("123", None),  # no symbol at all
         ("123/", None),  # an empty symbol
         ("2024/12/QĐ-UBND", "QD"),  # the symbol follows the last slash
+        ("15/QĐ-UBND-VX", "QD"),  # the type is the symbol's first part
+        ("16/UBND-KT-VP", "CV"),
     ],
 )
 def test_type_from_number(number: str, expected: str | None) -> None:

@@ -88,6 +88,18 @@ def test_an_approver_may_contain_commas() -> None:
     assert entry["approved_date"] == date(2025, 3, 25)
 
 
+def test_values_keep_their_first_letters() -> None:
+    (entry,) = parse_extensions("30/04/2025 (duyệt 25/03/2025, người duyệt: Xuân Hòa, lý do XX)")
+    assert (entry["approver"], entry["reason"]) == ("Xuân Hòa", "XX")
+
+
+def test_nested_parentheses_in_a_reason() -> None:
+    text = "30/04/2025 (duyệt 25/03/2025, lý do chờ ((Bộ) Y tế); xem lại); 31/05/2025 (duyệt 28/04/2025)"
+    first, second = parse_extensions(text)
+    assert first["reason"] == "chờ ((Bộ) Y tế); xem lại"
+    assert second["new_deadline"] == date(2025, 5, 31)
+
+
 def test_a_keyword_glued_to_its_value_is_not_a_keyword() -> None:
     with pytest.raises(ValueError, match="trong ngoặc phải bắt đầu bằng «duyệt»"):
         parse_extensions("30/04/2025 (duyệt25/03/2025)")

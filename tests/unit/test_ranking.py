@@ -113,6 +113,47 @@ def test_rates_equal_to_a_billionth_share_a_rank() -> None:
     assert order(ranked) == [("A", 1, True), ("B", 2, True), ("C", 3, True)]
 
 
+def test_rates_a_billionth_apart_tie_whatever_their_order() -> None:
+    # 0.3 and 0.3 - 4e-10 are equal to 9 decimals: the tie is broken by volume, then key.
+    lower = row("A", on_time=3, overdue=7)
+    upper = row("B", on_time=6, overdue=14)
+    lower["on_time_rate_due"] = 0.3 - 4e-10
+    upper["on_time_rate_due"] = 0.3
+    for rows in ([lower, upper], [upper, lower]):
+        assert order(rank_rows(rows, "on_time_rate_due", min_volume=1)) == [
+            ("B", 1, True),
+            ("A", 1, True),
+        ]
+        assert order(rank_rows(rows, "on_time_rate_due", min_volume=1, worst_first=False)) == [
+            ("B", 1, True),
+            ("A", 1, True),
+        ]
+    # The larger volume on the lower side.
+    lower = row("A", on_time=6, overdue=14)
+    upper = row("B", on_time=3, overdue=7)
+    lower["on_time_rate_due"] = 0.3 - 4e-10
+    upper["on_time_rate_due"] = 0.3
+    assert order(rank_rows([upper, lower], "on_time_rate_due", min_volume=1)) == [
+        ("A", 1, True),
+        ("B", 1, True),
+    ]
+    assert order(
+        rank_rows([upper, lower], "on_time_rate_due", min_volume=1, worst_first=False)
+    ) == [
+        ("A", 1, True),
+        ("B", 1, True),
+    ]
+
+
+def test_one_task_is_enough_without_a_minimum() -> None:
+    rows = [row("A", on_time=1), row("B", on_time=0, overdue=1)]
+    for minimum in (0, 1):
+        assert order(rank_rows(rows, "on_time_rate_due", min_volume=minimum)) == [
+            ("B", 2, True),
+            ("A", 1, True),
+        ]
+
+
 def test_overdue_share_ranks_the_lowest_share_first() -> None:
     rows = [
         row("A", on_time=8, overdue=2),  # 20 % of 10 assigned
