@@ -133,7 +133,15 @@ def test_the_approval_date_is_required(text: str) -> None:
     )
 
 
-@pytest.mark.parametrize("text", ["30/04/2025 duyệt 25/03/2025", "(duyệt 25/03/2025)", "a (b) c"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "30/04/2025 duyệt 25/03/2025",
+        "(duyệt 25/03/2025)",
+        "a (b) c",
+        "30/04/2025 (duyệt 25/03/2025) X",
+    ],
+)
 def test_other_shapes_are_refused(text: str) -> None:
     with pytest.raises(ValueError) as err:
         parse_extensions(text)
