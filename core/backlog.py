@@ -15,6 +15,7 @@ from typing import Any
 from core import metrics as m
 from core.accountability import Accountability
 from core.calendar import WorkCalendar
+from core.readmodel.figures import Figures, Pipelines
 from core.repository import Repository
 
 # Overdue for longer than this many working days is reported on its own (provincial practice).
@@ -53,25 +54,29 @@ def unit_rows(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
 
 
 def backlog(
-    repo: Repository, q: m.MetricsQuery, cal: WorkCalendar, longest: int = 10
+    repo: Repository,
+    q: m.MetricsQuery,
+    cal: WorkCalendar,
+    longest: int = 10,
+    figures: Figures | None = None,
 ) -> dict[str, Any]:
     """The stock of open tasks as of D: totals, overdue age, due soon, priority tasks overdue,
     the units holding them (successors on D) and the `longest` tasks overdue the longest.
 
     Every count is the MongoDB pipelines' own (`status_metrics`, `overdue_age`, `due_soon`,
-    `longest_overdue` on the same population), so the figures equal `cddh metrics --as-of D`.
+    `longest_overdue` on the same population), so the figures equal `cddh metrics --as-of D`;
+    `figures` computes them (default: the pipelines; the read model gives the same).
     """
+    fig = figures or Pipelines(repo)
     sq = stock_query(q)
-    by_unit = m.status_metrics(repo, sq)
+    by_unit = fig.status_metrics(sq)
     total = by_unit["total"]
-    age = m.overdue_age(repo, sq, cal)
-    soon = m.due_soon(repo, sq, cal, windows=DUE_SOON_WINDOWS, limit=1)
+    age = fig.overdue_age(sq, cal)
+    soon = fig.due_soon(sq, cal, windows=DUE_SOON_WINDOWS, limit=1)
     priority_overdue = (
         total["open_overdue"]
         if q.priority_only
-        else m.status_metrics(repo, replace(sq, by="none", priority_only=True))["total"][
-            "open_overdue"
-        ]
+        else fig.status_metrics(replace(sq, by="none", priority_only=True))["total"]["open_overdue"]
     )
     acc = Accountability.of(repo.units(), q.as_of)
     over_long: dict[str, int] = {}
@@ -82,7 +87,7 @@ def backlog(
     for row in units:
         row["over_120"] = over_long.get(str(row["key"]), 0)
         row["formers"] = acc.formers_of(str(row["key"]))
-    tasks = m.longest_overdue(repo, sq, cal, limit=longest) if longest else []
+    tasks = fig.longest_overdue(sq, cal, limit=longest) if longest else []
     for t in tasks:
         t["responsible_unit"] = acc.unit(t.get("lead_unit"))
         t["responsible_label"] = acc.label(t.get("lead_unit"))

@@ -18,6 +18,7 @@ from core.repository.connection import (
     auth_failed_message,
     unavailable_message,
 )
+from core.repository.facts_feed import FactsFeed
 from core.repository.organisation import OrganisationStore
 from core.repository.raw import RawStore
 from core.repository.staging import StagingStore
@@ -33,6 +34,7 @@ class Repository(
     CalendarStore,
     BriefingStore,
     RawStore,
+    FactsFeed,
 ):
     """Every read and write of the store goes through here."""
 

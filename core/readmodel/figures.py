@@ -1,0 +1,132 @@
+"""Who computes a figure: the MongoDB pipelines (`Pipelines`) or the read model (`Columns`).
+
+Both answer the same questions with the same results (the property tests hold them equal); the
+dashboard asks the read model when it is warm and caught up, the pipelines otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from core import metrics as m
+from core.calendar import WorkCalendar
+from core.periods import Period
+from core.readmodel import queries
+from core.readmodel.model import ReadModel
+from core.repository import Repository
+
+
+class Figures(Protocol):
+    """The figures of the status metrics, whoever computes them."""
+
+    repo: Repository
+    name: str
+
+    def status_metrics(self, q: m.MetricsQuery) -> dict[str, Any]: ...
+
+    def period_metrics(
+        self, q: m.MetricsQuery, periods: Sequence[Period], population: str = "deadline"
+    ) -> list[dict[str, Any]]: ...
+
+    def overdue_age(self, q: m.MetricsQuery, cal: WorkCalendar) -> dict[str, Any]: ...
+
+    def longest_overdue(
+        self, q: m.MetricsQuery, cal: WorkCalendar, limit: int = 20, skip: int = 0
+    ) -> list[dict[str, Any]]: ...
+
+    def due_soon(
+        self,
+        q: m.MetricsQuery,
+        cal: WorkCalendar,
+        windows: Sequence[int] = (1, 3, 7),
+        limit: int = 50,
+    ) -> dict[str, Any]: ...
+
+
+class Pipelines:
+    """The MongoDB aggregation pipelines of core/metrics (the reference, and the path used
+    while the read model warms up)."""
+
+    name = "pipelines"
+
+    def __init__(self, repo: Repository) -> None:
+        self.repo = repo
+
+    def status_metrics(self, q: m.MetricsQuery) -> dict[str, Any]:
+        return m.status_metrics(self.repo, q)
+
+    def period_metrics(
+        self, q: m.MetricsQuery, periods: Sequence[Period], population: str = "deadline"
+    ) -> list[dict[str, Any]]:
+        return m.period_metrics(self.repo, q, periods, population)
+
+    def overdue_age(self, q: m.MetricsQuery, cal: WorkCalendar) -> dict[str, Any]:
+        return m.overdue_age(self.repo, q, cal)
+
+    def longest_overdue(
+        self, q: m.MetricsQuery, cal: WorkCalendar, limit: int = 20, skip: int = 0
+    ) -> list[dict[str, Any]]:
+        return m.longest_overdue(self.repo, q, cal, limit=limit, skip=skip)
+
+    def due_soon(
+        self,
+        q: m.MetricsQuery,
+        cal: WorkCalendar,
+        windows: Sequence[int] = (1, 3, 7),
+        limit: int = 50,
+    ) -> dict[str, Any]:
+        return m.due_soon(self.repo, q, cal, windows=windows, limit=limit)
+
+
+class Columns:
+    """The read model's columns (numpy), read under its lock."""
+
+    name = "readmodel"
+
+    def __init__(self, model: ReadModel) -> None:
+        self.model = model
+        self.repo = model.repo
+
+    def status_metrics(self, q: m.MetricsQuery) -> dict[str, Any]:
+        return dict(self.model.run(lambda cols: queries.status_metrics(self.repo, cols, q)))
+
+    def period_metrics(
+        self, q: m.MetricsQuery, periods: Sequence[Period], population: str = "deadline"
+    ) -> list[dict[str, Any]]:
+        return list(
+            self.model.run(
+                lambda cols: queries.period_metrics(self.repo, cols, q, periods, population)
+            )
+        )
+
+    def overdue_age(self, q: m.MetricsQuery, cal: WorkCalendar) -> dict[str, Any]:
+        return dict(self.model.run(lambda cols: queries.overdue_age(cols, q, cal)))
+
+    def longest_overdue(
+        self, q: m.MetricsQuery, cal: WorkCalendar, limit: int = 20, skip: int = 0
+    ) -> list[dict[str, Any]]:
+        return list(
+            self.model.run(
+                lambda cols: queries.longest_overdue(self.repo, cols, q, cal, limit, skip)
+            )
+        )
+
+    def due_soon(
+        self,
+        q: m.MetricsQuery,
+        cal: WorkCalendar,
+        windows: Sequence[int] = (1, 3, 7),
+        limit: int = 50,
+    ) -> dict[str, Any]:
+        return dict(
+            self.model.run(lambda cols: queries.due_soon(self.repo, cols, q, cal, windows, limit))
+        )
+
+
+def figures_for(repo: Repository, model: ReadModel | None, sync_timeout: float = 1.0) -> Figures:
+    """The read model when it is warm and has caught up with the latest write, else the
+    pipelines."""
+    if model is not None and model.sync(sync_timeout):
+        return Columns(model)
+    return Pipelines(repo)
