@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date
@@ -337,16 +337,25 @@ def _shape_periods(
     return out
 
 
+PeriodCounter = Callable[[MetricsQuery, Sequence[Period], str], list[dict[str, Any]]]
+
+
 def compare_periods(
-    repo: Repository, q: MetricsQuery, period: Period, population: str = "assigned"
+    repo: Repository,
+    q: MetricsQuery,
+    period: Period,
+    population: str = "assigned",
+    counter: PeriodCounter | None = None,
 ) -> dict[str, Any]:
     """Totals for a period, the previous period and the same period a year earlier.
 
     `population`: 'assigned' (tasks assigned in the period, status at its end), 'deadline'
     (tasks whose effective deadline falls in it) or 'cumulative' («lũy kế»: assigned from the
     start of the reporting year to the period's end, `core.periods.year_to_date`). Each is
-    evaluated as of the period's end, capped at the query's as-of date.
+    evaluated as of the period's end, capped at the query's as-of date. `counter` counts the
+    periods (default: `period_metrics` on this repository; the read model gives the same).
     """
+    count = counter or (lambda pq, ps, pop: period_metrics(repo, pq, ps, pop))
     out: dict[str, Any] = {"population": population}
     named = (
         ("current", period),
@@ -354,7 +363,7 @@ def compare_periods(
         ("last_year", same_period_last_year(period)),
     )
     queries = [_period_query(q, p, population, "none") for _name, p in named]
-    results = period_metrics(repo, replace(q, by="none"), [p for _n, p in named], population)
+    results = count(replace(q, by="none"), [p for _n, p in named], population)
     for (name, p), pq, res in zip(named, queries, results, strict=True):
         out[name] = {"period": p.to_dict(), "as_of": pq.as_of.isoformat(), **res["total"]}
     return out
@@ -379,18 +388,18 @@ def trend(
     n: int = 12,
     population: str = "deadline",
     by_unit: bool = False,
+    counter: PeriodCounter | None = None,
 ) -> list[dict[str, Any]]:
     """Per period (oldest first), the totals (or per-unit rows) as of each period's end.
 
     Default population: tasks whose effective deadline falls in the period (the third official
     style: "of tasks due in the period"), so each period's rate describes that period alone.
     """
+    count = counter or (lambda pq, ps, pop: period_metrics(repo, pq, ps, pop))
     out: list[dict[str, Any]] = []
     periods = last_n_periods(period, n)
     by = "unit" if by_unit else "none"
-    for p, res in zip(
-        periods, period_metrics(repo, replace(q, by=by), periods, population), strict=True
-    ):
+    for p, res in zip(periods, count(replace(q, by=by), periods, population), strict=True):
         base = {"period": p.report, "label": p.label, "start": p.start, "end": p.end}
         if by_unit:
             out.extend({**base, **row} for row in res["rows"])

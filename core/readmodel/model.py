@@ -214,9 +214,13 @@ class ReadModel:
             except Exception as exc:
                 failures += 1
                 self.error = str(exc)
-                _LOG.warning("read model: change stream failed (%s), reopening", exc)
-                time.sleep(min(5.0, 0.2 * failures))
-                self._reopen()
+                if failures <= 3:
+                    _LOG.warning("read model: change stream failed (%s), reopening", exc)
+                self._stop.wait(min(5.0, 0.2 * failures))
+                try:
+                    self._reopen()
+                except Exception as again:  # still failing: the next turn waits longer
+                    self.error = str(again)
 
     def _step(self) -> None:
         stream = self._stream

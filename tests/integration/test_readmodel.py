@@ -57,23 +57,23 @@ def queries_(draw: st.DrawFn) -> m.MetricsQuery:
     kw: dict[str, Any] = {
         "by": draw(st.sampled_from(m.GROUPINGS)),
         "rollup_successors": draw(st.booleans()),
-        "priority_only": draw(st.booleans()),
+        "priority_only": draw(st.integers(0, 3)) == 0,
     }
-    if draw(st.booleans()):
+    if draw(st.integers(0, 2)) == 0:
         kw["rollup_as_of"] = draw(days)
     if draw(st.integers(0, 3)) == 0:
         kw["lead_units"] = frozenset(draw(st.lists(st.sampled_from(UNITS), max_size=3)))
     scope = draw(st.integers(0, 2))
     if scope:
-        units = draw(st.lists(st.sampled_from(UNITS), min_size=0, max_size=3))
+        units = draw(st.lists(st.sampled_from(UNITS), min_size=1, max_size=3))
         kw["scope"] = Scope.of_units(units, coordinating=scope == 2)
-    if draw(st.booleans()):
+    if draw(st.integers(0, 3)) == 0:
         low = draw(days)
         kw["assigned_from"], kw["assigned_to"] = (
             low,
             low + timedelta(days=draw(st.integers(0, 300))),
         )
-    if draw(st.booleans()):
+    if draw(st.integers(0, 3)) == 0:
         low = draw(days)
         kw["deadline_from"], kw["deadline_to"] = (
             low,
