@@ -155,6 +155,7 @@ class FactColumns:
         self._added: dict[str, int] = {}
         self._added_ids: list[str] = []
         self.changes = 0  # changes applied since the columns were built
+        self.dirty: set[int] = set()  # rows changed since the columns were built or loaded
 
     # -- building ------------------------------------------------------------------------------
 
@@ -273,6 +274,7 @@ class FactColumns:
         for k, u in enumerate(coords):
             self.coord[k, row] = self.units.code(u)
         self.changes += 1
+        self.dirty.add(row)
         return row
 
     def delete(self, key: str) -> None:
@@ -281,6 +283,7 @@ class FactColumns:
         if row is not None:
             self.assigned[row] = NEVER
             self.changes += 1
+            self.dirty.add(row)
 
     # -- snapshot ------------------------------------------------------------------------------
 

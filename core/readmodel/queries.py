@@ -51,28 +51,135 @@ def _allowed(cols: FactColumns, units: frozenset[str] | set[str]) -> npt.NDArray
     return table
 
 
-def scope_mask(cols: FactColumns, scope: Scope) -> npt.NDArray[np.bool_] | None:
-    """Rows the scope lets the reader see, as `Scope.task_match()` says (None: all)."""
+def scope_mask(cols: FactColumns, scope: Scope, rows: Any = None) -> npt.NDArray[np.bool_] | None:
+    """Rows (all, or those given) the scope lets the reader see, as `Scope.task_match()`
+    says (None: all)."""
     match = scope.task_match()
     if not match:
         return None
     units = scope.units if scope.units is not None else frozenset()
     table = _allowed(cols, units)
-    n = cols.n
-    mask = table[cols.lead[:n] + 1]
+    rows = slice(0, cols.n) if rows is None else rows
+    mask = table[cols.lead[rows] + 1]
     if scope.include_coordinating:
         for k in range(cols.coord.shape[0]):
-            mask |= table[cols.coord[k, :n] + 1]
-    return mask
+            mask |= table[cols.coord[k][rows] + 1]
+    return np.asarray(mask, np.bool_)
 
 
-def classify(cols: FactColumns, q: MetricsQuery) -> Classified:
+class DayIndex:
+    """Rows sorted by a day (the assigned day; or every deadline a task may have in force: the
+    original and each extension's), for range questions (a period) that touch few rows.
+    Rows changed after it was built (`FactColumns.dirty`) are checked directly."""
+
+    def __init__(self, cols: FactColumns, kind: str) -> None:
+        n = cols.n
+        if kind == "assigned":
+            days = cols.assigned[:n]
+            rows = np.arange(n, dtype=np.int64)
+        else:
+            parts = [
+                cols.deadline[:n],
+                *(cols.ext_new[k, :n] for k in range(cols.ext_new.shape[0])),
+            ]
+            days = np.concatenate(parts)
+            rows = np.tile(np.arange(n, dtype=np.int64), len(parts))
+            keep = days != NEVER
+            days, rows = days[keep], rows[keep]
+        order = np.argsort(days, kind="stable")
+        self.days = days[order]
+        self.rows = rows[order]
+        self.n = n
+        self.dirty_at_build = frozenset(cols.dirty)
+
+    def usable(self, cols: FactColumns) -> bool:
+        """Whether the index still serves these columns (few rows changed since)."""
+        return len(cols.dirty) - len(self.dirty_at_build) < 20_000 and cols.n - self.n < 20_000
+
+    def candidates(self, cols: FactColumns, lo: int, hi: int) -> I64:
+        """Rows that may have a day in [lo, hi] (a superset; sorted, unique)."""
+        i = int(np.searchsorted(self.days, np.int32(lo), side="left"))
+        j = int(np.searchsorted(self.days, np.int32(hi), side="right"))
+        found = self.rows[i:j]
+        changed = cols.dirty - self.dirty_at_build
+        extra = list(changed) + list(range(self.n, cols.n))
+        if extra:
+            stale = np.zeros(cols.n, np.bool_)
+            stale[np.array(extra, np.int64)] = True
+            found = np.concatenate([found[~stale[found]], np.array(extra, np.int64)])
+        if len(found) * 64 < cols.n:
+            return np.unique(found)
+        marked = np.zeros(cols.n, np.bool_)
+        marked[found] = True
+        return np.flatnonzero(marked)
+
+
+def day_index(cols: FactColumns, kind: str) -> DayIndex:
+    """The columns' `DayIndex` of a kind, built on first use and again after many changes."""
+    key = f"_index_{kind}"
+    index: DayIndex | None = cols.__dict__.get(key)
+    if index is None or not index.usable(cols):
+        index = DayIndex(cols, kind)
+        cols.__dict__[key] = index
+    return index
+
+
+def _all_classified(cols: FactColumns, d: int) -> tuple[I32, npt.NDArray[np.int8]]:
+    """Every row's deadline in force and category as of day number `d` (kept for the last
+    few days asked while the columns do not change: the figures of a page share one D)."""
+    key = (cols.changes, cols.n, d)
+    cache: dict[tuple[int, int, int], tuple[I32, npt.NDArray[np.int8]]] = cols.__dict__.setdefault(
+        "_classified", {}
+    )
+    found = cache.get(key)
+    if found is not None:
+        return found
+    n = cols.n
+    completed = cols.completed[:n]
+    eff = effective_deadline(
+        cols.deadline[:n], completed, cols.ext_appr[:, :n], cols.ext_new[:, :n], d
+    )
+    result = (eff, category(completed, eff, d))
+    for old in [k for k in cache if k[0] != cols.changes or k[1] != n][:]:
+        del cache[old]
+    while len(cache) >= 4:
+        del cache[next(iter(cache))]
+    cache[key] = result
+    return result
+
+
+@dataclass(frozen=True)
+class Population:
+    """A query's population as of D: a mask over the rows, with every row's deadline in force
+    and category (dense populations), or only its rows' (`classified`, sparse ones)."""
+
+    mask: npt.NDArray[np.bool_] | None
+    eff: I32 | None
+    cat: npt.NDArray[np.int8] | None
+    classified: Classified | None
+
+
+def population(cols: FactColumns, q: MetricsQuery) -> Population:
     """The population of `q` as of D (as `population_match` and `classify_stages` define it),
-    within its scope, with each task's deadline in force and category."""
+    within its scope, classified. Narrow populations (a period, a unit) are gathered first and
+    classified alone; wide ones use the classification of every row (shared by the queries of
+    the same day)."""
     n = cols.n
     d = day_number(q.as_of)
-    assigned = cols.assigned[:n]
     high = d if q.assigned_to is None else min(d, day_number(q.assigned_to))
+    low_dl = day_number(q.deadline_from) if q.deadline_from is not None else None
+    high_dl = day_number(q.deadline_to) if q.deadline_to is not None else None
+    ranged = low_dl is not None or high_dl is not None
+    lo = low_dl if low_dl is not None else np.iinfo(np.int32).min
+    hi = high_dl if high_dl is not None else int(NEVER) - 1
+    if ranged and low_dl is not None and high_dl is not None and high_dl - low_dl <= 800:
+        # A deadline window (a period): the rows that may be due in it, from the index.
+        cand = day_index(cols, "deadline").candidates(cols, lo, hi)
+        return _sparse(cols, q, cand, d, (lo, hi))
+    if q.assigned_from is not None and high - day_number(q.assigned_from) <= 800:
+        cand = day_index(cols, "assigned").candidates(cols, day_number(q.assigned_from), high)
+        return _sparse(cols, q, cand, d, (lo, hi) if ranged else None)
+    assigned = cols.assigned[:n]
     mask = (assigned <= high) & (cols.cancelled[:n] > d)
     if q.assigned_from is not None:
         mask &= assigned >= day_number(q.assigned_from)
@@ -83,30 +190,63 @@ def classify(cols: FactColumns, q: MetricsQuery) -> Classified:
     seen = scope_mask(cols, q.scope)
     if seen is not None:
         mask &= seen
-    low_dl = day_number(q.deadline_from) if q.deadline_from is not None else None
-    high_dl = day_number(q.deadline_to) if q.deadline_to is not None else None
-    ranged = low_dl is not None or high_dl is not None
     if ranged:
         # Exact pre-filter: the deadline in force is the original or an extension's.
-        lo = low_dl if low_dl is not None else np.iinfo(np.int32).min
-        hi = high_dl if high_dl is not None else int(NEVER) - 1
         near = (cols.deadline[:n] >= lo) & (cols.deadline[:n] <= hi)
         for k in range(cols.ext_new.shape[0]):
-            near |= (cols.ext_new[k, :n] >= lo) & (cols.ext_new[k, :n] <= hi)
+            row = cols.ext_new[k, :n]
+            near |= (row >= lo) & (row <= hi)
         mask &= near
-    rows = np.flatnonzero(mask)
+    if np.count_nonzero(mask) * 4 > n:
+        eff, cat = _all_classified(cols, d)
+        if ranged:
+            mask &= (eff >= lo) & (eff <= hi)
+        return Population(mask, eff, cat, None)
+    return _sparse(cols, q, np.flatnonzero(mask), d, (lo, hi) if ranged else None, checked=True)
+
+
+def _sparse(
+    cols: FactColumns,
+    q: MetricsQuery,
+    rows: I64,
+    d: int,
+    window: tuple[int, int] | None,
+    checked: bool = False,
+) -> Population:
+    """The population among candidate rows (`checked`: already filtered by everything but the
+    deadline in force, which must lie in `window` when given), classified on their own."""
+    if not checked:
+        assigned = cols.assigned[rows]
+        high = d if q.assigned_to is None else min(d, day_number(q.assigned_to))
+        keep = (assigned <= high) & (cols.cancelled[rows] > d)
+        if q.assigned_from is not None:
+            keep &= assigned >= day_number(q.assigned_from)
+        if q.priority_only:
+            keep &= cols.priority[rows]
+        if q.lead_units is not None:
+            keep &= _allowed(cols, q.lead_units)[cols.lead[rows] + 1]
+        seen = scope_mask(cols, q.scope, rows)
+        if seen is not None:
+            keep &= seen
+        rows = rows[keep]
     completed = cols.completed[rows]
-    eff = effective_deadline(
-        cols.deadline[rows], completed, cols.ext_appr[:, rows], cols.ext_new[:, rows], d
-    )
-    if ranged:
-        keep = eff != NEVER
-        if low_dl is not None:
-            keep &= eff >= low_dl
-        if high_dl is not None:
-            keep &= eff <= high_dl
+    appr = np.stack([cols.ext_appr[k][rows] for k in range(cols.ext_appr.shape[0])])
+    new = np.stack([cols.ext_new[k][rows] for k in range(cols.ext_new.shape[0])])
+    eff = effective_deadline(cols.deadline[rows], completed, appr, new, d)
+    if window is not None:  # the deadline in force must lie in the query's deadline range
+        keep = (eff >= window[0]) & (eff <= window[1])
         rows, eff, completed = rows[keep], eff[keep], completed[keep]
-    return Classified(rows, eff, category(completed, eff, d))
+    return Population(None, None, None, Classified(rows, eff, category(completed, eff, d)))
+
+
+def classify(cols: FactColumns, q: MetricsQuery) -> Classified:
+    """The tasks of `q`'s population: rows, deadline in force and category as of D."""
+    pop = population(cols, q)
+    if pop.classified is not None:
+        return pop.classified
+    assert pop.mask is not None and pop.eff is not None and pop.cat is not None
+    rows = np.flatnonzero(pop.mask)
+    return Classified(rows, pop.eff[rows], pop.cat[rows])
 
 
 # --- status per group ---------------------------------------------------------------------------
@@ -124,22 +264,28 @@ def counted_rows(
     cols: FactColumns, q: MetricsQuery, key_map: Mapping[str, str] | None
 ) -> list[dict[str, Any]]:
     """Counts per reported key (`_id`) as the pipeline's `merge_counts` gives them."""
-    got = classify(cols, q)
+    pop = population(cols, q)
     ncat = len(CATEGORIES)
+    n = cols.n
+    rows: Any = slice(0, n) if pop.classified is None else pop.classified.rows
+    cat = pop.cat if pop.classified is None else pop.classified.cat
+    assert cat is not None
     raw_keys: list[Any]
     if q.by in _KEY_COLUMN:
         column, vocab_name = _KEY_COLUMN[q.by]
-        codes = getattr(cols, column)[got.rows] + 1
+        codes = getattr(cols, column)[rows] + 1
         raw_keys = [None, *getattr(cols, vocab_name).values]
     elif q.by == "priority":
-        codes = cols.priority[got.rows].astype(np.int64)
+        codes = cols.priority[rows].astype(np.int32)
         raw_keys = [False, True]
     else:
-        codes = np.zeros(len(got.rows), np.int64)
+        codes = np.zeros(len(cat), np.int32)
         raw_keys = [None]
-    counts = np.bincount(
-        codes.astype(np.int64) * ncat + got.cat, minlength=len(raw_keys) * ncat
-    ).reshape(len(raw_keys), ncat)
+    combined = codes * ncat + cat
+    slots = len(raw_keys) * ncat
+    if pop.mask is not None:
+        combined = np.where(pop.mask, combined, slots)  # rows outside: one slot past the end
+    counts = np.bincount(combined, minlength=slots + 1)[:slots].reshape(len(raw_keys), ncat)
     merged: dict[Any, dict[str, Any]] = {}
     for slot in np.flatnonzero(counts.sum(axis=1)):
         raw = raw_keys[slot]
