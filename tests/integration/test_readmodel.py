@@ -422,3 +422,58 @@ def test_a_useless_snapshot_is_replaced_by_a_full_read(repo: Repository, tmp_pat
         assert _open_overdue(Columns(model)) == 1
     finally:
         model.stop(save=False)
+
+
+_CHILD = """
+import sys
+from datetime import date
+from core import metrics as m, repository
+from core.readmodel.figures import figures_for
+from core.readmodel.model import ReadModel
+repo = repository.connect(sys.argv[1], sys.argv[2])
+model = ReadModel(repo).start(background=False)
+print("ready", flush=True)
+for line in sys.stdin:
+    fig = figures_for(repo, model, sync_timeout=10)
+    q = m.MetricsQuery(as_of=date(2025, 6, 16), by="none")
+    print(fig.name, fig.status_metrics(q)["total"]["open_overdue"], flush=True)
+"""
+
+
+def test_two_processes_each_keep_their_own_model(repo: Repository, mongod: dict[str, Any]) -> None:
+    """Two app processes (this one and a child) each tail the stream: a write made here is in
+    both models on their next read."""
+    import subprocess
+    import sys
+
+    load_org(repo)
+    f = TaskFactory(repo)
+    f.add(assigned_date=date(2025, 5, 1), deadline=date(2025, 6, 2))
+    f.add(assigned_date=date(2025, 5, 1), deadline=date(2025, 6, 3))
+    f.save()
+    here = ReadModel(repo).start(background=False)
+    child = subprocess.Popen(
+        [sys.executable, "-c", _CHILD, mongod["uri"], repo.db.name],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert child.stdout is not None and child.stdin is not None
+        assert child.stdout.readline().strip() == "ready"
+
+        def ask() -> str:
+            assert child.stdin is not None and child.stdout is not None
+            child.stdin.write("?\n")
+            child.stdin.flush()
+            return child.stdout.readline().strip()
+
+        assert ask() == "readmodel 2"
+        key = f"{f.tasks[0].document}#1"
+        repo.update_task(
+            key, {"completed_date": date(2025, 6, 5)}, actor="test", expected_version=1
+        )
+        assert _open_overdue(figures_for(repo, here)) == 1
+        assert ask() == "readmodel 1"
+    finally:
+        here.stop(save=False)
+        child.kill()
+        child.wait()
