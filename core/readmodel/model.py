@@ -53,6 +53,7 @@ class ReadModel:
         self._thread: threading.Thread | None = None
         self._saved_changes = 0
         self._saved_at = time.monotonic()
+        self._needs_save = False  # read from MongoDB, not saved yet
         self.generation = 0  # bumped by every batch of changes and every reload
         self.loaded_from = ""  # "snapshot" or "mongodb", for logs and benchmarks
         self.load_seconds = 0.0
@@ -171,6 +172,7 @@ class ReadModel:
             self.generation += 1
             self.loaded_from = source
             self.load_seconds = time.perf_counter() - t0
+            self._needs_save = source == "mongodb"
         if old is not None:
             old.close()
         _LOG.info("read model: %s tasks from %s in %.2f s", cols.n, source, self.load_seconds)
@@ -192,6 +194,7 @@ class ReadModel:
                 return
             self._saved_changes = self._cols.changes
             self._saved_at = time.monotonic()
+            self._needs_save = False
 
     # -- the change stream ---------------------------------------------------------------------
 
@@ -241,10 +244,14 @@ class ReadModel:
                 self._seen = max(self._seen, seen)
                 self._moved.notify_all()
         cols = self._cols
-        if (
-            cols is not None
-            and cols.changes != self._saved_changes
-            and time.monotonic() - self._saved_at > self.snapshot_every_s
+        # A stream opened at a cluster time has a position once it has read a batch: the
+        # columns just read are saved then, and again every few minutes while they change.
+        if cols is not None and (
+            self._needs_save
+            or (
+                cols.changes != self._saved_changes
+                and time.monotonic() - self._saved_at > self.snapshot_every_s
+            )
         ):
             self.save_snapshot()
 

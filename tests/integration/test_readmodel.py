@@ -477,3 +477,28 @@ def test_two_processes_each_keep_their_own_model(repo: Repository, mongod: dict[
         here.stop(save=False)
         child.kill()
         child.wait()
+
+
+def test_a_model_read_from_mongodb_saves_its_snapshot_by_itself(
+    repo: Repository, tmp_path: Path
+) -> None:
+    """Without any write, the columns read at start are saved once the stream has a position,
+    and a restart uses them."""
+    import time
+
+    load_org(repo)
+    f = TaskFactory(repo)
+    f.add(assigned_date=date(2025, 5, 1), deadline=date(2025, 6, 2))
+    f.save()
+    path = tmp_path / "facts.arrow"
+    first = ReadModel(repo, snapshot=path).start(background=False)
+    end = time.monotonic() + 10
+    while not path.exists() and time.monotonic() < end:
+        time.sleep(0.05)
+    first.stop(save=False)
+    again = ReadModel(repo, snapshot=path).start(background=False)
+    try:
+        assert again.loaded_from == "snapshot"
+        assert _open_overdue(figures_for(repo, again)) == 1
+    finally:
+        again.stop(save=False)
