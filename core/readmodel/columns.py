@@ -155,7 +155,7 @@ class FactColumns:
         self._added: dict[str, int] = {}
         self._added_ids: list[str] = []
         self.changes = 0  # changes applied since the columns were built
-        self.dirty: set[int] = set()  # rows changed since the columns were built or loaded
+        self.dirty: list[int] = []  # rows changed since the columns were built, in order
 
     # -- building ------------------------------------------------------------------------------
 
@@ -274,7 +274,7 @@ class FactColumns:
         for k, u in enumerate(coords):
             self.coord[k, row] = self.units.code(u)
         self.changes += 1
-        self.dirty.add(row)
+        self.dirty.append(row)
         return row
 
     def delete(self, key: str) -> None:
@@ -283,7 +283,7 @@ class FactColumns:
         if row is not None:
             self.assigned[row] = NEVER
             self.changes += 1
-            self.dirty.add(row)
+            self.dirty.append(row)
 
     # -- snapshot ------------------------------------------------------------------------------
 

@@ -90,19 +90,18 @@ class DayIndex:
         self.days = days[order]
         self.rows = rows[order]
         self.n = n
-        self.dirty_at_build = frozenset(cols.dirty)
+        self.dirty_at_build = len(cols.dirty)
 
     def usable(self, cols: FactColumns) -> bool:
         """Whether the index still serves these columns (few rows changed since)."""
-        return len(cols.dirty) - len(self.dirty_at_build) < 20_000 and cols.n - self.n < 20_000
+        return len(cols.dirty) - self.dirty_at_build < 20_000 and cols.n - self.n < 20_000
 
     def candidates(self, cols: FactColumns, lo: int, hi: int) -> I64:
         """Rows that may have a day in [lo, hi] (a superset; sorted, unique)."""
         i = int(np.searchsorted(self.days, np.int32(lo), side="left"))
         j = int(np.searchsorted(self.days, np.int32(hi), side="right"))
         found = self.rows[i:j]
-        changed = cols.dirty - self.dirty_at_build
-        extra = list(changed) + list(range(self.n, cols.n))
+        extra = [*cols.dirty[self.dirty_at_build :], *range(self.n, cols.n)]
         if extra:
             stale = np.zeros(cols.n, np.bool_)
             stale[np.array(extra, np.int64)] = True
