@@ -502,3 +502,38 @@ def test_a_model_read_from_mongodb_saves_its_snapshot_by_itself(
         assert _open_overdue(figures_for(repo, again)) == 1
     finally:
         again.stop(save=False)
+
+
+def test_periods_see_tasks_changed_after_the_index_was_built(
+    repo: Repository, live: ReadModel
+) -> None:
+    """The day indexes (rows sorted by deadline, by assigned day) are built on the first period
+    asked; a task moved into a period afterwards (new deadline, new extension, new task) is
+    counted in it all the same."""
+    load_org(repo)
+    f = TaskFactory(repo)
+    f.add(assigned_date=date(2025, 1, 6), deadline=date(2025, 2, 10))
+    f.add(assigned_date=date(2025, 1, 6), deadline=date(2025, 2, 11))
+    f.save()
+    june = custom_period(date(2025, 6, 1), date(2025, 6, 30))
+    q = m.MetricsQuery(as_of=D, by="unit")
+    for population in ("deadline", "assigned"):
+        assert live.sync(10)
+        got = Columns(live).period_metrics(q, [june], population)
+        assert got == m.period_metrics(repo, q, [june], population)
+    repo.update_task(f"{f.tasks[0].document}#1", {"deadline": date(2025, 6, 20)}, "test", 1)
+    repo.update_task(
+        f"{f.tasks[1].document}#1",
+        {"extensions": [{"new_deadline": date(2025, 6, 5), "approved_date": date(2025, 2, 1)}]},
+        "test",
+        1,
+    )
+    g = TaskFactory(repo)
+    g._n = 50
+    g.add(assigned_date=date(2025, 6, 2), deadline=date(2025, 6, 9))
+    g.save()
+    assert live.sync(10)
+    for population in ("deadline", "assigned"):
+        got = Columns(live).period_metrics(q, [june], population)
+        assert got == m.period_metrics(repo, q, [june], population)
+    assert Columns(live).period_metrics(q, [june], "deadline")[0]["total"]["assigned"] == 3
