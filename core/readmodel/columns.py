@@ -114,6 +114,14 @@ def _days(arr: pa.Array | pa.ChunkedArray) -> I32:
     return out
 
 
+def _view(table: pa.Table, name: str) -> npt.NDArray[Any]:
+    """A column of a snapshot as a numpy array, without a copy when it is one chunk."""
+    column = table.column(name)
+    if column.num_chunks == 1:
+        return np.asarray(column.chunk(0).to_numpy(zero_copy_only=False))
+    return np.asarray(column.to_numpy())
+
+
 def _padded(
     lst: pa.ListArray,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], int]:
@@ -155,6 +163,7 @@ class FactColumns:
         self._added: dict[str, int] = {}
         self._added_ids: list[str] = []
         self.changes = 0  # changes applied since the columns were built
+        self._frozen = False  # columns are read-only views of a snapshot until the first change
         self.dirty: list[int] = []  # rows changed since the columns were built, in order
 
     # -- building ------------------------------------------------------------------------------
@@ -243,6 +252,7 @@ class FactColumns:
     def upsert(self, doc: Mapping[str, Any], row: int | None = None) -> int:
         """Write one facts document (a change stream's full document) into its row."""
         key = str(doc["_id"])
+        self._thaw()
         if row is None:
             row = self.rows_of([key])[0]
         exts = list(doc.get("extensions") or [])
@@ -281,6 +291,7 @@ class FactColumns:
         """Forget a task (its row stays, in no population)."""
         row = self.rows_of([key])[0]
         if row is not None:
+            self._thaw()
             self.assigned[row] = NEVER
             self.changes += 1
             self.dirty.append(row)
@@ -324,21 +335,28 @@ class FactColumns:
         if info.get("format") != SNAPSHOT_FORMAT:
             raise ValueError("snapshot format")
         n = table.num_rows
-        cols = cls(capacity=n + n // 8 + 16, k_ext=info["k_ext"], k_coord=info["k_coord"])
+        cols = cls(capacity=16, k_ext=info["k_ext"], k_coord=info["k_coord"])
         cols.n = n
-        for name in (*DAY_COLUMNS, *CODE_COLUMNS):
-            getattr(cols, name)[:n] = table.column(name).to_numpy()
-        cols.priority[:n] = table.column("priority").to_numpy(zero_copy_only=False)
-        cols.ext_count[:n] = table.column("ext_count").to_numpy()
-        for k in range(info["k_ext"]):
-            cols.ext_appr[k, :n] = table.column(f"ext_appr_{k}").to_numpy()
-            cols.ext_new[k, :n] = table.column(f"ext_new_{k}").to_numpy()
-        for k in range(info["k_coord"]):
-            cols.coord[k, :n] = table.column(f"coord_{k}").to_numpy()
+        # Read-only views of the file's buffers (no copy): the first change copies them into
+        # writable arrays with room to grow (`_thaw`), off the path of a restart's first answer.
+        for name in (*DAY_COLUMNS, *CODE_COLUMNS, "ext_count"):
+            setattr(cols, name, _view(table, name))
+        cols.priority = np.asarray(table.column("priority").to_numpy(zero_copy_only=False), bool)
+        cols.ext_appr = np.stack([_view(table, f"ext_appr_{k}") for k in range(info["k_ext"])])
+        cols.ext_new = np.stack([_view(table, f"ext_new_{k}") for k in range(info["k_ext"])])
+        cols.coord = np.stack([_view(table, f"coord_{k}") for k in range(info["k_coord"])])
+        cols._frozen = True
         for attr, values in info["vocabs"].items():
             setattr(cols, attr, Vocab(values))
         cols._base_ids = table.column("_id").combine_chunks()
         return cols, info
+
+    def _thaw(self) -> None:
+        """Writable copies of columns loaded as read-only views, with room to grow."""
+        if self._frozen:
+            cap = len(self.assigned)
+            self._grow(cap + cap // 8 + 16, 0, 0)
+            self._frozen = False
 
     def nbytes(self) -> int:
         """Memory held by the columns and keys (bytes)."""
