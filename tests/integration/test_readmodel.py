@@ -196,6 +196,11 @@ class _Fixed(Columns):
     def overdue_age(self, q: m.MetricsQuery, cal: WorkCalendar) -> dict[str, Any]:
         return queries.overdue_age(self._cols, q, cal)
 
+    def period_metrics(
+        self, q: m.MetricsQuery, periods: Any, population: str = "deadline"
+    ) -> list[dict[str, Any]]:
+        return queries.period_metrics(self.repo, self._cols, q, periods, population)
+
     def longest_overdue(
         self, q: m.MetricsQuery, cal: WorkCalendar, limit: int = 20, skip: int = 0
     ) -> list[dict[str, Any]]:
@@ -537,3 +542,28 @@ def test_periods_see_tasks_changed_after_the_index_was_built(
         got = Columns(live).period_metrics(q, [june], population)
         assert got == m.period_metrics(repo, q, [june], population)
     assert Columns(live).period_metrics(q, [june], "deadline")[0]["total"]["assigned"] == 3
+
+
+def test_briefing_numbers_equal_the_pipelines(mongod: dict[str, Any]) -> None:
+    """A monthly briefing's numbers (province, a unit; priority only) gathered through the read
+    model equal those gathered through the pipelines."""
+    import dataclasses
+
+    from core import briefing as b
+    from core.periods import period_for_report
+
+    repo = load_demo_db(mongod, "t_readmodel_brief")
+    try:
+        fixed = _Fixed(repo, columns(repo))
+        unit = sorted(u["_id"] for u in repo.units() if u.get("kind") == "department")[0]
+        for kw in ({}, {"scope_kind": "unit", "scope_key": unit}, {"priority_only": True}):
+            request = b.BriefingRequest(period=period_for_report("month", "2026-11"), **kw)  # type: ignore[arg-type]
+            want = dataclasses.asdict(b.gather(repo, request, today=DEMO_AS_OF))
+            got = dataclasses.asdict(b.gather(repo, request, today=DEMO_AS_OF, figures=fixed))
+            want.pop("timings"), got.pop("timings")
+            assert got == want, kw
+            assert b.key_figures(repo, request, DEMO_AS_OF, fixed) == b.key_figures(
+                repo, request, DEMO_AS_OF
+            )
+    finally:
+        repo.db.client.drop_database("t_readmodel_brief")
