@@ -127,6 +127,10 @@ class Columns:
 def figures_for(repo: Repository, model: ReadModel | None, sync_timeout: float = 1.0) -> Figures:
     """The read model when it is warm and has caught up with the latest write, else the
     pipelines."""
-    if model is not None and model.sync(sync_timeout):
+    try:
+        caught_up = model is not None and model.sync(sync_timeout)
+    except Exception:  # the server's clock unreadable: the pipelines say what they can
+        caught_up = False
+    if caught_up and model is not None:
         return Columns(model)
     return Pipelines(repo)
