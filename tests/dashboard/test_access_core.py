@@ -330,3 +330,29 @@ def test_a_vice_chairman_opens_on_his_portfolio(demo_env: repository.Repository)
     chairman.query_params["ngay"] = AS_OF.isoformat()
     chairman.run()
     assert not any("lĩnh vực phụ trách" in c.value for c in chairman.caption)
+
+
+def test_the_read_model_never_answers_beyond_the_readers_scope(
+    demo_repo: repository.Repository, demo_accounts: Any
+) -> None:
+    """The columns hold the whole province: a unit officer is answered by his scoped
+    pipelines, a figures-only reader gets counts but never a task list from them."""
+    from core.readmodel.figures import Columns, Pipelines, figures_for
+    from core.services import work_calendar
+
+    class WarmModel:  # a read model that says it has caught up (its columns are not read)
+        repo = demo_repo
+
+        def sync(self, timeout: float) -> bool:
+            return True
+
+    store, _units = unit_officer(demo_repo)
+    assert isinstance(figures_for(store, WarmModel()), Pipelines)  # type: ignore[arg-type]
+    viewer = bound(demo_repo, "xem")
+    served = figures_for(viewer, WarmModel())  # type: ignore[arg-type]
+    assert isinstance(served, Columns) and served.repo is viewer
+    q = MetricsQuery(as_of=AS_OF, by="unit")
+    with pytest.raises(AccessDenied):
+        served.longest_overdue(q, work_calendar(demo_repo), limit=5)
+    with pytest.raises(AccessDenied):
+        served.due_soon(q, work_calendar(demo_repo), limit=5)

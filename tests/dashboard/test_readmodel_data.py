@@ -25,7 +25,7 @@ def app_data(empty_env: Repository) -> Any:
     st.cache_data.clear()
     st.cache_resource.clear()
     load_org(empty_env)
-    repo = data.get_repo()
+    repo = data.base_repo()  # the system's repository: no user is logged in here
     model = data._read_model(config.effective_uri(), config.mongodb_db())
     assert model is not None and model.wait_warm(30)
     yield repo
@@ -73,6 +73,6 @@ def test_pipelines_answer_when_the_read_model_is_off(
 ) -> None:
     monkeypatch.setenv("CDDH_READMODEL", "0")
     st.cache_resource.clear()
-    repo = data.get_repo()
+    repo = data.base_repo()  # the system's repository: no user is logged in here
     assert data.figures(repo).name == "pipelines"
     st.cache_resource.clear()

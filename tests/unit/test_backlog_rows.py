@@ -187,7 +187,7 @@ def test_backlog_assembles_the_stock_by_the_unit_answering_on_d(calls: Calls) ->
     assert calls.other == [
         ("age", sq, {}),
         ("soon", sq, {"windows": (1, 3, 7), "limit": 0}),
-        ("longest", sq, {"limit": 3}),
+        ("longest", sq, {"limit": 3, "skip": 0}),
     ]
     assert got == {
         "as_of": "2025-07-10",
@@ -234,4 +234,4 @@ def test_backlog_of_priority_tasks_counts_them_once(calls: Calls) -> None:
 
 def test_backlog_lists_ten_tasks_by_default(calls: Calls) -> None:
     backlog(calls.repo, MetricsQuery(as_of=AS_OF), calls.cal)  # type: ignore[arg-type]
-    assert calls.other[-1][0] == "longest" and calls.other[-1][2] == {"limit": 10}
+    assert calls.other[-1][0] == "longest" and calls.other[-1][2] == {"limit": 10, "skip": 0}
