@@ -15,7 +15,8 @@ from core.briefing.documents import Briefing
 from core.briefing.urge import build_urge
 from core.calendar import WorkCalendar
 from core.dates import format_vn, to_bson_day
-from core.errors import AccessDenied, Problem, ValidationFailed
+from core.errors import AccessDenied, ConflictError, Problem, ValidationFailed
+from core.metrics.discipline import duty_state, office_duties
 from core.repository import Repository
 from core.scope import Scope
 from core.workflow import common as c
@@ -123,6 +124,11 @@ def handle_feedback(
             f"Phản ánh về «{item['about_unit']}» không thuộc phân công của tài khoản "
             f"«{actor.username}»."
         )
+    if item.get("version") != version:
+        who = item.get("handled_by") or item.get("updated_by")
+        raise ConflictError(
+            f"Phản ánh đã được người khác cập nhật sau khi bạn mở (bởi {who}); hãy tải lại"
+        )
     if item["status"] != "open":
         raise ValidationFailed([Problem("phản ánh", "phản ánh đã được xử lý")])
     if action not in ACTIONS:
@@ -201,9 +207,7 @@ class Duty:
 
     def state(self, as_of: date) -> str:
         """open (in time), overdue, met (in time), late (met after the due day)."""
-        if self.handled is not None and self.handled <= as_of:
-            return "met" if self.handled <= self.due else "late"
-        return "overdue" if as_of > self.due else "open"
+        return duty_state(self.due, self.handled, as_of)
 
 
 def _duty(item: dict[str, Any]) -> Duty:
@@ -225,38 +229,28 @@ def _duty(item: dict[str, Any]) -> Duty:
     )
 
 
-def duties(repo: Repository, as_of: date, open_only: bool = False) -> list[Duty]:
+def duties(repo: Repository, as_of: date, open_only: bool = False, mine: bool = True) -> list[Duty]:
     """Feedback received by D (the reader's: a unit its own), due first; `open_only`: those not
-    handled by D. An Office specialist sees those within his duties."""
+    handled by D. With `mine`, an Office specialist gets those within his duties."""
     query: dict[str, Any] = {"received_date": {"$lte": to_bson_day(as_of)}}
     if open_only:
         query["$or"] = [{"handled_date": None}, {"handled_date": {"$gt": to_bson_day(as_of)}}]
     items = repo.feedback_items(query, limit=0)
     actor = repo.actor
-    if actor is not None and actor.role == "office_specialist":
+    if mine and actor is not None and actor.role == "office_specialist":
         items = [i for i in items if covers_feedback(actor, i)]
     return [_duty(i) for i in items]
 
 
 def duty_discipline(repo: Repository, as_of: date) -> dict[str, Any]:
-    """The Office's feedback duties as of D (Điều 15.5), for update discipline: those fallen
-    due (due day passed, or met), met in time, missed (met late or not at all), still open in
-    time — with the missed ones listed."""
-    all_duties = duties(repo, as_of)
-    states = [(d, d.state(as_of)) for d in all_duties]
-    fallen = [d for d, s in states if s in ("met", "late", "overdue")]
-    met = sum(1 for _, s in states if s == "met")
-    missed = [d for d, s in states if s in ("late", "overdue")]
-    return {
-        "as_of": as_of.isoformat(),
-        "received": len(all_duties),
-        "fallen_due": len(fallen),
-        "met_on_time": met,
-        "missed": len(missed),
-        "open_in_time": sum(1 for _, s in states if s == "open"),
-        "rate": met / len(fallen) if fallen else None,
-        "missed_items": missed,
-    }
+    """The Office's feedback duties as of D (Điều 15.5), as update discipline counts them
+    (`core.metrics.discipline.office_duties`), with the missed ones listed."""
+    out = dict(office_duties(repo, as_of))
+    out["as_of"] = as_of.isoformat()
+    out["missed_items"] = [
+        d for d in duties(repo, as_of, mine=False) if d.state(as_of) in ("late", "overdue")
+    ]
+    return out
 
 
 def task_feedback(repo: Repository, task_id: str) -> list[Duty]:
