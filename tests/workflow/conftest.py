@@ -10,10 +10,10 @@ import pytest
 
 from core.access.roles import Actor
 from core.access.scopes import scope_for
+from core.calendar import WorkCalendar
 from core.model import Unit, validate
 from core.repository import Repository
 from core.services import work_calendar
-from core.calendar import WorkCalendar
 from core.workflow import DocumentForm, TaskForm, enter_document
 from tests.integration.orgdata import load_org
 

@@ -33,7 +33,7 @@ from core.workflow import (
     send_back_task,
     unit_queue,
 )
-from tests.workflow.conftest import CHIEF, OTHER_SPECIALIST, SPECIALIST, STC, SYT, TODAY, version
+from tests.workflow.conftest import CHIEF, OTHER_SPECIALIST, SPECIALIST, STC, SYT, TODAY
 
 Bind = Callable[[Actor], Repository]
 
