@@ -65,7 +65,7 @@ def backlog(
     by_unit = m.status_metrics(repo, sq)
     total = by_unit["total"]
     age = m.overdue_age(repo, sq, cal)
-    soon = m.due_soon(repo, sq, cal, windows=DUE_SOON_WINDOWS, limit=1)
+    soon = m.due_soon(repo, sq, cal, windows=DUE_SOON_WINDOWS, limit=0)  # counts only
     priority_overdue = (
         total["open_overdue"]
         if q.priority_only

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
+from core.access import roles
+from core.access.roles import Actor
+from core.errors import AccessDenied
 from core.repository import ConnectionFailure
+from dashboard import auth, filters
 from dashboard import data as db
-from dashboard import filters
 from dashboard import navigation as nav
 
 st.set_page_config(
@@ -16,27 +21,50 @@ st.set_page_config(
     menu_items={"About": "Theo dõi, đôn đốc nhiệm vụ do UBND tỉnh, Chủ tịch UBND tỉnh giao."},
 )
 
-PAGES = [
-    st.Page(nav.PAGE_OVERVIEW, title="Tổng quan", url_path="tong-quan", default=True),
-    st.Page(nav.PAGE_UNITS, title="Đơn vị", url_path="don-vi"),
-    st.Page(nav.PAGE_TASKS, title="Nhiệm vụ", url_path="nhiem-vu"),
-    st.Page(nav.PAGE_DOCUMENTS, title="Văn bản", url_path="van-ban"),
-    st.Page(nav.PAGE_LEADERS, title="Lãnh đạo", url_path="lanh-dao"),
-    st.Page(nav.PAGE_DISCIPLINE, title="Chất lượng cập nhật", url_path="chat-luong-cap-nhat"),
-    st.Page(nav.PAGE_BRIEFING, title="Báo cáo", url_path="bao-cao"),
-]
+
+def _pages(actor: Actor) -> list[Any]:
+    """The actor's navigation: his pages, and in place of every other one a hidden page at
+    the same address that refuses it (a direct or copied link says so, never shows it)."""
+    only_account = auth.must_change_password()
+    out = []
+    for feature, script, title, path in nav.PAGES:
+        allowed = actor.sees_feature(feature) and (not only_account or feature == roles.ACCOUNT)
+        first = feature == (roles.ACCOUNT if only_account else roles.OVERVIEW)
+        if allowed:
+            out.append(st.Page(script, title=title, url_path=path, default=first))
+        else:
+            out.append(
+                st.Page(_refusal(title, path), title=title, url_path=path, visibility="hidden")
+            )
+    return out
+
+
+def _refusal(title: str, path: str) -> Any:
+    def refused() -> None:
+        nav.refuse_page(title, path)
+
+    refused.__name__ = f"refused_{path.replace('-', '_')}"
+    return refused
+
 
 nav.begin_run()
-db.get_repo()  # stops with a Vietnamese message when MongoDB is out of reach
+db.base_repo()  # stops with a Vietnamese message when MongoDB is out of reach
 page = None
 # The one error boundary of every page: no traceback ever reaches the reader (st.stop and
 # st.rerun are BaseExceptions and pass through).
 try:
+    actor = auth.resolve()
+    if actor is None:
+        st.stop()
+    assert actor is not None
     meeting = nav.meeting_requested()
-    page = st.navigation(PAGES, position="top" if meeting else "sidebar")
+    page = st.navigation(_pages(actor), position="top" if meeting else "sidebar")
     nav.enter_page(page.url_path)
+    nav.user_box(actor)
     page.run()  # the page's first `current_filters()` draws the shared filters
     filters.sync_url(filters.current_filters())
+except AccessDenied as exc:
+    st.error(str(exc))
 except ConnectionFailure as exc:
     db.show_unavailable(
         "Mất kết nối tới MongoDB trong khi đọc số liệu "

@@ -18,6 +18,7 @@ from core.config import rank_min_due
 from core.metrics import CATEGORIES, MetricsQuery, rate_volume
 from core.periods import Period, elapsed_share, previous_period, same_period_last_year
 from core.vocab import STATUS_LABELS
+from dashboard import auth
 from dashboard import data as db
 from dashboard import formatting as fmt
 from dashboard import navigation as nav
@@ -31,7 +32,8 @@ def show_backlog(
     due soon, priority tasks overdue; on the province's page the units holding the overdue
     tasks; the tasks overdue the longest, each a link. Returns the backlog."""
     repo, key = db.get_repo(), db.repo_key()
-    b = db.backlog(repo, key, q, longest)
+    content = auth.reads_content()  # a reader of figures only gets no task list
+    b = db.backlog(repo, key, q, longest if content else 0)
     st.subheader(f"Tồn đọng tại ngày {fmt.fmt_date(f.as_of)}")
     st.caption(
         "Mọi nhiệm vụ đã giao đến ngày này mà chưa hoàn thành, thuộc kỳ nào cũng vậy; đơn vị chịu "
@@ -87,9 +89,10 @@ def show_backlog(
         left, right = st.columns(2)
         with left:
             show_overdue_units(f, b["units"], width)
-        with right:
-            show_longest(f, b, q)
-    else:
+        if content:
+            with right:
+                show_longest(f, b, q)
+    elif content:
         show_longest(f, b, q, unit_code)
     return b
 

@@ -15,6 +15,7 @@ import streamlit as st
 
 from core import backlog as core_backlog
 from core import config, explorer, metrics, repository
+from core.access.scopes import scope_for
 from core.accountability import Accountability
 from core.calendar import WorkCalendar
 from core.dates import today_local
@@ -52,18 +53,59 @@ def _warm_summaries(repo: Repository) -> None:
 
 
 def repo_key() -> str:
-    """Identifies the database: part of every cache key (two databases never share a summary)."""
+    """Identifies the database and what the reader may see: part of every cache key (two
+    databases, or two readers of different scopes, never share a summary)."""
+    base = db_key()
+    actor = st.session_state.get("_cddh_actor")
+    if actor is None:
+        return base
+    return f"{base}|{_fingerprint(reader_scope())}"
+
+
+def _fingerprint(scope: Scope) -> str:
+    units = "*" if scope.units is None else ",".join(sorted(scope.units))
+    return f"{units}|{int(scope.include_coordinating)}|{int(scope.content)}"
+
+
+def db_key() -> str:
+    """Identifies the database alone: the key of data every reader shares (the organisation)."""
     return f"{config.effective_uri()}|{config.mongodb_db()}"
 
 
-def get_repo() -> Repository:
-    """The cached repository; when MongoDB cannot be reached, a Vietnamese message and stop."""
+def org_data() -> dict[str, Any]:
+    """Units, leaders and delegations (`org`): the same for every reader, so never scoped."""
+    return org(base_repo(), db_key())
+
+
+def accountability_on(as_of: date) -> Accountability:
+    """`accountability` of the database on D (shared by every reader)."""
+    return accountability(base_repo(), db_key(), as_of)
+
+
+def base_repo() -> Repository:
+    """The repository of the system itself (sessions, the access log): never for pages."""
     try:
         return _connect(config.effective_uri(), config.mongodb_db())
     except DatabaseUnavailable as exc:
         show_unavailable(str(exc))
         st.stop()
         raise  # unreachable: st.stop() raises
+
+
+def reader_scope() -> Scope:
+    """What the logged-in user may read (`core.access.scopes.scope_for`)."""
+    from dashboard import auth
+
+    return scope_for(auth.current(), org_data()["units"], today_local())
+
+
+def get_repo() -> Repository:
+    """The repository as the logged-in user sees it: every task read within his scope, every
+    action checked against the role table (in core). Stops with a Vietnamese message when
+    MongoDB cannot be reached."""
+    from dashboard import auth
+
+    return base_repo().acting_as(auth.current(), reader_scope())
 
 
 def show_unavailable(message: str) -> None:

@@ -44,7 +44,7 @@ from core.periods import (
 )
 from core.text import SEARCH_MAX_CHARS, search_input, strip_invisible
 from core.vocab import UNIT_KINDS
-from dashboard.data import get_repo, org, repo_key
+from dashboard.data import org_data
 from dashboard.formatting import leader_label, md_literal
 
 # Which tasks the figures of a period count (population): key -> Vietnamese label.
@@ -212,6 +212,15 @@ def _parse_filter(name: str, raw: str) -> Any:
     return raw or None
 
 
+def _opening_portfolio() -> str | None:
+    """A Vice-Chairman's session opens on his portfolio (with the delegations in force on D,
+    as the portfolio filter always counts them); everyone else on the whole province."""
+    actor = st.session_state.get("_cddh_actor")
+    if getattr(actor, "role", None) == "vice_chairman":
+        return getattr(actor, "leader_id", None)
+    return None
+
+
 def adopt_url_filters() -> set[str]:
     """Take shared filters from the URL on a session's first run, or when a link changed them.
 
@@ -236,6 +245,10 @@ def adopt_url_filters() -> set[str]:
                 adopted.add(name)
             except ValueError as exc:
                 link_problem(name, raw, str(exc))
+    if first and P_PORTFOLIO not in url:
+        opening = _opening_portfolio()
+        if opening:
+            store[P_PORTFOLIO] = opening
     if first and url.get(P_KIND) == "custom" and P_REPORT in store:
         store.pop(P_REPORT, None)
     return adopted
@@ -366,7 +379,7 @@ def _leaders_in_office(data: Mapping[str, Any], as_of: date) -> list[dict[str, A
 
 def portfolio_leaders(as_of: date) -> list[dict[str, Any]]:
     """The Chairman and Vice-Chairmen in office on D (the portfolio filter's choices)."""
-    return _leaders_in_office(org(get_repo(), repo_key()), as_of)
+    return _leaders_in_office(org_data(), as_of)
 
 
 def _lead_units(
@@ -385,7 +398,7 @@ def _lead_units(
 
 def delegations_on(as_of: date) -> list[dict[str, Any]]:
     """Delegations in force on D."""
-    return delegations_in_force(org(get_repo(), repo_key())["delegations"], as_of)
+    return delegations_in_force(org_data()["delegations"], as_of)
 
 
 def _resolve(store: dict[str, Any]) -> Filters:
@@ -405,7 +418,7 @@ def _resolve(store: dict[str, Any]) -> Filters:
             period = period_for_report(kind, str(store.get(P_REPORT) or ""), rule)
         except ValueError:
             period = latest_ended(kind, as_of, rule)
-    data = org(get_repo(), repo_key())
+    data = org_data()
     portfolio = store.get(P_PORTFOLIO)
     if portfolio and portfolio not in {ldr["_id"] for ldr in _leaders_in_office(data, as_of)}:
         link_problem(
@@ -470,7 +483,7 @@ def render_filters() -> Filters:
     if current.meeting_mode:
         st.session_state["_filters"] = current
         return current
-    data = org(get_repo(), repo_key())
+    data = org_data()
     sb = st.sidebar
     sb.toggle(
         "Chế độ trình chiếu (họp)",

@@ -11,11 +11,12 @@ import pandas as pd
 import streamlit as st
 
 from core import metrics
+from core.access.roles import EXPORT
 from core.dates import format_vn
 from core.numbers import format_decimal
 from core.text import neutralise_formula
 from core.vocab import DOCUMENT_TYPES, LEADER_TITLES, STATUS_LABELS
-from dashboard.data import accountability, get_repo, org, repo_key
+from dashboard.data import accountability_on, org_data
 
 
 def fmt_count(n: int | None) -> str:
@@ -59,7 +60,7 @@ def unit_name(code: str | None) -> str:
     """A unit's name (the code only when the unit is unknown)."""
     if code is None:
         return ""
-    return str(org(get_repo(), repo_key())["unit_names"].get(code, code))
+    return str(org_data()["unit_names"].get(code, code))
 
 
 def responsible(code: str | None, as_of: date, historical: bool = False) -> str:
@@ -69,7 +70,7 @@ def responsible(code: str | None, as_of: date, historical: bool = False) -> str:
         return ""
     if historical:
         return unit_name(code)
-    return accountability(get_repo(), repo_key(), as_of).label(code)
+    return accountability_on(as_of).label(code)
 
 
 def late_words(row: Mapping[str, Any]) -> str:
@@ -85,7 +86,7 @@ def actor_name(actor: str | None) -> str:
     """Who made a change, by name: a unit, a leader, or the account/process as recorded."""
     if not actor:
         return ""
-    known = org(get_repo(), repo_key())
+    known = org_data()
     return str(known["unit_names"].get(actor) or known["leader_names"].get(actor) or actor)
 
 
@@ -93,7 +94,7 @@ def leader_name(leader_id: str | None) -> str:
     """A leader's name."""
     if leader_id is None:
         return ""
-    names = org(get_repo(), repo_key())["leader_names"]
+    names = org_data()["leader_names"]
     return "Chưa phân công" if leader_id == "none" else str(names.get(leader_id, leader_id))
 
 
@@ -209,6 +210,10 @@ def table_files(df: pd.DataFrame) -> tuple[bytes, bytes]:
 def download_buttons(df: pd.DataFrame, name: str) -> None:
     """Our own Vietnamese download buttons for a table (Streamlit's table toolbar is English and
     hidden): Excel (.xlsx) and CSV (UTF-8 with BOM, so that Excel shows the diacritics)."""
+    from dashboard import auth
+
+    if not auth.current().may(EXPORT):
+        return
     xlsx, csv = table_files(df)
     left, right, _rest = st.columns([1, 1, 4])
     left.download_button(
@@ -218,6 +223,8 @@ def download_buttons(df: pd.DataFrame, name: str) -> None:
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"xlsx_{name}",
         width="stretch",
+        on_click=auth.log,
+        args=("export", {"file": f"{name}.xlsx", "rows": len(df)}),
     )
     right.download_button(
         "Tải CSV",
@@ -226,4 +233,6 @@ def download_buttons(df: pd.DataFrame, name: str) -> None:
         mime="text/csv",
         key=f"csv_{name}",
         width="stretch",
+        on_click=auth.log,
+        args=("export", {"file": f"{name}.csv", "rows": len(df)}),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import logging
 import secrets
 import sys
@@ -10,6 +11,7 @@ from typing import Any
 
 import streamlit as st
 
+from core.access import roles
 from dashboard.filters import (
     FILTER_PARAMS,
     P_MEETING,
@@ -29,6 +31,23 @@ PAGE_DOCUMENTS = "views/van_ban.py"
 PAGE_LEADERS = "views/lanh_dao.py"
 PAGE_DISCIPLINE = "views/chat_luong.py"
 PAGE_BRIEFING = "views/bao_cao.py"
+PAGE_USERS = "views/nguoi_dung.py"
+PAGE_ACCESS_LOG = "views/nhat_ky.py"
+PAGE_ACCOUNT = "views/tai_khoan.py"
+
+# Every page: (feature of the role table in core/access/roles.py, script, title, address).
+PAGES: list[tuple[str, str, str, str]] = [
+    (roles.OVERVIEW, PAGE_OVERVIEW, "Tổng quan", "tong-quan"),
+    (roles.UNITS, PAGE_UNITS, "Đơn vị", "don-vi"),
+    (roles.TASKS, PAGE_TASKS, "Nhiệm vụ", "nhiem-vu"),
+    (roles.DOCUMENTS, PAGE_DOCUMENTS, "Văn bản", "van-ban"),
+    (roles.LEADERS, PAGE_LEADERS, "Lãnh đạo", "lanh-dao"),
+    (roles.DISCIPLINE, PAGE_DISCIPLINE, "Chất lượng cập nhật", "chat-luong-cap-nhat"),
+    (roles.BRIEFINGS, PAGE_BRIEFING, "Báo cáo", "bao-cao"),
+    (roles.USERS, PAGE_USERS, "Người dùng", "nguoi-dung"),
+    (roles.ACCESS_LOG, PAGE_ACCESS_LOG, "Nhật ký truy cập", "nhat-ky-truy-cap"),
+    (roles.ACCOUNT, PAGE_ACCOUNT, "Tài khoản", "tai-khoan"),
+]
 
 
 def meeting_requested() -> bool:
@@ -145,3 +164,40 @@ def show_unexpected(exc: BaseException, page_title: str | None, page_path: str |
         "đang mở."
     )
     return incident
+
+
+def refuse_page(title: str, path: str) -> None:
+    """Drawn at the address of a page the user's role may not open (direct or copied link)."""
+    from dashboard import auth
+
+    actor = auth.current()
+    st.title(title)
+    st.error(
+        f"Tài khoản «{actor.username}» ({actor.rule.label}) không được mở trang «{title}». "
+        "Chọn một trang trong danh mục bên trái."
+    )
+    auth.log("access_denied", {"page": path})
+
+
+def user_box(actor: Any) -> None:
+    """Who is logged in, and the way out, at the foot of the sidebar."""
+    with st.sidebar:
+        st.divider()
+        st.caption(f"Đăng nhập: **{actor.name}** · {actor.rule.label}")
+        same_tab_link("Đăng xuất", "/dang-xuat")
+
+
+_LINK_STYLE = (
+    "display:inline-block;padding:0.35rem 0.9rem;border:1px solid rgba(49,51,63,0.25);"
+    "border-radius:0.5rem;text-decoration:none;color:inherit;"
+)
+
+
+def same_tab_link(label: str, href: str) -> None:
+    """A button-like link that opens in this tab (Streamlit's link buttons open a new one):
+    logging in and out must happen where the user is."""
+    st.markdown(
+        f'<a href="{html.escape(href, quote=True)}" target="_self" style="{_LINK_STYLE}">'
+        f"{html.escape(label)}</a>",
+        unsafe_allow_html=True,
+    )

@@ -18,7 +18,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-APP = Path(__file__).resolve().parent / "app.py"
+APP = Path(__file__).resolve().parent / "asgi.py"  # st.App: app.py and the login routes
 DEFAULT_ADDRESS = "127.0.0.1"
 
 

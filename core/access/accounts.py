@@ -14,7 +14,7 @@ from core import config
 from core.access import audit
 from core.access.passwords import generate_password, hash_password, password_problem, verify
 from core.access.roles import ROLES, Actor
-from core.dates import now_utc
+from core.dates import now_utc, today_local
 from core.errors import LoginRefused, Problem, ValidationFailed
 from core.repository import Repository
 
@@ -296,7 +296,17 @@ def create_demo_accounts(repo: Repository) -> list[DemoAccount]:
     """One account per role on the demo province (fresh passwords each time), marked `demo`
     so a production start can refuse while any exists."""
     made: list[DemoAccount] = []
+    leaders = repo.leaders()
     for username, name, role, unit, leader in _DEMO:
+        if leader and repo.leader(leader) is None:  # another organisation: its own leader
+            leader = next((x["_id"] for x in leaders if x.get("title") == role), None)
+            if leader is None:
+                continue
+        if unit and repo.unit(unit) is None:
+            units = repo.units(today_local())
+            if not units:
+                continue
+            unit = units[0]["_id"]
         if repo.user(username) is not None:
             password = reset_password(repo, username, "demo")
             repo.update_user(username, {"must_change_password": False}, "demo")
@@ -307,8 +317,8 @@ def create_demo_accounts(repo: Repository) -> list[DemoAccount]:
                 display_name=name,
                 role=role,
                 actor="demo",
-                unit=unit if unit and repo.unit(unit) else None,
-                leader_id=leader if leader and repo.leader(leader) else None,
+                unit=unit,
+                leader_id=leader,
                 demo=True,
                 tracking_rooms=("VP-KT",) if role == "office_specialist" else (),
             )

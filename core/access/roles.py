@@ -19,6 +19,7 @@ READ_TASKS = "read_tasks"  # task contents, lists, search, a task's page, docume
 DOWNLOAD_BRIEFING = "download_briefing"  # archived briefings
 DOWNLOAD_LETTER = "download_letter"  # urging letters (văn bản đôn đốc)
 GENERATE_BRIEFING = "generate_briefing"  # draft and archive a briefing
+DRAFT_LETTER = "draft_letter"  # draft and archive an urging letter (Office duty, Điều 15)
 EXPORT = "export"  # task lists and tables as XLSX/CSV
 IMPORT = "import"  # load files into the store
 MANAGE_USERS = "manage_users"
@@ -43,6 +44,7 @@ GIVE_FEEDBACK = "give_feedback"
 OFFICE_DUTIES = frozenset(
     {
         ENTER_TASKS,
+        DRAFT_LETTER,
         EDIT_TASK,
         CANCEL_TASK,
         REASSIGN_TASK,
@@ -234,6 +236,7 @@ ACTION_LABELS: dict[str, str] = {
     DOWNLOAD_BRIEFING: "tải báo cáo",
     DOWNLOAD_LETTER: "tải văn bản đôn đốc",
     GENERATE_BRIEFING: "lập và lưu báo cáo",
+    DRAFT_LETTER: "lập công văn đôn đốc",
     EXPORT: "xuất dữ liệu",
     IMPORT: "nhập dữ liệu",
     MANAGE_USERS: "quản lý tài khoản",

@@ -193,26 +193,32 @@ def due_soon(
                         }
                     }
                 ],
-                "tasks": [
-                    {"$sort": {"eff": 1, "_id": 1}},
-                    {"$limit": limit},
-                    {
-                        "$addFields": {
-                            "left": {
-                                "$subtract": [
-                                    working_day_index_expr(cal, "$eff", start, end),
-                                    d_index,
-                                ]
-                            }
-                        }
-                    },
-                    *_join_task_and_document(),
-                ],
+                **(
+                    {}
+                    if limit == 0
+                    else {
+                        "tasks": [
+                            {"$sort": {"eff": 1, "_id": 1}},
+                            {"$limit": limit},
+                            {
+                                "$addFields": {
+                                    "left": {
+                                        "$subtract": [
+                                            working_day_index_expr(cal, "$eff", start, end),
+                                            d_index,
+                                        ]
+                                    }
+                                }
+                            },
+                            *_join_task_and_document(),
+                        ]
+                    }
+                ),
             }
         }
     )
     res = repo.aggregate_tasks(stages, q.scope, source="facts")
-    facet = res[0] if res else {"counts": [], "tasks": []}
+    facet = {"counts": [], "tasks": [], **(res[0] if res else {})}
     counts = facet["counts"][0] if facet["counts"] else {}
     return {
         "as_of": q.as_of.isoformat(),

@@ -6,7 +6,12 @@ writer read (optimistic concurrency), and record a `task_events` entry in the sa
 transaction. The `Repository` is assembled from one part per job (`store.py`).
 """
 
-from pymongo.errors import AutoReconnect, ConnectionFailure, ServerSelectionTimeoutError
+from pymongo.errors import (
+    AutoReconnect,
+    ConnectionFailure,
+    PyMongoError,
+    ServerSelectionTimeoutError,
+)
 
 from core.model import task_input
 from core.repository.connection import (
@@ -39,6 +44,7 @@ __all__ = [
     "WRITE_TIMEOUT_MS",
     "AutoReconnect",
     "ConnectionFailure",
+    "PyMongoError",
     "Repository",
     "ServerSelectionTimeoutError",
     "auth_failed_message",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from core.access.roles import DOWNLOAD_BRIEFING, GENERATE_BRIEFING
+from core.access.roles import DOWNLOAD_BRIEFING, DRAFT_LETTER, GENERATE_BRIEFING
 from core.repository.base import StoreBase
 
 
@@ -21,7 +21,7 @@ class BriefingStore(StoreBase):
 
     def save_briefing(self, data: bytes, filename: str, metadata: Mapping[str, Any]) -> str:
         """Store a generated Word file with its metadata (period, scope, who, when, sha256)."""
-        self._require(GENERATE_BRIEFING)
+        self._require(DRAFT_LETTER if metadata.get("doc_type") == "urge" else GENERATE_BRIEFING)
         file_id = self._briefing_bucket().upload_from_stream(
             filename, data, metadata=dict(metadata)
         )

@@ -10,12 +10,13 @@ import pandas as pd
 import streamlit as st
 
 from core import briefing as b
+from core.access import roles
 from core.accountability import Accountability
 from core.dates import TZ, format_vn
 from core.numbers import format_decimal
 from core.periods import KIND_LABELS, PERIOD_KINDS, Period, custom_period
+from dashboard import auth, filters
 from dashboard import data as db
-from dashboard import filters
 from dashboard import formatting as fmt
 from dashboard import navigation as nav
 
@@ -23,7 +24,7 @@ f = filters.current_filters()
 repo, key = db.get_repo(), db.repo_key()
 # The header is drawn once the period is chosen below: it names the report's period.
 header = st.container()
-data = db.org(repo, key)
+data = db.org_data()
 units = {u["_id"]: u for u in data["units"]}
 SCOPES = {"province": "Toàn tỉnh", "portfolio": "Lĩnh vực của một lãnh đạo", "unit": "Một đơn vị"}
 DOC_TYPES = {"briefing": "Báo cáo", "urge": "Công văn đôn đốc"}
@@ -111,6 +112,11 @@ def offer(result_key: str) -> None:
         mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         type="primary",
         key=f"{result_key}_download",
+        on_click=auth.log,
+        args=(
+            "letter_download" if result_key == "dd_result" else "briefing_download",
+            {"file": done["filename"]},
+        ),
     )
 
 
@@ -130,11 +136,11 @@ def keep(result_key: str, result: b.Briefing, seconds: float) -> None:
     }
 
 
-author = st.text_input(
-    "Người lập",
-    key="bc_author",
-    placeholder="Họ tên chuyên viên (lưu cùng tệp trong kho báo cáo)",
-)
+actor = auth.current()
+author = actor.name  # the logged-in author is recorded, never a typed name
+may_brief, may_letter = actor.may(roles.GENERATE_BRIEFING), actor.may(roles.DRAFT_LETTER)
+if may_brief or may_letter:
+    st.caption(f"Người lập (ghi cùng tệp trong kho báo cáo): **{author}**")
 tab_report, tab_urge, tab_archive = st.tabs(
     ["Báo cáo định kỳ", "Công văn đôn đốc", "Báo cáo đã tạo"]
 )
@@ -230,7 +236,12 @@ with tab_report:
         help="Nhiệm vụ chưa hoàn thành, quá hạn tại ngày chốt số liệu, kể cả giao từ năm trước.",
         border=True,
     )
-    if st.button("Tạo báo cáo (.docx)", type="primary", key="bc_build"):
+    if not may_brief:
+        st.info(
+            "Báo cáo do Văn phòng UBND tỉnh (Chánh, Phó Chánh Văn phòng) lập; các báo cáo đã "
+            "lập có ở thẻ «Báo cáo đã tạo»."
+        )
+    elif st.button("Tạo báo cáo (.docx)", type="primary", key="bc_build"):
         import time
 
         with st.spinner("Đang tổng hợp số liệu, vẽ biểu đồ và tạo tệp Word…"):
@@ -248,6 +259,7 @@ with tab_report:
     if st.button("Lập danh sách đầy đủ nhiệm vụ quá hạn (.xlsx)", key="bc_xlsx"):
         with st.spinner("Đang lập danh sách…"):
             content, name = b.overdue_xlsx(repo, request, today=f.as_of)
+        auth.log("export", {"file": name})
         st.session_state["bc_xlsx_file"] = {"content": content, "filename": name, "for": request}
     listed = st.session_state.get("bc_xlsx_file")
     if listed and listed["for"] == request:  # only the list of the report shown
@@ -291,7 +303,9 @@ with tab_urge:
         )
         letter_signer = choose_signer(letter_day, "dd_signer")
         st.caption(f"Số liệu tính đến ngày {format_vn(f.as_of)} (ngày xem ở thanh bên).")
-        if st.button("Tạo công văn đôn đốc (.docx)", type="primary", key="dd_build"):
+        if not may_letter:
+            st.info("Công văn đôn đốc do Văn phòng UBND tỉnh lập.")
+        elif st.button("Tạo công văn đôn đốc (.docx)", type="primary", key="dd_build"):
             import time
 
             with st.spinner("Đang tạo công văn…"):
@@ -350,4 +364,9 @@ with tab_archive:
                 file_name=stored[picked]["filename"],
                 mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                 key="arch_download",
+                on_click=auth.log,
+                args=(
+                    "letter_download" if _meta.get("doc_type") == "urge" else "briefing_download",
+                    {"file": stored[picked]["filename"], "id": stored[picked]["id"]},
+                ),
             )

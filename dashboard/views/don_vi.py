@@ -19,14 +19,14 @@ from core.metrics import (
     rate_volume,
 )
 from core.vocab import STATUS_LABELS, UNIT_KINDS
-from dashboard import blocks, filters
+from dashboard import auth, blocks, filters
 from dashboard import data as db
 from dashboard import formatting as fmt
 from dashboard import navigation as nav
 
 f = filters.current_filters()
 repo, key = db.get_repo(), db.repo_key()
-data = db.org(repo, key)
+data = db.org_data()
 units_by_code = {u["_id"]: u for u in data["units"]}
 
 filters.page_param("donvi", None, filters.one_of(units_by_code, "đơn vị"))
@@ -204,62 +204,68 @@ def show_unit(code: str) -> None:
         else:
             st.info("Chưa có nhiệm vụ đến hạn trong 12 kỳ gần nhất.")
 
-    st.subheader("Nhiệm vụ sắp đến hạn")
-    soon = db.due_soon(repo, key, base, limit=15)
-    st.caption(
-        f"Trong 1 ngày làm việc: {fmt.fmt_count(soon['windows']['1'])}; 3 ngày: "
-        f"{fmt.fmt_count(soon['windows']['3'])}; 7 ngày: {fmt.fmt_count(soon['windows']['7'])}."
-    )
-    if not soon["tasks"]:
-        st.info("Không có nhiệm vụ đến hạn trong 7 ngày làm việc tới.")
-    for row in soon["tasks"]:
-        left_days = row.get("days_left")
-        when = "đến hạn hôm nay" if not left_days else f"còn {left_days} ngày làm việc"
-        st.page_link(
-            nav.PAGE_TASKS,
-            label=f"Hạn {fmt.fmt_date(row['effective_deadline'])}, {when} — "
-            f"{fmt.task_label(row, 90)}",
-            query_params=nav.link_params(f, nhiemvu=row["id"]),
+    if auth.reads_content():  # task lists: not for a reader of figures only
+        st.subheader("Nhiệm vụ sắp đến hạn")
+        soon = db.due_soon(repo, key, base, limit=15)
+        st.caption(
+            f"Trong 1 ngày làm việc: {fmt.fmt_count(soon['windows']['1'])}; 3 ngày: "
+            f"{fmt.fmt_count(soon['windows']['3'])}; 7 ngày: {fmt.fmt_count(soon['windows']['7'])}."
         )
+        if not soon["tasks"]:
+            st.info("Không có nhiệm vụ đến hạn trong 7 ngày làm việc tới.")
+        for row in soon["tasks"]:
+            left_days = row.get("days_left")
+            when = "đến hạn hôm nay" if not left_days else f"còn {left_days} ngày làm việc"
+            st.page_link(
+                nav.PAGE_TASKS,
+                label=f"Hạn {fmt.fmt_date(row['effective_deadline'])}, {when} — "
+                f"{fmt.task_label(row, 90)}",
+                query_params=nav.link_params(f, nhiemvu=row["id"]),
+            )
 
-    st.subheader("Nhiệm vụ đơn vị phối hợp (không chủ trì)")
-    coord = db.tasks_page(
-        repo,
-        key,
-        explorer.TaskSearch(
-            as_of=f.as_of, unit=code, coordinating=True, priority_only=f.priority_only, page_size=10
-        ),
-    )
-    st.caption(f"Tổng số: {fmt.fmt_count(coord.total)} nhiệm vụ do đơn vị khác chủ trì.")
-    for row in coord.rows:
-        st.page_link(
-            nav.PAGE_TASKS,
-            label=f"{fmt.status_label(row['category'])}"
-            + (f" ({late})" if (late := fmt.late_words(row)) else "")
-            + f" — chủ trì: {fmt.responsible(row['lead_unit'], f.as_of, f.historical)} — "
-            f"{fmt.task_label(row, 90)}",
-            query_params=nav.link_params(f, nhiemvu=row["id"]),
+        st.subheader("Nhiệm vụ đơn vị phối hợp (không chủ trì)")
+        coord = db.tasks_page(
+            repo,
+            key,
+            explorer.TaskSearch(
+                as_of=f.as_of,
+                unit=code,
+                coordinating=True,
+                priority_only=f.priority_only,
+                page_size=10,
+            ),
         )
-    if coord.total > len(coord.rows):
-        st.page_link(
-            nav.PAGE_TASKS,
-            label="Xem tất cả nhiệm vụ phối hợp",
-            query_params=nav.link_params(f, dv=code, phoihop="1"),
-        )
+        st.caption(f"Tổng số: {fmt.fmt_count(coord.total)} nhiệm vụ do đơn vị khác chủ trì.")
+        for row in coord.rows:
+            st.page_link(
+                nav.PAGE_TASKS,
+                label=f"{fmt.status_label(row['category'])}"
+                + (f" ({late})" if (late := fmt.late_words(row)) else "")
+                + f" — chủ trì: {fmt.responsible(row['lead_unit'], f.as_of, f.historical)} — "
+                f"{fmt.task_label(row, 90)}",
+                query_params=nav.link_params(f, nhiemvu=row["id"]),
+            )
+        if coord.total > len(coord.rows):
+            st.page_link(
+                nav.PAGE_TASKS,
+                label="Xem tất cả nhiệm vụ phối hợp",
+                query_params=nav.link_params(f, dv=code, phoihop="1"),
+            )
 
-    st.subheader("Chất lượng cập nhật")
-    disc = db.discipline(repo, key, period_q)
-    row = disc["total"]
-    d1, d2, d3 = st.columns(3)
-    d1.metric(
-        "Tỷ lệ cập nhật đúng hạn",
-        fmt.fmt_rate(row["update_rate"]),
-        help="Trên số lần đơn vị phải cập nhật (báo cáo khi quá hạn; cập nhật hằng tháng "
-        "nhiệm vụ không thời hạn).",
-        border=True,
-    )
-    d2.metric("Lần phải cập nhật", fmt.fmt_count(row["duties"]), border=True)
-    d3.metric("Chưa cập nhật đúng hạn", fmt.fmt_count(row["not_updated"]), border=True)
+    if auth.reads_content():  # computed from each task's reports
+        st.subheader("Chất lượng cập nhật")
+        disc = db.discipline(repo, key, period_q)
+        row = disc["total"]
+        d1, d2, d3 = st.columns(3)
+        d1.metric(
+            "Tỷ lệ cập nhật đúng hạn",
+            fmt.fmt_rate(row["update_rate"]),
+            help="Trên số lần đơn vị phải cập nhật (báo cáo khi quá hạn; cập nhật hằng tháng "
+            "nhiệm vụ không thời hạn).",
+            border=True,
+        )
+        d2.metric("Lần phải cập nhật", fmt.fmt_count(row["duties"]), border=True)
+        d3.metric("Chưa cập nhật đúng hạn", fmt.fmt_count(row["not_updated"]), border=True)
 
 
 code = st.session_state["p_donvi"]

@@ -16,7 +16,7 @@ from dashboard import navigation as nav
 
 f = filters.current_filters()
 repo, key = db.get_repo(), db.repo_key()
-data = db.org(repo, key)
+data = db.org_data()
 leaders = filters.portfolio_leaders(f.as_of)
 leader_ids = [ldr["_id"] for ldr in leaders]
 by_id = {ldr["_id"]: ldr for ldr in leaders}

@@ -23,7 +23,7 @@ from dashboard import navigation as nav
 
 f = filters.current_filters()
 repo, key = db.get_repo(), db.repo_key()
-data = db.org(repo, key)
+data = db.org_data()
 unit_codes = [u["_id"] for u in data["units"] if u.get("kind") != "ppc"]
 signers = sorted(
     (ldr for ldr in data["leaders"] if ldr.get("title") in ("chairman", "vice_chairman")),
@@ -32,7 +32,7 @@ signers = sorted(
 signer_ids = [ldr["_id"] for ldr in signers]
 # Who answers for a task on D: a unit that had ceased to exist hands over to its successor
 # (unless the user asked for the historical units).
-accountable = db.accountability(repo, key, f.as_of)
+accountable = db.accountability_on(f.as_of)
 
 
 def responsible(code: str | None) -> str:

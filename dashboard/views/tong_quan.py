@@ -25,7 +25,7 @@ cmp = blocks.show_period(f, f.query("none"))
 now = cmp["current"]
 
 width = 900 if f.meeting_mode else 560
-short = {u["_id"]: u.get("short_name") or u["name"] for u in db.org(repo, key)["units"]}
+short = {u["_id"]: u.get("short_name") or u["name"] for u in db.org_data()["units"]}
 rate = "on_time_rate_due"
 trend_rows = db.trend_by_unit(repo, key, f.query("unit"), f.period, 12)
 periods: dict[str, list[dict[str, Any]]] = {}

@@ -20,7 +20,7 @@ from dashboard import navigation as nav
 
 f = filters.current_filters()
 repo, key = db.get_repo(), db.repo_key()
-data = db.org(repo, key)
+data = db.org_data()
 signer_ids = [
     ldr["_id"]
     for ldr in sorted(

@@ -11,6 +11,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from core.repository import Repository
+from tests.signin import sign_in_app
 
 
 def open_briefing_page(
@@ -21,7 +22,7 @@ def open_briefing_page(
     monkeypatch.setenv("MONGODB_DB", repo.db.name)
     st.cache_data.clear()
     app_file = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
-    at = AppTest.from_file(str(app_file), default_timeout=120)
+    at = sign_in_app(AppTest.from_file(str(app_file), default_timeout=120), repo=repo)
     at.query_params["ngay"] = day
     at.query_params["ky"] = "month"
     at.query_params["kybc"] = report
@@ -54,14 +55,14 @@ def test_page_shows_figures_then_builds_on_click(app: AppTest, brief_repo: Repos
     assert now["assigned"] > 0
     assert not app.success  # nothing built on a plain rerun
     before = len(brief_repo.list_briefings(limit=1000))
-    app.text_input(key="bc_author").input("Nguyễn Chuyên Viên").run()
-    assert not app.success and len(brief_repo.list_briefings(limit=1000)) == before
+    assert all(t.label != "Người lập" for t in app.text_input)  # the logged-in user is the author
+    assert any("Tài khoản thử Chánh Văn phòng UBND tỉnh" in c.value for c in app.caption)
     app.button(key="bc_build").click().run()
     assert not app.exception
     assert app.success and "bao-cao-2026-11-toan-tinh.docx" in app.success[0].value
     stored = brief_repo.list_briefings(limit=1000)
     assert len(stored) == before + 1
-    assert stored[0]["metadata"]["generated_by"] == "Nguyễn Chuyên Viên"
+    assert stored[0]["metadata"]["generated_by"] == "Tài khoản thử Chánh Văn phòng UBND tỉnh"
 
 
 @pytest.fixture()

@@ -21,6 +21,7 @@ import pytest
 from core import repository
 from tests.conftest import free_port
 from tests.dashboard.demo_db import load_demo_db
+from tests.signin import sign_in_browser
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -136,8 +137,9 @@ def browser_context() -> Iterator[Any]:
 
 
 @pytest.fixture()
-def page(browser_context: Any) -> Iterator[Any]:
-    """A new tab."""
+def page(browser_context: Any, app_url: str, browser_repo: repository.Repository) -> Iterator[Any]:
+    """A new tab, signed in to the demo dashboard as the Office Chief (sees every page)."""
+    sign_in_browser(browser_context, app_url, browser_repo)
     tab = browser_context.new_page()
     tab.set_default_timeout(60_000)
     yield tab

@@ -10,6 +10,7 @@ import pytest
 
 from tests.browser.helpers import choose, title, wait_done
 from tests.dashboard.demo_db import AS_OF
+from tests.signin import sign_in_browser
 
 pytestmark = pytest.mark.browser
 
@@ -129,6 +130,7 @@ def test_a_fresh_servers_first_session_opens_a_deep_link(
     log_path = artifacts_dir / "streamlit-fresh.log"
     env = {"MONGODB_URI": mongod["uri"], "MONGODB_DB": browser_repo.db.name}
     proc, url = start_app(env, log_path)
+    sign_in_browser(browser_context, url, browser_repo)
     tab = browser_context.new_page()
     try:
         tab.goto(f"{url}/don-vi?{DAY}&donvi=SYT")

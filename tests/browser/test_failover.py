@@ -27,6 +27,7 @@ from core.scope import Scope
 from tests.browser.conftest import start_app, stop_app
 from tests.browser.helpers import wait_done
 from tests.conftest import free_port
+from tests.signin import sign_in_browser
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data" / "import"
@@ -217,6 +218,7 @@ def test_primary_killed_under_load(replica_set: dict[str, Any], page: Any, tmp_p
     threads: list[threading.Thread] = []
     try:
         # the page comes from the browser tests' shared Chromium (one Playwright per process)
+        sign_in_browser(page.context, url, repo)
         before = _page_ok(page, url)
 
         threads = [

@@ -67,7 +67,7 @@ def test_unit_officer_never_sees_a_task_of_another_unit(
 def test_unit_officer_figures_count_only_his_tasks(
     demo_repo: repository.Repository, demo_accounts: Any
 ) -> None:
-    store, units = unit_officer(demo_repo)
+    store, _units = unit_officer(demo_repo)
     q = MetricsQuery(as_of=AS_OF, by="unit")
     mine = metrics.status_metrics(store, q)
     province = metrics.status_metrics(demo_repo, q)
@@ -93,7 +93,7 @@ def test_unit_officer_search_with_operator_looking_text_stays_in_scope(
 def test_unit_officer_sees_only_documents_holding_his_tasks(
     demo_repo: repository.Repository, demo_accounts: Any
 ) -> None:
-    store, units = unit_officer(demo_repo)
+    store, _units = unit_officer(demo_repo)
     docs = store.documents_page({}, limit=0)
     assert 0 < len(docs) < demo_repo.count_documents({})
     held = set(demo_repo.db.tasks.distinct("document", store.reader.task_match()))
@@ -311,3 +311,22 @@ def test_an_actor_records_himself_as_author(
     chief = bound(demo_repo, "chanhvp")
     assert chief._who("typed name") == "chanhvp"
     assert isinstance(chief.actor, Actor)
+
+
+def test_a_vice_chairman_opens_on_his_portfolio(demo_env: repository.Repository) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from tests.dashboard.test_pages import APP
+    from tests.signin import sign_in_app
+
+    at = sign_in_app(AppTest.from_file(APP, default_timeout=120), "vice_chairman")
+    at.query_params["ngay"] = AS_OF.isoformat()
+    at.run()
+    assert not at.exception
+    assert any(
+        "lĩnh vực phụ trách" in c.value and "Nguyễn Thanh Tùng" in c.value for c in at.caption
+    ), [c.value for c in at.caption]
+    chairman = sign_in_app(AppTest.from_file(APP, default_timeout=120), "chairman")
+    chairman.query_params["ngay"] = AS_OF.isoformat()
+    chairman.run()
+    assert not any("lĩnh vực phụ trách" in c.value for c in chairman.caption)

@@ -15,6 +15,7 @@ from core.repository import Repository
 from core.services import work_calendar
 from tests.conftest import free_port
 from tests.dashboard.demo_db import AS_OF
+from tests.signin import sign_in_app
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 PAGES = {
@@ -30,7 +31,7 @@ PAGES = {
 
 def open_app(page: str | None = None, **params: str) -> AppTest:
     """Run app.py with URL parameters (a first visit), then move to `page` with the same URL."""
-    at = AppTest.from_file(APP, default_timeout=120)
+    at = sign_in_app(AppTest.from_file(APP, default_timeout=120))
     for name, value in params.items():
         at.query_params[name] = value
     at.run()

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from core import explorer
 from core.repository import Repository
 from tests.dashboard.demo_db import AS_OF
+from tests.signin import sign_in_app
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 TASKS = "views/nhiem_vu.py"
@@ -20,7 +21,7 @@ def open_tasks(**params: str) -> AppTest:
 
     The timeout is well above one run of the page: a run that reruns itself forever fails.
     """
-    at = AppTest.from_file(APP, default_timeout=60)
+    at = sign_in_app(AppTest.from_file(APP, default_timeout=60))
     for name, value in params.items():
         at.query_params[name] = value
     at.run()
