@@ -171,8 +171,10 @@ def load(repo: Repository, task_id: Any, opened_version: Any) -> dict[str, Any]:
 
 
 def bday(value: Any) -> date | None:
-    """A stored day as a date."""
-    return from_bson_day(value) if value is not None else None
+    """A stored day as a date (a date stays as it is)."""
+    if isinstance(value, datetime):
+        return from_bson_day(value)
+    return value if isinstance(value, date) else None
 
 
 def deadline_in_force(task: Mapping[str, Any], as_of: date) -> date | None:

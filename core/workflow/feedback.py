@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from core.access.roles import GIVE_FEEDBACK, HANDLE_FEEDBACK, Actor
-from core.briefing.documents import Briefing
+from core.access.roles import DRAFT_LETTER, GIVE_FEEDBACK, HANDLE_FEEDBACK, Actor
+from core.briefing.documents import Briefing, archive
 from core.briefing.urge import build_urge
 from core.calendar import WorkCalendar
 from core.dates import format_vn, to_bson_day
@@ -166,26 +166,28 @@ def urging_letter(
     repo: Repository, feedback_id: str, number: str = "", today: date | None = None
 ) -> Briefing:
     """The urging letter (the existing generator) to the department a feedback is about, with
-    the unit that gave the feedback among the recipients (Điều 15.5)."""
+    the unit that gave the feedback among the recipients (Điều 15.5); stored in the archive
+    of briefings and letters."""
     c.acting(repo, HANDLE_FEEDBACK)
+    actor = c.acting(repo, DRAFT_LETTER)
     day = c.today_or(today)
     item = repo.feedback_item(feedback_id)
     if item is None:
         raise ValidationFailed([Problem("phản ánh", f"không có phản ánh «{feedback_id}»")])
-    by = repo.actor.username if repo.actor else "system"
     try:
-        return build_urge(
+        letter = build_urge(
             repo,
             item["about_unit"],
             day,
             number=number,
-            generated_by=by,
+            generated_by=actor.name,
             also_inform=(str(item["from_unit"]),),
         )
     except ValueError as exc:
-        raise ValidationFailed(
-            [Problem("văn bản đôn đốc", str(exc).removeprefix("--unit: "))]
-        ) from None
+        reason = str(exc).removeprefix("--unit: ")
+        raise ValidationFailed([Problem("văn bản đôn đốc", reason)]) from None
+    archive(repo, letter)
+    return letter
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ requests, its feedback). An Office specialist's queue holds what his duties reac
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from core.access.roles import Actor
@@ -94,7 +94,7 @@ def _item(task: dict[str, Any], today: date, request: dict[str, Any] | None) -> 
         deadline=c.deadline_in_force(task, today),
         priority=bool(task.get("priority")),
         request={
-            k: c.bday(v) if hasattr(v, "astimezone") else v for k, v in (request or {}).items()
+            k: c.bday(v) if isinstance(v, datetime) else v for k, v in (request or {}).items()
         },
     )
 
