@@ -155,6 +155,8 @@ def _unit_forms(repo: Repository, task: dict[str, Any], k: str, v: int, today: d
                         "Đã báo cáo hoàn thành; nhiệm vụ chờ Văn phòng xác nhận.",
                         lambda: wf.report_completion(repo, k, v, done, result, number),
                     )
+    if waiting:
+        return  # the result is reported: nothing more to ask until the Office answers
     if task.get("deadline") is not None and not common.pending(task.get("extension_requests")):
         with st.expander("Đề nghị gia hạn"):
             eff = common.deadline_in_force(task, today)

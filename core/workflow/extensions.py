@@ -49,6 +49,14 @@ def request_extension(
         raise ValidationFailed(
             [Problem("đề nghị gia hạn", "đã có đề nghị gia hạn đang chờ Văn phòng xử lý")]
         )
+    if c.pending(task.get("completion_reports")):
+        raise ValidationFailed(
+            [
+                Problem(
+                    "đề nghị gia hạn", "đơn vị đã báo cáo hoàn thành, đang chờ Văn phòng xác nhận"
+                )
+            ]
+        )
     late = day > eff
     request = {
         "asked_date": day,

@@ -29,11 +29,11 @@ queue = wf.office_queue(repo, db.calendar(repo, key), today)
 
 nav.title("Việc của Văn phòng")
 if actor.role == "office_specialist":
-    rooms = ", ".join(fmt.unit_name(r) for r in actor.tracking_rooms) or "—"
+    duties = [fmt.unit_name(r) for r in actor.tracking_rooms] + [
+        fmt.unit_name(u) for u in actor.tracked_units
+    ]
     st.caption(
-        f"Các việc thuộc phân công theo dõi của {actor.name}: phòng {rooms}"
-        + (f"; đơn vị {fmt.names_for(list(actor.tracked_units))}" if actor.tracked_units else "")
-        + "."
+        f"Các việc thuộc phân công theo dõi của {actor.name}: {', '.join(duties) or 'chưa có'}."
     )
 ui.flash()
 

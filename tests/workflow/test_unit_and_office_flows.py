@@ -88,6 +88,10 @@ def test_completion_reported_then_confirmed_with_the_assessment_moves_the_figure
     assert stored(org, entered)["completed_date"] is None
     with pytest.raises(ValidationFailed, match="đang chờ Văn phòng xác nhận"):
         report_completion(unit, entered, v, TODAY, "lại", "1/BC", today=TODAY)
+    with pytest.raises(ValidationFailed, match="đã báo cáo hoàn thành"):
+        request_extension(unit, entered, v, date(2025, 10, 30), "Chờ", today=TODAY)
+    with pytest.raises(ValidationFailed, match="đã báo cáo hoàn thành"):
+        send_back_task(unit, entered, v, "Không thuộc", today=TODAY)
     office = as_user(SPECIALIST)
     with pytest.raises(ValidationFailed, match="chất lượng: chọn một trong"):
         confirm_completion(office, entered, v, "Xuất sắc", "Tỷ lệ tiêm đạt", today=TODAY)
