@@ -7,7 +7,7 @@ with the current values, extension and feedback forms, counts on the navigation,
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 

@@ -192,15 +192,21 @@ def test_racing_saves_inside_the_transaction_never_both_apply(
         start = threading.Barrier(2)
         results: list[Any] = [None, None]
 
-        def write(i: int, v: int = opened, r: int = round_) -> None:
-            start.wait()
+        def write(
+            i: int,
+            v: int = opened,
+            r: int = round_,
+            gate: threading.Barrier = start,
+            out: list[Any] = results,
+        ) -> None:
+            gate.wait()
             try:
-                results[i] = save(
+                out[i] = save(
                     stores[i], entered, v, {"content": f"Lượt {r} – người {i}"},
                     kind="updated", action=EDIT_TASK,
                 )  # fmt: skip
             except Exception as exc:
-                results[i] = exc
+                out[i] = exc
 
         threads = [threading.Thread(target=write, args=(i,)) for i in range(2)]
         for t in threads:
@@ -213,3 +219,23 @@ def test_racing_saves_inside_the_transaction_never_both_apply(
         opened += 1
     versions = [e["version"] for e in org.task_events(entered)]
     assert versions == list(range(1, opened + 1))
+
+
+def test_keys_that_look_like_operators_or_paths_are_refused(
+    as_user: Bind, entered: str, org: Repository
+) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        edit_task(
+            as_user(SPECIALIST),
+            entered,
+            1,
+            {"$set": {"lead_unit": "STC"}, "progress.0.note": "x", "content.$": "y"},
+            today=TODAY,
+        )
+    assert [(p.field, p.reason) for p in caught.value.problems] == [
+        ("$set", "không phải trường sửa được"),
+        ("progress.0.note", "không phải trường sửa được"),
+        ("content.$", "không phải trường sửa được"),
+    ]
+    task = org.task(entered, Scope.everything())
+    assert task is not None and task["version"] == 1 and task["lead_unit"] == "SYT"
