@@ -5,26 +5,22 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 from datetime import date
-from typing import Any, Literal
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from core import explorer
-from core.access import roles
 from core.dates import from_bson_day
-from core.errors import ValidationFailed
-from core.importer import export_tasks
 from core.metrics import CATEGORIES
 from core.scope import Scope
 from core.text import SEARCH_MAX_CHARS
-from core.vocab import DOCUMENT_TYPES, QUALITY_LEVELS, STATUS_LABELS
+from core.vocab import DOCUMENT_TYPES, STATUS_LABELS
 from core.workflow.history import EVENT_LABELS, describe
-from dashboard import auth, filters
 from dashboard import data as db
+from dashboard import filters, task_page
 from dashboard import formatting as fmt
 from dashboard import navigation as nav
-from dashboard import workflow_ui as ui
 
 f = filters.current_filters()
 repo, key = db.get_repo(), db.repo_key()
@@ -212,7 +208,7 @@ def show_list() -> None:
         ]
     )
     fmt.download_buttons(table, f"nhiem-vu-trang-{result.page}")
-    export_all(search, result.total)
+    task_page.export_all(repo, search, result.total, f.describe(False))
     event = st.dataframe(
         fmt.status_styler(table),
         hide_index=True,
@@ -355,7 +351,7 @@ def show_task(task_id: str) -> None:
                 for r in task["returns"]
             )
         )
-    assessment(task_id)
+    task_page.assessment(repo, task_id)
     st.markdown("#### Diễn biến")
     events = task["events"]
     if not events:
@@ -393,59 +389,6 @@ FIELD_NAMES = {
     "content": "nội dung",
     "priority": "trọng tâm",
 }
-
-
-def assessment(task_id: str) -> None:
-    """The Office's assessment of a confirmed result (Điều 6.8), what waits for a decision,
-    and the actions the user may take on the task now."""
-    stored = repo.task(task_id, Scope.everything())
-    if stored is None:
-        return
-    if stored.get("quality") or stored.get("effect") or stored.get("report_number"):
-        st.markdown(
-            f"Văn bản báo cáo số: {fmt.md_literal(str(stored.get('report_number') or '—'))}  \n"
-            f"Chất lượng so với yêu cầu: {QUALITY_LEVELS.get(stored.get('quality') or '', '—')}"
-            f"  \nHiệu quả: {fmt.md_literal(str(stored.get('effect') or '—'))}"
-        )
-    actor = auth.current()
-    if ui.may_act(repo, actor, stored):
-        st.markdown("#### Thao tác")
-        ui.flash()
-        ui.task_actions(repo, actor, stored)
-
-
-def export_all(search: explorer.TaskSearch, total: int) -> None:
-    """The whole filter (every page) as a file the importer reads back unchanged; the export
-    is written to the access log by core."""
-    if not auth.current().may(roles.EXPORT):
-        return
-    left, right, _rest = st.columns([2, 2, 3])
-    formats: tuple[tuple[Literal["xlsx", "csv"], Any], ...] = (("xlsx", left), ("csv", right))
-    for fmt_name, column in formats:
-        label = "Excel" if fmt_name == "xlsx" else "CSV"
-        if column.button(
-            f"Xuất {fmt.fmt_count(total)} nhiệm vụ ra {label} (nhập lại được)",
-            key=f"export_{fmt_name}",
-            help="Toàn bộ nhiệm vụ theo bộ lọc (mọi trang), đúng các cột của mẫu nhập.",
-        ):
-            try:
-                done = export_tasks(
-                    repo, search, fmt_name, client=auth.client(), description=f.describe(False)
-                )
-            except ValidationFailed as exc:
-                st.error("; ".join(p.reason for p in exc.problems))
-            else:
-                st.session_state["export_file"] = done
-    kept = st.session_state.get("export_file")
-    if kept is not None:
-        done = kept
-        st.download_button(
-            f"Tải tệp {done.file_name} ({fmt.fmt_count(done.rows)} nhiệm vụ)",
-            data=done.content,
-            file_name=done.file_name,
-            mime=done.mime,
-            key="export_download",
-        )
 
 
 def _changes(event: dict[str, Any]) -> str:
