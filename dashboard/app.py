@@ -72,7 +72,9 @@ try:
     assert actor is not None
     db.note_generation()
     meeting = nav.meeting_requested()
-    page = st.navigation(_pages(actor), position="top" if meeting else "sidebar")
+    # expanded: every page of the role is listed (the Office has up to 14; Streamlit would
+    # otherwise hide all but ten behind «View more»)
+    page = st.navigation(_pages(actor), position="top" if meeting else "sidebar", expanded=True)
     nav.enter_page(page.url_path)
     nav.user_box(actor)
     page.run()  # the page's first `current_filters()` draws the shared filters

@@ -49,9 +49,10 @@ def export_all(repo: Repository, search: explorer.TaskSearch, total: int, descri
     for fmt_name, column in formats:
         label = "Excel" if fmt_name == "xlsx" else "CSV"
         if column.button(
-            f"Xuất {fmt.fmt_count(total)} nhiệm vụ ra {label} (nhập lại được)",
+            f"Xuất {label} (cả bộ lọc)",
             key=f"export_{fmt_name}",
-            help="Toàn bộ nhiệm vụ theo bộ lọc (mọi trang), đúng các cột của mẫu nhập.",
+            help=f"Toàn bộ {fmt.fmt_count(total)} nhiệm vụ theo bộ lọc (mọi trang), đúng các cột "
+            "của mẫu nhập: nhập lại tệp này không thay đổi gì.",
         ):
             try:
                 done = export_tasks(

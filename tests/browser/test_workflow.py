@@ -5,7 +5,6 @@ completed, the Office confirms it with the assessment, and the overview's figure
 from __future__ import annotations
 
 import re
-import tempfile
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -73,24 +72,6 @@ def wf_server(mongod: dict[str, Any], artifacts_dir: Path) -> Iterator[tuple[str
         repo.db.client.drop_database("browser_workflow")
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-
-    with tempfile.TemporaryDirectory(prefix="cddh-chromium-") as profile, sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
-            viewport={"width": 1600, "height": 1000}, locale="vi-VN",
-            timezone_id="Asia/Ho_Chi_Minh",
-        )  # fmt: skip
-        try:
-            yield context
-        finally:
-            context.close()
-
-
 def tab_as(context: Any, url: str, repo: repository.Repository, username: str) -> Any:
     """A tab signed in as this user (his session cookie only)."""
     context.clear_cookies()
@@ -119,9 +100,10 @@ def fill(tab: Any, testid: str, label: str, text: str) -> None:
 
 
 def test_unit_reports_office_confirms_overview_moves(
-    wf_server: tuple[str, repository.Repository], chromium: Any, artifacts_dir: Path
+    wf_server: tuple[str, repository.Repository], browser_context: Any, artifacts_dir: Path
 ) -> None:
     url, repo = wf_server
+    chromium = browser_context  # the session's Chromium (one Playwright per process)
     chief = tab_as(chromium, url, repo, "chanhvp")
     chief.goto(f"{url}/")
     wait_done(chief)

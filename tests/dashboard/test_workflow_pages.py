@@ -286,3 +286,36 @@ def test_import_page_dry_run_then_commit_and_export_round_trip(
     assert {t["_id"]: t["version"] for t in wf_env.db.tasks.find()} == before
     assert wf_env.db.access_log.count_documents({"event": "import"}) == 1
     assert wf_env.db.access_log.count_documents({"event": "export"}) == 1
+
+
+def test_send_back_reassign_then_cancel_through_the_pages(
+    wf_env: repository.Repository,
+) -> None:
+    unit = open_as(wf_env, "syt", "views/viec_don_vi.py")
+    unit.selectbox(key="wf_unit_task").set_value(TASK).run()
+    unit.text_area(key=f"wf_back_reason_{TASK}").input("Thuộc chức năng của Sở Tài chính")
+    unit.button(key=f"wf_back_send_{TASK}").click().run()
+    assert "Đã trả lại nhiệm vụ." in text_of(unit)
+    office = open_as(wf_env, "chuyenvien", "views/viec_van_phong.py")
+    assert "Nhiệm vụ bị trả lại (1)" in [t.label for t in office.tabs]
+    office.selectbox(key=f"wf_reassign_lead_r_{TASK}").set_value("STC")
+    office.text_input(key=f"wf_reassign_reason_r_{TASK}").input("Đúng chức năng Sở Tài chính")
+    office.button(key=f"wf_reassign_send_r_{TASK}").click().run()
+    assert "Đã giao lại nhiệm vụ." in text_of(office)
+    stored = wf_env.task(TASK, Scope.everything())
+    assert stored is not None and stored["lead_unit"] == "STC"
+    assert stored["returns"][0]["status"] == "reassigned"
+    # the former lead's queue no longer holds it
+    assert "Nhiệm vụ đang thực hiện (0)" in [
+        t.label for t in open_as(wf_env, "syt", "views/viec_don_vi.py").tabs
+    ]
+    page = open_as(wf_env, "chanhvp", "views/nhiem_vu.py")
+    page.query_params["nhiemvu"] = TASK
+    page.run()
+    history = page.dataframe[-1].value
+    assert "Sở Y tế → Sở Tài chính" in " ".join(history["Nội dung"])
+    page.text_area(key=f"wf_cancel_reason_{TASK}").input("Bộ Tài chính đã điều chỉnh")
+    page.button(key=f"wf_cancel_send_{TASK}").click().run()
+    assert "Đã hủy nhiệm vụ." in text_of(page)
+    stored = wf_env.task(TASK, Scope.everything())
+    assert stored is not None and stored["cancel_reason"] == "Bộ Tài chính đã điều chỉnh"
