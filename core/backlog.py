@@ -8,14 +8,14 @@ it on D (a unit that had ceased to exist hands over to its successor, `core.acco
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
 
 from core import metrics as m
 from core.accountability import Accountability
 from core.calendar import WorkCalendar
 from core.repository import Repository
+from core.rows import Backlog, BacklogTaskRow, BacklogUnitRow, OpenUnitRow, StatusRow
 
 # Overdue for longer than this many working days is reported on its own (provincial practice).
 LONG_OVERDUE_DAYS = 120
@@ -36,10 +36,10 @@ def stock_query(q: m.MetricsQuery) -> m.MetricsQuery:
     )
 
 
-def unit_rows(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def unit_rows(rows: Sequence[StatusRow]) -> list[OpenUnitRow]:
     """Units holding open tasks, most open overdue first (then most open, then code); each row
     with `open` (open within deadline + open overdue + open without deadline)."""
-    out = []
+    out: list[OpenUnitRow] = []
     for row in rows:
         open_total = (
             int(row["open_overdue"])
@@ -52,9 +52,7 @@ def unit_rows(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def backlog(
-    repo: Repository, q: m.MetricsQuery, cal: WorkCalendar, longest: int = 10
-) -> dict[str, Any]:
+def backlog(repo: Repository, q: m.MetricsQuery, cal: WorkCalendar, longest: int = 10) -> Backlog:
     """The stock of open tasks as of D: totals, overdue age, due soon, priority tasks overdue,
     the units holding them (successors on D) and the `longest` tasks overdue the longest.
 
@@ -78,15 +76,23 @@ def backlog(
     for raw_unit, buckets in age["by_unit"].items():
         unit = acc.unit(raw_unit) or "none"
         over_long[unit] = over_long.get(unit, 0) + int(buckets.get(">120", 0))
-    units = unit_rows(by_unit["rows"])
-    for row in units:
-        row["over_120"] = over_long.get(str(row["key"]), 0)
-        row["formers"] = acc.formers_of(str(row["key"]))
-    tasks = m.longest_overdue(repo, sq, cal, limit=longest) if longest else []
-    for t in tasks:
-        t["responsible_unit"] = acc.unit(t.get("lead_unit"))
-        t["responsible_label"] = acc.label(t.get("lead_unit"))
-        t["responsible_short"] = acc.label(t.get("lead_unit"), short=True)
+    units: list[BacklogUnitRow] = [
+        {
+            **row,
+            "over_120": over_long.get(str(row["key"]), 0),
+            "formers": acc.formers_of(str(row["key"])),
+        }
+        for row in unit_rows(by_unit["rows"])
+    ]
+    tasks: list[BacklogTaskRow] = [
+        {
+            **t,
+            "responsible_unit": acc.unit(t.get("lead_unit")),
+            "responsible_label": acc.label(t.get("lead_unit")),
+            "responsible_short": acc.label(t.get("lead_unit"), short=True),
+        }
+        for t in (m.longest_overdue(repo, sq, cal, limit=longest) if longest else [])
+    ]
     return {
         "as_of": q.as_of.isoformat(),
         "open_overdue": int(total["open_overdue"]),

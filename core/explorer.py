@@ -35,6 +35,7 @@ from core.metrics import (
     with_rates,
 )
 from core.repository import Repository
+from core.rows import Counts, ExtensionRow, Figures, TaskDetail, TaskRow, empty_figures
 from core.scope import Scope
 from core.text import fold, search_input
 
@@ -136,7 +137,7 @@ class TaskSearch:
 class TaskPage:
     """One page of tasks and how many match in all."""
 
-    rows: list[dict[str, Any]]
+    rows: list[TaskRow]
     total: int
     page: int
     page_size: int
@@ -341,7 +342,7 @@ def task_page_pipeline(s: TaskSearch, bound: Any = None) -> list[dict[str, Any]]
     return stages
 
 
-def task_row(t: Mapping[str, Any]) -> dict[str, Any]:
+def task_row(t: Mapping[str, Any]) -> TaskRow:
     """A plain row of the task list (days as `date`, status category as of D)."""
 
     def day(v: Any) -> date | None:
@@ -495,7 +496,7 @@ def _search(repo: Repository, s: TaskSearch) -> TaskPage:
 
 def task_detail(
     repo: Repository, task_id: str, as_of: date, scope: Scope, cal: WorkCalendar | None = None
-) -> dict[str, Any] | None:
+) -> TaskDetail | None:
     """One task as the reader may see it: document, units, deadline history, events, status.
 
     `category` is the status as of D (None when the task was not yet assigned or was cancelled
@@ -519,15 +520,7 @@ def task_detail(
 
     eff = day(status.get("eff"))
     extensions = sorted(
-        (
-            {
-                "new_deadline": day(e["new_deadline"]),
-                "approved_date": day(e["approved_date"]),
-                "approver": e.get("approver"),
-                "reason": e.get("reason"),
-            }
-            for e in found.get("extensions") or []
-        ),
+        (_extension(e) for e in found.get("extensions") or []),
         key=lambda e: (e["approved_date"], e["new_deadline"]),
     )
     cut = day(found.get("completed_date"))
@@ -582,6 +575,17 @@ def task_detail(
         "cancelled": cancelled,
         "events": repo.task_events(task_id),
         "version": found.get("version"),
+    }
+
+
+def _extension(e: Mapping[str, Any]) -> ExtensionRow:
+    """A stored extension on a task's page (both days are required by the validator)."""
+    return {
+        "new_deadline": from_bson_day(e["new_deadline"]),
+        "approved_date": from_bson_day(e["approved_date"]),
+        "approver": e.get("approver"),
+        "reason": e.get("reason"),
+        "in_force": False,  # set by `task_detail`
     }
 
 
@@ -668,7 +672,7 @@ def documents_with_progress(
     rows = []
     for d in docs:
         c = counts.get(d["_id"], {})
-        row = {
+        row: dict[str, Any] = {
             "id": d["_id"],
             "type": d.get("type"),
             "number": d.get("number"),
@@ -725,9 +729,12 @@ def predecessors(units: Sequence[Mapping[str, Any]], code: str, as_of: date) -> 
     return Accountability.of(units, as_of).formers_of(code)
 
 
-def totals_of(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+def totals_of(rows: Sequence[Counts]) -> Figures:
     """Counts summed over rows of `status_metrics`, with the rates recomputed (same formulas)."""
-    return with_rates({name: sum(int(r.get(name, 0)) for r in rows) for name in COUNT_FIELDS})
+    totals = empty_figures()
+    for name in COUNT_FIELDS:
+        totals[name] = sum(int(r.get(name, 0)) for r in rows)
+    return with_rates(totals)
 
 
 def with_units(q: MetricsQuery, units: Iterable[str] | None) -> MetricsQuery:

@@ -17,6 +17,7 @@ from core.backlog import LONG_OVERDUE_DAYS
 from core.config import rank_min_due
 from core.metrics import CATEGORIES, MetricsQuery, rate_volume
 from core.periods import Period, elapsed_share, previous_period, same_period_last_year
+from core.rows import Backlog, BacklogUnitRow, Comparison, CountField, Counts, RankedRow, RateField
 from core.vocab import STATUS_LABELS
 from dashboard import auth
 from dashboard import data as db
@@ -27,7 +28,7 @@ from dashboard.filters import Filters
 
 def show_backlog(
     f: Filters, q: MetricsQuery, unit_code: str | None = None, longest: int = 10
-) -> dict[str, Any]:
+) -> Backlog:
     """«Tồn đọng tại ngày D»: open overdue (the headline) with its age, open within deadline,
     due soon, priority tasks overdue; on the province's page the units holding the overdue
     tasks; the tasks overdue the longest, each a link. Returns the backlog."""
@@ -97,7 +98,7 @@ def show_backlog(
     return b
 
 
-def show_overdue_units(f: Filters, units: Sequence[dict[str, Any]], width: int) -> None:
+def show_overdue_units(f: Filters, units: Sequence[BacklogUnitRow], width: int) -> None:
     """The units holding open overdue tasks, most first (click one to open its page)."""
     holding = [u for u in units if u["open_overdue"]]
     if not holding:
@@ -124,7 +125,7 @@ def show_overdue_units(f: Filters, units: Sequence[dict[str, Any]], width: int) 
     )
 
 
-def show_longest(f: Filters, b: dict[str, Any], q: MetricsQuery, unit: str | None = None) -> None:
+def show_longest(f: Filters, b: Backlog, q: MetricsQuery, unit: str | None = None) -> None:
     """The tasks overdue the longest, days overdue first, each a link to the task."""
     st.markdown("**Nhiệm vụ quá hạn lâu nhất**")
     if not b["longest"]:
@@ -186,7 +187,7 @@ def period_categories(f: Filters) -> tuple[str, ...]:
     return CATEGORIES
 
 
-def show_status_chart(f: Filters, now: dict[str, Any], width: int) -> None:
+def show_status_chart(f: Filters, now: Counts, width: int) -> None:
     """The period's status breakdown (only the categories its population can hold)."""
     st.altair_chart(
         charts.status_breakdown(now, scale=f.scale, width=width, categories=period_categories(f)),
@@ -199,7 +200,7 @@ def count_word(f: Filters) -> str:
     return "Nhiệm vụ được giao" if f.population != "deadline" else "Số nhiệm vụ có hạn trong kỳ"
 
 
-def show_period(f: Filters, q: MetricsQuery) -> dict[str, Any]:
+def show_period(f: Filters, q: MetricsQuery) -> Comparison:
     """«Kết quả kỳ»: the chosen period's figures. Compared with the previous period and the same
     period last year only when the period has ended; «lũy kế» only with last year's same window
     (against the previous period it could only grow). Returns the comparison."""
@@ -224,7 +225,7 @@ def show_period(f: Filters, q: MetricsQuery) -> dict[str, Any]:
         else f"so với kỳ trước ({previous_period(f.period).label})"
     )
 
-    def card(col: Any, label: str, field: str, colour: str = "normal") -> None:
+    def card(col: Any, label: str, field: CountField, colour: str = "normal") -> None:
         col.metric(
             label,
             fmt.fmt_count(now[field]),
@@ -242,7 +243,7 @@ def show_period(f: Filters, q: MetricsQuery) -> dict[str, Any]:
     card(cols[1], STATUS_LABELS["completed_on_time"], "completed_on_time")
     card(cols[2], STATUS_LABELS["completed_late"], "completed_late", colour="inverse")
     card(cols[3], STATUS_LABELS["open_overdue"], "open_overdue", colour="inverse")
-    rate = "on_time_rate_due"
+    rate: RateField = "on_time_rate_due"
     cols[4].metric(
         "Tỷ lệ hoàn thành đúng hạn",
         fmt.fmt_rate(now[rate]),
@@ -267,7 +268,7 @@ def show_period(f: Filters, q: MetricsQuery) -> dict[str, Any]:
     return cmp
 
 
-def show_ranking_apart(rows: Sequence[dict[str, Any]], rate: str) -> None:
+def show_ranking_apart(rows: Sequence[RankedRow], rate: RateField) -> None:
     """Units left unranked (too few tasks behind the rate), every one named with its count."""
     apart = [r for r in rows if not r.get("ranked") and r.get("volume")]
     if not apart:

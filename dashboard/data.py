@@ -24,6 +24,7 @@ from core.errors import DatabaseUnavailable
 from core.metrics import MetricsQuery
 from core.periods import Period, default_rule
 from core.repository import Repository
+from core.rows import Backlog, Comparison, DueSoon, OverdueTaskRow, StatusResult, TrendRow
 from core.scope import Scope
 from core.services import work_calendar
 
@@ -163,7 +164,7 @@ def calendar(_repo: Repository, key: str) -> WorkCalendar:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def status(_repo: Repository, key: str, q: MetricsQuery) -> dict[str, Any]:
+def status(_repo: Repository, key: str, q: MetricsQuery) -> StatusResult:
     """`core.metrics.status_metrics` for a query."""
     return metrics.status_metrics(_repo, q)
 
@@ -171,7 +172,7 @@ def status(_repo: Repository, key: str, q: MetricsQuery) -> dict[str, Any]:
 @st.cache_data(ttl=TTL, show_spinner=False)
 def period_status(
     _repo: Repository, key: str, q: MetricsQuery, period: Period, population: str
-) -> dict[str, Any]:
+) -> StatusResult:
     """`status_metrics` of one period (as of its end, capped at D) for a query of D; a closed
     period is read from its stored summary (`core.metrics.period_metrics`)."""
     return metrics.period_metrics(_repo, q, [period], population)[0]
@@ -180,7 +181,7 @@ def period_status(
 @st.cache_data(ttl=TTL, show_spinner=False)
 def compare(
     _repo: Repository, key: str, q: MetricsQuery, period: Period, population: str
-) -> dict[str, Any]:
+) -> Comparison:
     """`core.metrics.compare_periods`: the period, the previous one, the same one a year ago."""
     return metrics.compare_periods(_repo, q, period, population)
 
@@ -188,13 +189,13 @@ def compare(
 @st.cache_data(ttl=TTL, show_spinner=False)
 def trend_by_unit(
     _repo: Repository, key: str, q: MetricsQuery, period: Period, n: int = 12
-) -> list[dict[str, Any]]:
+) -> list[TrendRow]:
     """`core.metrics.trend(by_unit=True)`: per unit and period, tasks due in the period."""
     return metrics.trend(_repo, q, period, n=n, population="deadline", by_unit=True)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def due_soon(_repo: Repository, key: str, q: MetricsQuery, limit: int = 50) -> dict[str, Any]:
+def due_soon(_repo: Repository, key: str, q: MetricsQuery, limit: int = 50) -> DueSoon:
     """`core.metrics.due_soon` for 1, 3 and 7 working days."""
     return metrics.due_soon(_repo, q, calendar(_repo, key), windows=(1, 3, 7), limit=limit)
 
@@ -208,13 +209,13 @@ def overdue_age(_repo: Repository, key: str, q: MetricsQuery) -> dict[str, Any]:
 @st.cache_data(ttl=TTL, show_spinner=False)
 def longest_overdue(
     _repo: Repository, key: str, q: MetricsQuery, limit: int = 20
-) -> list[dict[str, Any]]:
+) -> list[OverdueTaskRow]:
     """`core.metrics.longest_overdue`."""
     return metrics.longest_overdue(_repo, q, calendar(_repo, key), limit=limit)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def backlog(_repo: Repository, key: str, q: MetricsQuery, longest: int = 10) -> dict[str, Any]:
+def backlog(_repo: Repository, key: str, q: MetricsQuery, longest: int = 10) -> Backlog:
     """`core.backlog.backlog`: every task still open as of D, by the unit answering for it."""
     return core_backlog.backlog(_repo, q, calendar(_repo, key), longest=longest)
 

@@ -14,6 +14,7 @@ from core import metrics
 from core.access.roles import EXPORT
 from core.dates import format_vn
 from core.numbers import format_decimal
+from core.rows import TaskRow
 from core.text import neutralise_formula
 from core.vocab import DOCUMENT_TYPES, LEADER_TITLES, STATUS_LABELS
 from dashboard.data import accountability_on, org_data
@@ -73,7 +74,7 @@ def responsible(code: str | None, as_of: date, historical: bool = False) -> str:
     return accountability_on(as_of).label(code)
 
 
-def late_words(row: Mapping[str, Any]) -> str:
+def late_words(row: TaskRow) -> str:
     """«quá hạn 12 ngày làm việc» / «chậm 3 ngày làm việc» for a late row (`days_late`), else ""."""
     days = row.get("days_late")
     if days is None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from core.access.roles import Actor
+from core.access.roles import ROLES, Actor
 from core.dates import TZ, now_utc
 from core.repository import Repository
 
@@ -31,6 +31,42 @@ EVENTS: dict[str, str] = {
     "user_added": "Tạo tài khoản",
     "user_changed": "Sửa tài khoản",
 }
+
+
+# How a detail reads on the log page (Vietnamese): key → label; values translated below.
+DETAIL_LABELS: dict[str, str] = {
+    "user": "tài khoản",
+    "role": "vai trò",
+    "unit": "đơn vị",
+    "leader": "lãnh đạo",
+    "active": "trạng thái",
+    "password": "mật khẩu",
+    "file": "tệp",
+    "rows": "số dòng",
+    "page": "trang",
+    "reason": "lý do",
+    "id": "mã",
+}
+_DETAIL_VALUES: dict[object, str] = {
+    "reset": "đặt lại",
+    "disabled": "tài khoản đã bị vô hiệu hóa",
+}
+
+
+def describe(detail: Mapping[str, Any] | None) -> str:
+    """An entry's detail in Vietnamese, for the log page."""
+    parts = []
+    for key, value in (detail or {}).items():
+        if value is None:
+            continue
+        if key == "active":
+            shown = "mở lại" if value else "khóa"
+        elif key == "role" and isinstance(value, str) and value in ROLES:
+            shown = ROLES[value].label
+        else:
+            shown = _DETAIL_VALUES.get(value, str(value)) if isinstance(value, str) else str(value)
+        parts.append(f"{DETAIL_LABELS.get(key, key)}: {shown}")
+    return "; ".join(parts)
 
 
 def record(

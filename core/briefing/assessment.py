@@ -11,6 +11,7 @@ from core.briefing.gathering import DUE_SOON_DAYS
 from core.briefing.request import BriefingData
 from core.briefing.wording import _count, _points
 from core.dates import format_vn
+from core.rows import RankedRow, StatusRow
 
 
 def responsible_overdue(data: BriefingData) -> list[tuple[str, int]]:
@@ -45,7 +46,7 @@ def _names_with_counts(items: Sequence[tuple[str, int]], unit: str = "nhiá»‡m vá
     return "; ".join(f"{name} ({m.format_count(n)} {unit})" for name, n in items)
 
 
-def _rate_phrase(row: Mapping[str, Any]) -> str:
+def _rate_phrase(row: StatusRow) -> str:
     due = m.rate_volume(row, "on_time_rate_due")
     return (
         f"{row['name']} ({m.format_rate(row['on_time_rate_due'])}, "
@@ -53,11 +54,18 @@ def _rate_phrase(row: Mapping[str, Any]) -> str:
     )
 
 
+def _on_time(row: RankedRow) -> float:
+    """The on-time rate of a ranked row (ranked rows have one)."""
+    rate = row["on_time_rate_due"]
+    assert rate is not None
+    return rate
+
+
 def praise_and_blame(
-    rows: Sequence[Mapping[str, Any]],
+    rows: Sequence[StatusRow],
     blamed_elsewhere: set[str],
     n: int = 3,
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+) -> tuple[list[RankedRow], list[RankedRow]]:
     """(best, worst) units by the on-time rate, from ONE ranked list so they never overlap.
 
     Only ranked units (enough tasks due) count; the worst are the n lowest with a rate below
@@ -67,11 +75,11 @@ def praise_and_blame(
     ranked = [r for r in m.rank_rows(rows, "on_time_rate_due", worst_first=True) if r["ranked"]]
     if len(ranked) < 2:
         return [], []
-    top_rate = ranked[-1]["on_time_rate_due"]
-    worst = [r for r in ranked if r["on_time_rate_due"] < top_rate][: min(n, len(ranked) // 2)]
+    top_rate = _on_time(ranked[-1])
+    worst = [r for r in ranked if _on_time(r) < top_rate][: min(n, len(ranked) // 2)]
     worst_keys = {str(r["key"]) for r in worst}
     # Best first; among equal rates the one with more tasks due weighs more.
-    by_merit = sorted(ranked, key=lambda r: (-r["on_time_rate_due"], -r["volume"], str(r["key"])))
+    by_merit = sorted(ranked, key=lambda r: (-_on_time(r), -r["volume"], str(r["key"])))
     best = [
         r
         for r in by_merit

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from functools import partial
-from typing import Any
+from typing import Any, TypedDict
 
 from core import metrics as m
 from core.accountability import Accountability
@@ -13,6 +13,7 @@ from core.briefing.request import DocSettings
 from core.briefing.signer import Signer
 from core.briefing.wording import _count, date_line
 from core.dates import format_vn
+from core.rows import OverdueTaskRow, RankedRow, StatusRow
 
 # Local committees are ranked apart from provincial bodies: their workloads differ.
 LOCAL_KINDS: dict[str, str] = {"district": "UBND cấp huyện", "commune": "UBND cấp xã, phường"}
@@ -33,7 +34,7 @@ def _header_context(
 
 
 def _task_cells(
-    no: int, t: Mapping[str, Any], unit_label: Callable[[str], str], days: str
+    no: int, t: OverdueTaskRow, unit_label: Callable[[str], str], days: str
 ) -> dict[str, str]:
     number = t.get("document_number") or ""
     assigned = t.get("assigned_date")
@@ -53,16 +54,16 @@ def _task_cells(
     }
 
 
-def _unit_cells(row: Mapping[str, Any], rank: str) -> dict[str, str]:
+def _unit_cells(row: StatusRow, rank: str) -> dict[str, str]:
     out = {"rank": rank, "name": str(row["name"])}
     for name in m.COUNT_FIELDS:
         out[name] = _count(row[name])
-    for name in m.RATE_FIELDS:
-        out[name] = m.format_rate(row[name])
+    for rate in m.RATE_FIELDS:
+        out[rate] = m.format_rate(row[rate])
     return out
 
 
-def _sum_rows(rows: Sequence[Mapping[str, Any]], key: str, name: str) -> dict[str, Any]:
+def _sum_rows(rows: Sequence[StatusRow], key: str, name: str) -> StatusRow:
     total = m.empty_row(key, name)
     for row in rows:
         for f in m.COUNT_FIELDS:
@@ -70,19 +71,27 @@ def _sum_rows(rows: Sequence[Mapping[str, Any]], key: str, name: str) -> dict[st
     return m.with_rates(total)
 
 
+class UnitGroup(TypedDict):
+    """A group of units of the briefing's table: its title, its units ranked, its subtotal."""
+
+    title: str
+    ranked: list[RankedRow]
+    subtotal: StatusRow
+
+
 def unit_groups(
-    rows: Sequence[Mapping[str, Any]], kinds: Mapping[str, str], worst_first: bool = False
-) -> list[dict[str, Any]]:
+    rows: Sequence[StatusRow], kinds: Mapping[str, str], worst_first: bool = False
+) -> list[UnitGroup]:
     """Units split into provincial bodies and local committees, each ranked by on-time rate
     (`rank_rows`: equal rates share a rank, units with too few tasks due come last, unranked)."""
-    buckets: dict[str, list[Mapping[str, Any]]] = {}
+    buckets: dict[str, list[StatusRow]] = {}
     for row in rows:
         if not row["assigned"]:
             continue
         kind = kinds.get(str(row["key"]), "")
         buckets.setdefault(LOCAL_KINDS.get(kind, PROVINCIAL_GROUP), []).append(row)
     order = [PROVINCIAL_GROUP, *LOCAL_KINDS.values()]
-    out = []
+    out: list[UnitGroup] = []
     for title in order:
         group_rows = buckets.get(title)
         if not group_rows:
@@ -92,10 +101,10 @@ def unit_groups(
     return out
 
 
-def annex_groups(tasks: Sequence[Mapping[str, Any]], acc: Accountability) -> list[dict[str, Any]]:
+def annex_groups(tasks: Sequence[OverdueTaskRow], acc: Accountability) -> list[dict[str, Any]]:
     """Overdue tasks grouped by the unit answering for them on D (a unit that had ended hands
     over to its successor), most overdue tasks first, numbered throughout."""
-    by_unit: dict[str, list[Mapping[str, Any]]] = {}
+    by_unit: dict[str, list[OverdueTaskRow]] = {}
     for t in tasks:
         lead = str(t.get("lead_unit"))
         by_unit.setdefault(str(acc.unit(lead)), []).append(t)

@@ -31,6 +31,7 @@ from core.briefing.wording import (
 )
 from core.dates import format_vn
 from core.periods import same_period_last_year
+from core.rows import Counts, PeriodTotal
 from core.vocab import STATUS_LABELS
 
 TOP_OVERDUE = 10
@@ -74,7 +75,7 @@ def _overall_paragraphs(data: BriefingData) -> list[str]:
     cur, cum = data.compare["current"], data.cumulative
     giver = "UBND tỉnh, Chủ tịch UBND tỉnh"
 
-    def breakdown(t: Mapping[str, Any]) -> str:
+    def breakdown(t: Counts) -> str:
         return (
             f"hoàn thành đúng hạn {_count(t['completed_on_time'])}; hoàn thành quá hạn "
             f"{_count(t['completed_late'])}; chưa hoàn thành, trong hạn "
@@ -95,7 +96,7 @@ def _overall_paragraphs(data: BriefingData) -> list[str]:
     ]
 
 
-def _col_head(p: Mapping[str, Any]) -> str:
+def _col_head(p: PeriodTotal) -> str:
     return str(p["period"]["label"])
 
 

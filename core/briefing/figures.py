@@ -13,6 +13,7 @@ from core.briefing.parallel import FollowUp
 from core.briefing.request import BriefingData, cumulative_window
 from core.dates import format_vn
 from core.periods import Period
+from core.rows import StatusResult, TrendRow
 
 # Charts in the text area of A4 portrait with the Decree 30 margins (165 × 257 mm): at most
 # 160 mm wide and 115 mm high (two fit on a page), the PNG's own ratio kept.
@@ -24,7 +25,7 @@ RANKING_ROWS = 15  # the ranking chart shows the worst units of the first group
 CHARTS = ("status", "ranking", "trend")
 
 
-def chart_status(units: Mapping[str, Any], year: Period | None = None) -> Any:
+def chart_status(units: StatusResult, year: Period | None = None) -> Any:
     """Status breakdown of the cumulative window (the unit table's total)."""
     from core import charts
 
@@ -35,7 +36,7 @@ def chart_status(units: Mapping[str, Any], year: Period | None = None) -> Any:
 
 
 def ranking_chart_rows(
-    units: Mapping[str, Any], kinds: Mapping[str, str], short_names: Mapping[str, str]
+    units: StatusResult, kinds: Mapping[str, str], short_names: Mapping[str, str]
 ) -> list[dict[str, Any]]:
     """The worst RANKING_ROWS ranked units of the first group, worst first, with short names."""
     groups = unit_groups(units["rows"], kinds, worst_first=True)
@@ -47,7 +48,7 @@ def ranking_chart_rows(
 
 
 def chart_ranking(
-    units: Mapping[str, Any], kinds: Mapping[str, str], short_names: Mapping[str, str]
+    units: StatusResult, kinds: Mapping[str, str], short_names: Mapping[str, str]
 ) -> Any:
     """On-time rate of the worst ranked units of the first group (provincial bodies)."""
     from core import charts
@@ -58,7 +59,7 @@ def chart_ranking(
     )
 
 
-def chart_trend(trend: Sequence[Mapping[str, Any]], as_of: date | None = None) -> Any:
+def chart_trend(trend: Sequence[TrendRow], as_of: date | None = None) -> Any:
     """On-time rate of the tasks due in each of the last periods; one still running at the
     cut-off is drawn open."""
     from core import charts

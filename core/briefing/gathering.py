@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -29,6 +28,7 @@ from core.periods import (
     same_period_last_year,
 )
 from core.repository import Repository
+from core.rows import Figures, StatusResult
 from core.services import work_calendar
 
 DUE_SOON_DAYS = 7
@@ -43,7 +43,7 @@ TREND_PERIODS: dict[str, int] = {
 }
 
 
-def _unit_change(current: dict[str, Any], previous: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def _unit_change(current: StatusResult, previous: StatusResult) -> dict[str, dict[str, Any]]:
     before = {r["key"]: r for r in previous["rows"]}
     out: dict[str, dict[str, Any]] = {}
     for row in current["rows"]:
@@ -138,6 +138,7 @@ def gather(
         timings,
         chart_jobs(unit_kinds, acc, period, as_of) if with_charts else None,
     )
+    by_unit: StatusResult = results["units"]
     return BriefingData(
         period=period,
         year=year,
@@ -149,9 +150,9 @@ def gather(
         settings=settings,
         number=request.number,
         compare=results["compare"],
-        cumulative={**results["units"]["total"]},
+        cumulative={**by_unit["total"]},
         cumulative_last_year=results["cumulative_last_year"]["total"],
-        units=results["units"],
+        units=by_unit,
         unit_kinds=unit_kinds,
         unit_names={str(u["_id"]): str(u["name"]) for u in units},
         unit_change=_unit_change(results["due_now"], results["due_prev"]),
@@ -166,7 +167,7 @@ def gather(
     )
 
 
-def key_figures_from(current: Mapping[str, Any], cumulative: Mapping[str, Any]) -> dict[str, Any]:
+def key_figures_from(current: Figures, cumulative: Figures) -> dict[str, Any]:
     """The few numbers shown before a briefing is built (and kept with it)."""
     return {
         "assigned": int(current["assigned"]),

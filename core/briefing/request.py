@@ -18,6 +18,7 @@ from core.periods import (
     year_to_date,
 )
 from core.repository import Repository
+from core.rows import Comparison, DueSoon, OverdueTaskRow, StatusResult, StatusRow, TrendRow
 from core.text import fold
 
 SCOPE_KINDS: tuple[str, ...] = ("province", "portfolio", "unit")
@@ -125,17 +126,17 @@ class BriefingData:
     accountability: Accountability
     settings: DocSettings
     number: str
-    compare: dict[str, Any]
-    cumulative: dict[str, Any]
-    cumulative_last_year: dict[str, Any]
-    units: dict[str, Any]
+    compare: Comparison
+    cumulative: StatusRow
+    cumulative_last_year: StatusRow
+    units: StatusResult
     unit_kinds: dict[str, str]
     unit_names: dict[str, str]
     unit_change: dict[str, dict[str, Any]]
-    trend: list[dict[str, Any]]
+    trend: list[TrendRow]
     age: dict[str, Any]
-    overdue: list[dict[str, Any]]
-    due_soon: dict[str, Any]
+    overdue: list[OverdueTaskRow]
+    due_soon: DueSoon
     discipline: dict[str, Any]
     timings: dict[str, float] = field(default_factory=dict)
     charts: dict[str, bytes] = field(default_factory=dict)

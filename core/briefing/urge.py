@@ -17,6 +17,7 @@ from core.briefing.signer import Signer, resolve_signer
 from core.briefing.wording import _count, _nfc, recipients_for
 from core.dates import format_vn
 from core.repository import Repository
+from core.rows import OverdueTaskRow
 from core.services import work_calendar
 from core.text import fold
 
@@ -33,7 +34,7 @@ class UrgeData:
     signer: Signer
     settings: DocSettings
     number: str
-    tasks: list[dict[str, Any]]
+    tasks: list[OverdueTaskRow]
     total: int
     reply_by: date
     # Units told of the letter (Quy chế theo dõi …, Điều 15.5: the commune whose feedback led

@@ -11,6 +11,7 @@ from core.calendar import WorkCalendar, working_day_index_expr
 from core.dates import from_bson_day, to_bson_day
 from core.metrics.query import AGE_BUCKETS, MetricsQuery, category_prefilter, classify_stages
 from core.repository import Repository
+from core.rows import DueSoon, OverdueTaskRow
 
 # --- overdue age, longest overdue, due soon ---------------------------------------------------
 
@@ -81,7 +82,7 @@ _FACT_KEEP = [
 
 def longest_overdue(
     repo: Repository, q: MetricsQuery, cal: WorkCalendar, limit: int = 20, skip: int = 0
-) -> list[dict[str, Any]]:
+) -> list[OverdueTaskRow]:
     """The open overdue tasks, longest overdue first, with working days overdue."""
     stages = overdue_pipeline(q, cal)
     stages[1]["$project"].update({name: 1 for name in _FACT_KEEP})
@@ -128,7 +129,7 @@ def _join_task_and_document() -> list[dict[str, Any]]:
     ]
 
 
-def _task_row(t: Mapping[str, Any]) -> dict[str, Any]:
+def _task_row(t: Mapping[str, Any]) -> OverdueTaskRow:
     doc = (t.get("doc") or [{}])[0]
     return {
         "id": t["_id"],
@@ -155,7 +156,7 @@ def due_soon(
     cal: WorkCalendar,
     windows: Sequence[int] = (1, 3, 7),
     limit: int = 50,
-) -> dict[str, Any]:
+) -> DueSoon:
     """Open tasks whose effective deadline is D or within N working days after D (sắp đến hạn)."""
     horizon = max(windows)
     last_day = cal.add_working_days(q.as_of, horizon)

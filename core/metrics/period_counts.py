@@ -29,6 +29,7 @@ from core.periods import (
     same_period_last_year,
 )
 from core.repository import Repository
+from core.rows import Comparison, PeriodTotal, StatusResult, StatusRow, TrendRow
 from core.scope import Scope
 
 # --- several periods in one pass ------------------------------------------------------------------
@@ -178,7 +179,7 @@ def period_metrics(
     q: MetricsQuery,
     periods: Sequence[Period],
     population: str = "deadline",
-) -> list[dict[str, Any]]:
+) -> list[StatusResult]:
     """`status_metrics` of each period (as of its end, capped at D), in the order given.
 
     Equal, period by period, to `status_metrics(repo, _period_query(q, p, population, q.by))`.
@@ -315,14 +316,14 @@ def _shape_periods(
     q: MetricsQuery,
     queries: Sequence[MetricsQuery],
     counted: Sequence[Mapping[str, Any]],
-) -> list[dict[str, Any]]:
+) -> list[StatusResult]:
     """Counted rows {_id: {p, k, c}, n} → one `status_metrics` object per period query."""
     names = _names(repo, q.by)
     org = (repo.units(), repo.leaders()) if q.by in ("unit", "portfolio") else None
     by_period: dict[int, list[Mapping[str, Any]]] = {}
     for row in counted:
         by_period.setdefault(row["_id"]["p"], []).append(row)
-    out: list[dict[str, Any]] = []
+    out: list[StatusResult] = []
     for i, pq in enumerate(queries):
         key_map = _key_map(repo, pq, org) or {}
         grouped: dict[Any, dict[str, Any]] = {}
@@ -339,7 +340,7 @@ def _shape_periods(
 
 def compare_periods(
     repo: Repository, q: MetricsQuery, period: Period, population: str = "assigned"
-) -> dict[str, Any]:
+) -> Comparison:
     """Totals for a period, the previous period and the same period a year earlier.
 
     `population`: 'assigned' (tasks assigned in the period, status at its end), 'deadline'
@@ -347,7 +348,6 @@ def compare_periods(
     start of the reporting year to the period's end, `core.periods.year_to_date`). Each is
     evaluated as of the period's end, capped at the query's as-of date.
     """
-    out: dict[str, Any] = {"population": population}
     named = (
         ("current", period),
         ("previous", previous_period(period)),
@@ -355,9 +355,21 @@ def compare_periods(
     )
     queries = [_period_query(q, p, population, "none") for _name, p in named]
     results = period_metrics(repo, replace(q, by="none"), [p for _n, p in named], population)
-    for (name, p), pq, res in zip(named, queries, results, strict=True):
-        out[name] = {"period": p.to_dict(), "as_of": pq.as_of.isoformat(), **res["total"]}
-    return out
+    current, previous, last_year = (
+        _period_total(p, pq, res["total"])
+        for (_name, p), pq, res in zip(named, queries, results, strict=True)
+    )
+    return {
+        "population": population,
+        "current": current,
+        "previous": previous,
+        "last_year": last_year,
+    }
+
+
+def _period_total(p: Period, pq: MetricsQuery, total: StatusRow) -> PeriodTotal:
+    """A period's total with the period and the day it is counted as of."""
+    return {"period": p.to_dict(), "as_of": pq.as_of.isoformat(), **total}
 
 
 def _period_query(q: MetricsQuery, p: Period, population: str, by: str) -> MetricsQuery:
@@ -366,7 +378,7 @@ def _period_query(q: MetricsQuery, p: Period, population: str, by: str) -> Metri
     return replace(pq, as_of=q.as_of) if pq.as_of > q.as_of else pq
 
 
-def _in_parallel(repo: Repository, queries: Sequence[MetricsQuery]) -> list[dict[str, Any]]:
+def _in_parallel(repo: Repository, queries: Sequence[MetricsQuery]) -> list[StatusResult]:
     """`status_metrics` of several index-narrowed queries, two at a time (one per core)."""
     with ThreadPoolExecutor(max_workers=2) as pool:
         return list(pool.map(lambda pq: status_metrics(repo, pq), queries))
@@ -379,21 +391,25 @@ def trend(
     n: int = 12,
     population: str = "deadline",
     by_unit: bool = False,
-) -> list[dict[str, Any]]:
+) -> list[TrendRow]:
     """Per period (oldest first), the totals (or per-unit rows) as of each period's end.
 
     Default population: tasks whose effective deadline falls in the period (the third official
     style: "of tasks due in the period"), so each period's rate describes that period alone.
     """
-    out: list[dict[str, Any]] = []
+    out: list[TrendRow] = []
     periods = last_n_periods(period, n)
     by = "unit" if by_unit else "none"
     for p, res in zip(
         periods, period_metrics(repo, replace(q, by=by), periods, population), strict=True
     ):
-        base = {"period": p.report, "label": p.label, "start": p.start, "end": p.end}
         if by_unit:
-            out.extend({**base, **row} for row in res["rows"])
+            out.extend(_in_period(p, row) for row in res["rows"])
         else:
-            out.append({**base, **res["total"]})
+            out.append(_in_period(p, res["total"]))
     return out
+
+
+def _in_period(p: Period, row: StatusRow) -> TrendRow:
+    """A status row of a trend, with its period's report key, label and days."""
+    return {"period": p.report, "label": p.label, "start": p.start, "end": p.end, **row}

@@ -9,19 +9,20 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar, get_args
 
 from core.dates import to_bson_day
 from core.periods import (
     Period,
     year_to_date,
 )
+from core.rows import Category, CountField, Figures, RateField
 from core.scope import Scope
-from core.vocab import STATUS_LABELS
 
-CATEGORIES: tuple[str, ...] = tuple(STATUS_LABELS)
-COUNT_FIELDS: tuple[str, ...] = ("assigned", *CATEGORIES)
-RATE_FIELDS: tuple[str, ...] = ("completion_rate_due", "on_time_rate_due", "overdue_share_assigned")
+# In the order of `core.vocab.STATUS_LABELS` (a test checks they agree).
+CATEGORIES: tuple[Category, ...] = get_args(Category)
+COUNT_FIELDS: tuple[CountField, ...] = ("assigned", *CATEGORIES)
+RATE_FIELDS: tuple[RateField, ...] = get_args(RateField)
 GROUPINGS: tuple[str, ...] = (
     "unit",
     "portfolio",
@@ -322,8 +323,11 @@ def classify_stages(q: MetricsQuery, keep: Sequence[str] = ()) -> list[dict[str,
     return stages
 
 
-def with_rates(row: dict[str, Any]) -> dict[str, Any]:
-    """Add the three named rates to a row of counts (None when a denominator is 0)."""
+F = TypeVar("F", bound=Figures)
+
+
+def with_rates(row: F) -> F:
+    """Set the three named rates of a row from its counts (None when a denominator is 0)."""
     due = row["completed_on_time"] + row["completed_late"] + row["open_overdue"]
     done = row["completed_on_time"] + row["completed_late"]
     row["completion_rate_due"] = done / due if due else None

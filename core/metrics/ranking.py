@@ -7,6 +7,7 @@ from typing import Any
 
 from core.config import rank_min_due
 from core.metrics.query import RATE_FIELDS
+from core.rows import RankedRow, RateField, StatusRow
 
 # --- ranking, comparison, trend ---------------------------------------------------------------
 
@@ -29,11 +30,11 @@ def rate_numerator(row: Mapping[str, Any], rate: str) -> int:
 
 
 def rank_rows(
-    rows: Sequence[Mapping[str, Any]],
-    rate: str = "on_time_rate_due",
+    rows: Sequence[StatusRow],
+    rate: RateField = "on_time_rate_due",
     min_volume: int | None = None,
     worst_first: bool = True,
-) -> list[dict[str, Any]]:
+) -> list[RankedRow]:
     """Rows ranked by a rate: worst first by default; equal rates share a rank.
 
     `rank` is 1 for the best rate (competition ranking: two units at 100% are both 1st, the next
@@ -49,21 +50,20 @@ def rank_rows(
         min_volume = rank_min_due()
     lower_is_better = rate == "overdue_share_assigned"
 
-    def goodness(row: Mapping[str, Any]) -> float:
-        value = float(row[rate])
+    def goodness(row: RankedRow) -> float:
+        rate_value = row[rate]
+        assert rate_value is not None  # rows without a rate are kept apart
+        value = float(rate_value)
         return -value if lower_is_better else value
 
-    ranked: list[dict[str, Any]] = []
-    apart: list[dict[str, Any]] = []
+    ranked: list[RankedRow] = []
+    apart: list[RankedRow] = []
     for raw in rows:
-        row = dict(raw)
-        row["volume"] = rate_volume(row, rate)
-        if row.get(rate) is None or row["volume"] < max(min_volume, 1):
-            row["rank"], row["ranked"] = None, False
-            apart.append(row)
+        volume = rate_volume(raw, rate)
+        if raw.get(rate) is None or volume < max(min_volume, 1):
+            apart.append({**raw, "volume": volume, "rank": None, "ranked": False})
         else:
-            row["ranked"] = True
-            ranked.append(row)
+            ranked.append({**raw, "volume": volume, "ranked": True, "rank": None})
     # Best first to number the ranks; equal rates (to 1e-9) share the rank of the first of them.
     ranked.sort(key=lambda r: (-round(goodness(r), 9), -r["volume"], str(r["key"])))
     previous: float | None = None

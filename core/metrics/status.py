@@ -13,6 +13,7 @@ from core.dates import from_bson_day
 from core.metrics.query import COUNT_FIELDS, RATE_FIELDS, MetricsQuery, status_pipeline, with_rates
 from core.organisation import leaders_in_office
 from core.repository import Repository
+from core.rows import StatusResult, StatusRow, empty_figures
 from core.vocab import DOCUMENT_TYPES
 
 # --- organisation lookups used for keys and names -----------------------------------------------
@@ -81,28 +82,23 @@ def _key_map(
     return {u["_id"]: owners.get(rollup.get(u["_id"], u["_id"]), "none") for u in units}
 
 
-def _row(raw: Mapping[str, Any], names: Mapping[Any, str]) -> dict[str, Any]:
+def _row(raw: Mapping[str, Any], names: Mapping[Any, str]) -> StatusRow:
     key = raw["_id"]
-    row: dict[str, Any] = {
-        "key": key if key is not None else "none",
-        "name": names.get(key, str(key) if key is not None else "Chưa xác định"),
-    }
+    row = empty_row(
+        key if key is not None else "none",
+        names.get(key, str(key) if key is not None else "Chưa xác định"),
+    )
     for name in COUNT_FIELDS:
         row[name] = int(raw.get(name, 0))
-    for name in RATE_FIELDS:
-        value = raw.get(name)
-        row[name] = float(value) if value is not None else None
+    for rate in RATE_FIELDS:
+        value = raw.get(rate)
+        row[rate] = float(value) if value is not None else None
     return row
 
 
-def empty_row(key: str, name: str) -> dict[str, Any]:
+def empty_row(key: str, name: str) -> StatusRow:
     """A row of zeros (rates None)."""
-    return {
-        "key": key,
-        "name": name,
-        **dict.fromkeys(COUNT_FIELDS, 0),
-        **dict.fromkeys(RATE_FIELDS),
-    }
+    return {"key": key, "name": name, **empty_figures()}
 
 
 def partitions(q: MetricsQuery, earliest: date | None) -> list[MetricsQuery]:
@@ -139,7 +135,7 @@ def merge_counts(parts: Sequence[Sequence[Mapping[str, Any]]]) -> list[dict[str,
     return sorted(merged.values(), key=lambda r: (r["_id"] is None, str(r["_id"])))
 
 
-def status_metrics(repo: Repository, q: MetricsQuery) -> dict[str, Any]:
+def status_metrics(repo: Repository, q: MetricsQuery) -> StatusResult:
     """Counts and rates per group as of D: the `cddh metrics --json` object."""
     key_map = _key_map(repo, q)
     earliest = repo.earliest_assigned()
@@ -158,12 +154,13 @@ def status_metrics(repo: Repository, q: MetricsQuery) -> dict[str, Any]:
 
 def _shape(
     q: MetricsQuery, counted: Sequence[Mapping[str, Any]], names: Mapping[Any, str]
-) -> dict[str, Any]:
+) -> StatusResult:
     """The `status_metrics` object from counted rows (`_id` = group key, one count per field)."""
     rows = [with_rates(_row(r, names)) for r in counted]
     if q.by == "priority":
         for row in rows:
-            row["key"] = "priority" if row["key"] is True else "normal"
+            raw_key: object = row["key"]  # the stored flag until here
+            row["key"] = "priority" if raw_key is True else "normal"
     if q.by == "none":
         for row in rows:
             row["key"], row["name"] = "ALL", "Toàn tỉnh"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
 import pandas as pd
 import streamlit as st
@@ -18,6 +18,7 @@ from core.metrics import (
     rate_numerator,
     rate_volume,
 )
+from core.rows import RateField, StatusRow, TrendRow
 from core.vocab import STATUS_LABELS, UNIT_KINDS
 from dashboard import auth, blocks, filters
 from dashboard import data as db
@@ -44,7 +45,7 @@ COUNT_COLUMNS = [
 ]
 
 
-def ranking_table(rows: list[dict[str, Any]], rate: str) -> pd.DataFrame:
+def ranking_table(rows: Sequence[StatusRow], rate: RateField) -> pd.DataFrame:
     """Each unit's chosen rate with its numerator/denominator and its open overdue tasks first
     (visible without scrolling), then every other count and rate, in Vietnamese (numbers stay
     numbers: `fmt.figures_styler` formats them)."""
@@ -96,7 +97,7 @@ def show_ranking() -> None:
     )
     if not ranked:
         st.info("Chưa có nhiệm vụ nào trong phạm vi đang xem.")
-    table = ranking_table([*ranked, {**result["total"], "rank": None}], rate)
+    table = ranking_table([*ranked, result["total"]], rate)  # the total last, without a rank
     fmt.download_buttons(table, "xep-hang-don-vi")
     event = st.dataframe(
         fmt.figures_styler(
@@ -189,11 +190,11 @@ def show_unit(code: str) -> None:
         blocks.show_status_chart(f, now, width)
     with right:
         trend_rows = db.trend_by_unit(repo, key, base, f.period, 12)
-        by_period: dict[str, list[dict[str, Any]]] = {}
+        by_period: dict[str, list[TrendRow]] = {}
         labels: dict[str, str] = {}
-        for row in trend_rows:
-            by_period.setdefault(row["period"], []).append(row)
-            labels[row["period"]] = row["label"]
+        for trend_row in trend_rows:
+            by_period.setdefault(trend_row["period"], []).append(trend_row)
+            labels[trend_row["period"]] = trend_row["label"]
         points = [{"label": labels[p], **explorer.totals_of(rows)} for p, rows in by_period.items()]
         if points:
             st.altair_chart(
@@ -213,14 +214,14 @@ def show_unit(code: str) -> None:
         )
         if not soon["tasks"]:
             st.info("Không có nhiệm vụ đến hạn trong 7 ngày làm việc tới.")
-        for row in soon["tasks"]:
-            left_days = row.get("days_left")
+        for task in soon["tasks"]:
+            left_days = task.get("days_left")
             when = "đến hạn hôm nay" if not left_days else f"còn {left_days} ngày làm việc"
             st.page_link(
                 nav.PAGE_TASKS,
-                label=f"Hạn {fmt.fmt_date(row['effective_deadline'])}, {when} — "
-                f"{fmt.task_label(row, 90)}",
-                query_params=nav.link_params(f, nhiemvu=row["id"]),
+                label=f"Hạn {fmt.fmt_date(task['effective_deadline'])}, {when} — "
+                f"{fmt.task_label(task, 90)}",
+                query_params=nav.link_params(f, nhiemvu=task["id"]),
             )
 
         st.subheader("Nhiệm vụ đơn vị phối hợp (không chủ trì)")
@@ -255,17 +256,17 @@ def show_unit(code: str) -> None:
     if auth.reads_content():  # computed from each task's reports
         st.subheader("Chất lượng cập nhật")
         disc = db.discipline(repo, key, period_q)
-        row = disc["total"]
+        duty = disc["total"]
         d1, d2, d3 = st.columns(3)
         d1.metric(
             "Tỷ lệ cập nhật đúng hạn",
-            fmt.fmt_rate(row["update_rate"]),
+            fmt.fmt_rate(duty["update_rate"]),
             help="Trên số lần đơn vị phải cập nhật (báo cáo khi quá hạn; cập nhật hằng tháng "
             "nhiệm vụ không thời hạn).",
             border=True,
         )
-        d2.metric("Lần phải cập nhật", fmt.fmt_count(row["duties"]), border=True)
-        d3.metric("Chưa cập nhật đúng hạn", fmt.fmt_count(row["not_updated"]), border=True)
+        d2.metric("Lần phải cập nhật", fmt.fmt_count(duty["duties"]), border=True)
+        d3.metric("Chưa cập nhật đúng hạn", fmt.fmt_count(duty["not_updated"]), border=True)
 
 
 code = st.session_state["p_donvi"]

@@ -95,9 +95,9 @@ else:
         st.caption(
             "Bộ lọc «Lĩnh vực phụ trách» đang chọn lãnh đạo khác: số liệu là phần giao nhau."
         )
-    result = db.status(repo, key, q) if portfolio else {"rows": [], "total": None}
-    if result["rows"]:
-        rows = sorted(result["rows"], key=lambda r: -r["open_overdue"])
+    in_portfolio = db.status(repo, key, q)["rows"] if portfolio else []
+    if in_portfolio:
+        rows = sorted(in_portfolio, key=lambda r: -r["open_overdue"])
         counts = [
             "Số nhiệm vụ",
             STATUS_LABELS["completed_on_time"],

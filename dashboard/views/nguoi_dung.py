@@ -3,12 +3,14 @@ change a role (Quy chế theo dõi nhiệm vụ, Điều 18: the Office manages 
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pandas as pd
 import streamlit as st
 
 from core.access import accounts
 from core.access.roles import ROLES
-from core.dates import today_local
+from core.dates import TZ, today_local
 from core.errors import ValidationFailed
 from dashboard import auth
 from dashboard import data as db
@@ -35,23 +37,45 @@ def _problems(exc: ValidationFailed) -> None:
 
 
 users = accounts.list_users(repo)
+
+
+def _tied_to(user: dict[str, object]) -> str:
+    """The unit or leader an account belongs to."""
+    if user.get("unit"):
+        return unit_names.get(str(user["unit"]), str(user["unit"]))
+    if user.get("leader_id"):
+        return leader_names.get(str(user["leader_id"]), str(user["leader_id"]))
+    return ""
+
+
+def _last_login(user: dict[str, object]) -> str:
+    moment = user.get("last_login_at")
+    if not isinstance(moment, datetime):
+        return "chưa"
+    return moment.astimezone(TZ).strftime("%d/%m/%Y %H:%M")
+
+
 table = pd.DataFrame(
     [
         {
             "Tên đăng nhập": u["username"],
             "Họ tên": u["display_name"],
             "Vai trò": role_labels.get(u["role"], u["role"]),
-            "Đơn vị": unit_names.get(u.get("unit") or "", u.get("unit") or ""),
-            "Lãnh đạo": leader_names.get(u.get("leader_id") or "", ""),
-            "Email": u.get("email") or "",
-            "Trạng thái": "Đang hoạt động" if u["active"] else "Đã khóa",
-            "Đăng nhập gần nhất": u.get("last_login_at"),
-            "Demo": "có" if u.get("demo") else "",
+            "Đơn vị, lãnh đạo": _tied_to(u),
+            "Trạng thái": ("Hoạt động" if u["active"] else "Đã khóa")
+            + (" · demo" if u.get("demo") else ""),
+            "Đăng nhập gần nhất": _last_login(u),
         }
         for u in users
     ]
 )
-st.dataframe(table, hide_index=True, width="stretch")
+# A static table: every cell wraps, nothing is cut (a list of accounts, not of tasks).
+st.table(table.set_index("Tên đăng nhập") if len(table) else table)
+if any(u.get("email") for u in users):
+    st.caption(
+        "Email (đăng nhập qua hệ thống xác thực của tỉnh): "
+        + "; ".join(f"{u['username']}: {u['email']}" for u in users if u.get("email"))
+    )
 
 st.subheader("Thêm tài khoản")
 with st.form("them_tai_khoan", clear_on_submit=False):

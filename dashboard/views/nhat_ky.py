@@ -39,7 +39,7 @@ frame = pd.DataFrame(
             "Thời điểm": r["at"].astimezone(TZ).strftime("%d/%m/%Y %H:%M:%S"),
             "Tài khoản": r["username"],
             "Việc": audit.EVENTS.get(r["event"], r["event"]),
-            "Chi tiết": ", ".join(f"{k}: {v}" for k, v in (r.get("detail") or {}).items()),
+            "Chi tiết": audit.describe(r.get("detail")),
             "Địa chỉ": r.get("client") or "",
         }
         for r in rows

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
 
 from core import charts, explorer
 from core.metrics import RATE_DENOMINATORS, RATE_FIELDS, RATE_LABELS, rank_rows
 from core.periods import elapsed_share, last_n_periods
+from core.rows import RankedRow, TrendRow
 from dashboard import blocks, filters
 from dashboard import data as db
 from dashboard import formatting as fmt
@@ -28,7 +27,7 @@ width = 900 if f.meeting_mode else 560
 short = {u["_id"]: u.get("short_name") or u["name"] for u in db.org_data()["units"]}
 rate = "on_time_rate_due"
 trend_rows = db.trend_by_unit(repo, key, f.query("unit"), f.period, 12)
-periods: dict[str, list[dict[str, Any]]] = {}
+periods: dict[str, list[TrendRow]] = {}
 for row in trend_rows:
     periods.setdefault(row["period"], []).append(row)
 points = [{"label": rows[0]["label"], **explorer.totals_of(rows)} for rows in periods.values()]
@@ -60,7 +59,9 @@ chosen_rate = st.selectbox(
 filters.set_page_param("xephang", chosen_rate if chosen_rate != "on_time_rate_due" else None)
 by_unit = db.period_status(repo, key, f.query("unit"), f.period, f.population)
 ranked = rank_rows(by_unit["rows"], chosen_rate)
-with_rank = [{**r, "name": short.get(r["key"], r["name"])} for r in ranked if r["ranked"]]
+with_rank: list[RankedRow] = [
+    {**r, "name": short.get(r["key"], r["name"])} for r in ranked if r["ranked"]
+]
 shown = with_rank[:15]
 if shown:
     event = st.altair_chart(

@@ -172,7 +172,9 @@ def show_document(doc_id: str) -> None:
             f"Văn bản có {fmt.fmt_count(whole)} nhiệm vụ đã giao đến ngày xem; "
             f"{fmt.fmt_count(result.total)} nhiệm vụ thuộc phạm vi bộ lọc chung được liệt kê."
         )
-    counts = {cat: sum(1 for r in result.rows if r["category"] == cat) for cat in CATEGORIES}
+    counts: dict[str, int] = {
+        cat: sum(1 for r in result.rows if r["category"] == cat) for cat in CATEGORIES
+    }
     st.altair_chart(
         charts.status_stack(
             [{"name": "Nhiệm vụ của văn bản", **counts}],
