@@ -175,3 +175,14 @@ def test_export_follows_the_filter_and_is_in_the_access_log(
     assert mine.rows == 6 - 1  # the Finance task is led by STC (SYT only coordinates it)...
     with pytest.raises(AccessDenied):
         export_tasks(as_user(VIEWER), TaskSearch(as_of=TODAY), "xlsx")
+
+
+def test_an_export_reads_in_vietnamese_on_the_log_page() -> None:
+    from core.access.audit import describe
+
+    assert (
+        describe(
+            {"what": "tasks", "format": "xlsx", "rows": 5, "file": "nhiem-vu.xlsx", "filter": "x"}
+        )
+        == "dữ liệu: nhiệm vụ; định dạng: Excel (.xlsx); số dòng: 5; tệp: nhiem-vu.xlsx; bộ lọc: x"
+    )
