@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint typecheck pytest db-stop clean lock
+.PHONY: run test install lint typecheck pytest mutation db-stop clean lock
 
 # Installs the exact versions the tests passed with (requirements.lock, a constraints file).
 $(STAMP): pyproject.toml requirements.lock
@@ -31,6 +31,13 @@ pytest: $(STAMP)
 
 test: lint typecheck pytest
 
+# Mutation scores of the rule modules (docs/testing.md): not part of `make test`, not a CI gate.
+# A fresh measurement every time (about half an hour on two cores); the table is printed at the end.
+mutation: $(STAMP)
+	rm -rf mutants
+	$(BIN)/mutmut run
+	$(BIN)/python tests/mutation_scores.py
+
 db-stop: $(STAMP)
 	$(BIN)/cddh db stop
 
@@ -45,4 +52,4 @@ lock:
 	rm -rf .venv-lock
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache mutants
