@@ -32,19 +32,25 @@ from core.demo import DEMO_TODAY, load_demo
 from core.periods import period_for_report
 
 
-def run_once(repo: repository.Repository, report: str) -> tuple[float, dict[str, float], int]:
+def run_once(
+    repo: repository.Repository, report: str, figures: Any = None
+) -> tuple[float, dict[str, float], int]:
     """One briefing: total seconds, the per-step timings, the file size."""
     request = b.BriefingRequest(period=period_for_report("month", report))
     t0 = time.perf_counter()
-    result = b.build_briefing(repo, request, generated_by="benchmark", today=DEMO_TODAY)
+    result = b.build_briefing(
+        repo, request, generated_by="benchmark", today=DEMO_TODAY, figures=figures
+    )
     return time.perf_counter() - t0, result.timings, len(result.content)
 
 
-def bench(repo: repository.Repository, repeat: int, report: str) -> list[dict[str, Any]]:
+def bench(
+    repo: repository.Repository, repeat: int, report: str, figures: Any = None
+) -> list[dict[str, Any]]:
     """The cold run and `repeat` warm runs."""
     rows = []
     for i in range(repeat + 1):
-        total, timings, size = run_once(repo, report)
+        total, timings, size = run_once(repo, report, figures)
         rows.append({"run": "first" if i == 0 else f"warm {i}", "total": total, "size": size,
                      **timings})  # fmt: skip
     return rows
@@ -76,6 +82,11 @@ def main() -> None:
     parser.add_argument("--tasks", type=int, default=0, help="load a fresh demo of N tasks")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--report", default="2026-11")
+    parser.add_argument(
+        "--readmodel",
+        action="store_true",
+        help="status figures from the read model (loaded first, as the dashboard does)",
+    )
     args = parser.parse_args()
     folder: Path | None = None
     try:
@@ -91,7 +102,15 @@ def main() -> None:
         else:
             repo = repository.connect(config.effective_uri(), config.mongodb_db())
         tasks = repo.db.tasks.estimated_document_count()
-        print(table(bench(repo, args.repeat, args.report), tasks))
+        figures = None
+        if args.readmodel:
+            from core.readmodel.figures import Columns
+            from core.readmodel.model import ReadModel
+
+            t0 = time.perf_counter()
+            figures = Columns(ReadModel(repo).start(background=False))
+            print(f"read model loaded in {time.perf_counter() - t0:.1f} s")
+        print(table(bench(repo, args.repeat, args.report, figures), tasks))
     finally:
         if folder is not None:
             repository.close_all()

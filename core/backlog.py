@@ -14,6 +14,7 @@ from dataclasses import replace
 from core import metrics as m
 from core.accountability import Accountability
 from core.calendar import WorkCalendar
+from core.readmodel.figures import Figures, Pipelines
 from core.repository import Repository
 from core.rows import Backlog, BacklogTaskRow, BacklogUnitRow, OpenUnitRow, StatusRow
 
@@ -52,24 +53,30 @@ def unit_rows(rows: Sequence[StatusRow]) -> list[OpenUnitRow]:
     return out
 
 
-def backlog(repo: Repository, q: m.MetricsQuery, cal: WorkCalendar, longest: int = 10) -> Backlog:
+def backlog(
+    repo: Repository,
+    q: m.MetricsQuery,
+    cal: WorkCalendar,
+    longest: int = 10,
+    figures: Figures | None = None,
+) -> Backlog:
     """The stock of open tasks as of D: totals, overdue age, due soon, priority tasks overdue,
     the units holding them (successors on D) and the `longest` tasks overdue the longest.
 
     Every count is the MongoDB pipelines' own (`status_metrics`, `overdue_age`, `due_soon`,
-    `longest_overdue` on the same population), so the figures equal `cddh metrics --as-of D`.
+    `longest_overdue` on the same population), so the figures equal `cddh metrics --as-of D`;
+    `figures` computes them (default: the pipelines; the read model gives the same).
     """
+    fig = figures or Pipelines(repo)
     sq = stock_query(q)
-    by_unit = m.status_metrics(repo, sq)
+    by_unit = fig.status_metrics(sq)
     total = by_unit["total"]
-    age = m.overdue_age(repo, sq, cal)
-    soon = m.due_soon(repo, sq, cal, windows=DUE_SOON_WINDOWS, limit=0)  # counts only
+    age = fig.overdue_age(sq, cal)
+    soon = fig.due_soon(sq, cal, windows=DUE_SOON_WINDOWS, limit=0)  # counts only
     priority_overdue = (
         total["open_overdue"]
         if q.priority_only
-        else m.status_metrics(repo, replace(sq, by="none", priority_only=True))["total"][
-            "open_overdue"
-        ]
+        else fig.status_metrics(replace(sq, by="none", priority_only=True))["total"]["open_overdue"]
     )
     acc = Accountability.of(repo.units(), q.as_of)
     over_long: dict[str, int] = {}
@@ -91,7 +98,7 @@ def backlog(repo: Repository, q: m.MetricsQuery, cal: WorkCalendar, longest: int
             "responsible_label": acc.label(t.get("lead_unit")),
             "responsible_short": acc.label(t.get("lead_unit"), short=True),
         }
-        for t in (m.longest_overdue(repo, sq, cal, limit=longest) if longest else [])
+        for t in (fig.longest_overdue(sq, cal, limit=longest) if longest else [])
     ]
     return {
         "as_of": q.as_of.isoformat(),

@@ -163,6 +163,19 @@ SETTINGS: tuple[Setting, ...] = (
         "1: when the dashboard starts, compute the missing summaries of recent closed periods "
         "in the background; 0: only on first use.",
     ),
+    Setting(
+        "CDDH_READMODEL",
+        "1",
+        "1: the dashboard keeps every task's status facts as columns in its process (read "
+        "model, loaded in the background, kept in step by a change stream) and computes the "
+        "figures on them once warm; 0: always the MongoDB pipelines.",
+    ),
+    Setting(
+        "CDDH_READMODEL_DIR",
+        "",
+        "Folder of the read model's snapshot (columns and change stream position, so a "
+        "restart does not read every task again); empty: CDDH_DATA_DIR/readmodel.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -219,6 +232,17 @@ def effective_uri() -> str:
 def warm_summaries_enabled() -> bool:
     """Whether the dashboard warms the period summaries at start (CDDH_WARM_SUMMARIES)."""
     return get("CDDH_WARM_SUMMARIES").strip().lower() not in ("0", "false", "no", "off")
+
+
+def readmodel_enabled() -> bool:
+    """Whether the dashboard uses the read model (CDDH_READMODEL)."""
+    return get("CDDH_READMODEL").strip().lower() not in ("0", "false", "no", "off")
+
+
+def readmodel_dir() -> Path:
+    """Folder of the read model's snapshots (CDDH_READMODEL_DIR, else CDDH_DATA_DIR/readmodel)."""
+    value = get("CDDH_READMODEL_DIR")
+    return Path(value) if value else data_dir() / "readmodel"
 
 
 def rank_min_due() -> int:

@@ -2,7 +2,10 @@
 
 Summaries are cached with `st.cache_data` keyed by the database, the reader's scope and the
 store's task generation (`repo_key()`: a task write makes every figure fresh at once) and the
-query; pages never read whole collections.
+query; pages never read whole collections. The status figures come from the read model
+(core/readmodel: columns in this process, kept in step by a change stream) once it is warm and
+has caught up with the latest write, else from the MongoDB pipelines; their cache key then
+includes the read model's generation, so a write shows in the next render.
 """
 
 from __future__ import annotations
@@ -23,8 +26,17 @@ from core.dates import today_local
 from core.errors import DatabaseUnavailable
 from core.metrics import MetricsQuery
 from core.periods import Period, default_rule
+from core.readmodel.figures import Figures, Pipelines, figures_for
+from core.readmodel.model import ReadModel, snapshot_path
 from core.repository import Repository
-from core.rows import Backlog, Comparison, DueSoon, OverdueTaskRow, StatusResult, TrendRow
+from core.rows import (
+    Backlog,
+    Comparison,
+    DueSoon,
+    OverdueTaskRow,
+    StatusResult,
+    TrendRow,
+)
 from core.scope import Scope
 from core.services import work_calendar
 
@@ -43,6 +55,34 @@ def _connect(uri: str, db_name: str) -> Repository:
             target=_warm_summaries, args=(repo,), name="cddh-warm-summaries", daemon=True
         ).start()
     return repo
+
+
+@st.cache_resource(show_spinner=False)
+def _read_model(uri: str, db_name: str) -> ReadModel | None:
+    """The read model of this server process (one per database), loading in the background."""
+    if not config.readmodel_enabled():
+        return None
+    repo = _connect(uri, db_name)
+    path = snapshot_path(config.readmodel_dir(), uri, db_name)
+    return ReadModel(repo, snapshot=path).start(background=True)
+
+
+def figures(repo: Repository) -> Figures:
+    """Who computes the status figures now: the read model when warm and caught up with the
+    latest write (waits at most a second for it), else the pipelines."""
+    try:
+        model = _read_model(config.effective_uri(), config.mongodb_db())
+    except Exception as exc:  # a read model that cannot start only means the pipelines
+        _LOG.warning("read model unavailable: %s", exc)
+        return Pipelines(repo)
+    return figures_for(repo, model)
+
+
+def _tag(fig: Figures) -> tuple[str, int]:
+    """Part of the cache key of a figure: who computed it and, for the read model, the
+    generation of its columns (a write gives a new key, so the next render recomputes)."""
+    model = getattr(fig, "model", None)
+    return (fig.name, int(model.generation) if model is not None else 0)
 
 
 def _warm_summaries(repo: Repository) -> None:
@@ -163,61 +203,125 @@ def calendar(_repo: Repository, key: str) -> WorkCalendar:
     return work_calendar(_repo)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
-def status(_repo: Repository, key: str, q: MetricsQuery) -> StatusResult:
+def status(repo: Repository, key: str, q: MetricsQuery) -> StatusResult:
     """`core.metrics.status_metrics` for a query."""
-    return metrics.status_metrics(_repo, q)
+    fig = figures(repo)
+    return _status(fig, key, _tag(fig), q)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
+def _status(_fig: Figures, key: str, tag: tuple[str, int], q: MetricsQuery) -> StatusResult:
+    return _fig.status_metrics(q)
+
+
 def period_status(
-    _repo: Repository, key: str, q: MetricsQuery, period: Period, population: str
+    repo: Repository, key: str, q: MetricsQuery, period: Period, population: str
 ) -> StatusResult:
     """`status_metrics` of one period (as of its end, capped at D) for a query of D; a closed
-    period is read from its stored summary (`core.metrics.period_metrics`)."""
-    return metrics.period_metrics(_repo, q, [period], population)[0]
+    period is read from its stored summary (`core.metrics.period_metrics`) by the pipelines."""
+    fig = figures(repo)
+    return _period_status(fig, key, _tag(fig), q, period, population)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
+def _period_status(
+    _fig: Figures,
+    key: str,
+    tag: tuple[str, int],
+    q: MetricsQuery,
+    period: Period,
+    population: str,
+) -> StatusResult:
+    return _fig.period_metrics(q, [period], population)[0]
+
+
 def compare(
-    _repo: Repository, key: str, q: MetricsQuery, period: Period, population: str
+    repo: Repository, key: str, q: MetricsQuery, period: Period, population: str
 ) -> Comparison:
     """`core.metrics.compare_periods`: the period, the previous one, the same one a year ago."""
-    return metrics.compare_periods(_repo, q, period, population)
+    fig = figures(repo)
+    return _compare(fig, key, _tag(fig), q, period, population)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
+def _compare(
+    _fig: Figures,
+    key: str,
+    tag: tuple[str, int],
+    q: MetricsQuery,
+    period: Period,
+    population: str,
+) -> Comparison:
+    return metrics.compare_periods(_fig.repo, q, period, population, _fig.period_metrics)
+
+
 def trend_by_unit(
-    _repo: Repository, key: str, q: MetricsQuery, period: Period, n: int = 12
+    repo: Repository, key: str, q: MetricsQuery, period: Period, n: int = 12
 ) -> list[TrendRow]:
     """`core.metrics.trend(by_unit=True)`: per unit and period, tasks due in the period."""
-    return metrics.trend(_repo, q, period, n=n, population="deadline", by_unit=True)
+    fig = figures(repo)
+    return _trend_by_unit(fig, key, _tag(fig), q, period, n)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def due_soon(_repo: Repository, key: str, q: MetricsQuery, limit: int = 50) -> DueSoon:
+def _trend_by_unit(
+    _fig: Figures, key: str, tag: tuple[str, int], q: MetricsQuery, period: Period, n: int
+) -> list[TrendRow]:
+    return metrics.trend(
+        _fig.repo, q, period, n=n, population="deadline", by_unit=True, counter=_fig.period_metrics
+    )
+
+
+def due_soon(repo: Repository, key: str, q: MetricsQuery, limit: int = 50) -> DueSoon:
     """`core.metrics.due_soon` for 1, 3 and 7 working days."""
-    return metrics.due_soon(_repo, q, calendar(_repo, key), windows=(1, 3, 7), limit=limit)
+    fig = figures(repo)
+    return _due_soon(fig, key, _tag(fig), q, limit)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def overdue_age(_repo: Repository, key: str, q: MetricsQuery) -> dict[str, Any]:
+def _due_soon(
+    _fig: Figures, key: str, tag: tuple[str, int], q: MetricsQuery, limit: int
+) -> DueSoon:
+    return _fig.due_soon(q, calendar(_fig.repo, key), windows=(1, 3, 7), limit=limit)
+
+
+def overdue_age(repo: Repository, key: str, q: MetricsQuery) -> dict[str, Any]:
     """`core.metrics.overdue_age`."""
-    return metrics.overdue_age(_repo, q, calendar(_repo, key))
+    fig = figures(repo)
+    return _overdue_age(fig, key, _tag(fig), q)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
+def _overdue_age(_fig: Figures, key: str, tag: tuple[str, int], q: MetricsQuery) -> dict[str, Any]:
+    return _fig.overdue_age(q, calendar(_fig.repo, key))
+
+
 def longest_overdue(
-    _repo: Repository, key: str, q: MetricsQuery, limit: int = 20
+    repo: Repository, key: str, q: MetricsQuery, limit: int = 20
 ) -> list[OverdueTaskRow]:
     """`core.metrics.longest_overdue`."""
-    return metrics.longest_overdue(_repo, q, calendar(_repo, key), limit=limit)
+    fig = figures(repo)
+    return _longest_overdue(fig, key, _tag(fig), q, limit)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def backlog(_repo: Repository, key: str, q: MetricsQuery, longest: int = 10) -> Backlog:
+def _longest_overdue(
+    _fig: Figures, key: str, tag: tuple[str, int], q: MetricsQuery, limit: int
+) -> list[OverdueTaskRow]:
+    return _fig.longest_overdue(q, calendar(_fig.repo, key), limit=limit)
+
+
+def backlog(repo: Repository, key: str, q: MetricsQuery, longest: int = 10) -> Backlog:
     """`core.backlog.backlog`: every task still open as of D, by the unit answering for it."""
-    return core_backlog.backlog(_repo, q, calendar(_repo, key), longest=longest)
+    fig = figures(repo)
+    return _backlog(fig, key, _tag(fig), q, longest)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def _backlog(
+    _fig: Figures, key: str, tag: tuple[str, int], q: MetricsQuery, longest: int
+) -> Backlog:
+    return core_backlog.backlog(_fig.repo, q, calendar(_fig.repo, key), longest, _fig)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import sys
 from collections.abc import Iterator
@@ -22,6 +23,19 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session", autouse=True)
+def readmodel_snapshots(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The read model's snapshots of every app the tests start go to a temporary folder."""
+    path = tmp_path_factory.mktemp("readmodel")
+    old = os.environ.get("CDDH_READMODEL_DIR")
+    os.environ["CDDH_READMODEL_DIR"] = str(path)
+    yield path
+    if old is None:
+        os.environ.pop("CDDH_READMODEL_DIR", None)
+    else:
+        os.environ["CDDH_READMODEL_DIR"] = old
 
 
 @pytest.fixture(scope="session")

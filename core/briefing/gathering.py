@@ -27,8 +27,10 @@ from core.periods import (
     previous_period,
     same_period_last_year,
 )
+from core.readmodel.figures import Figures, Pipelines
 from core.repository import Repository
-from core.rows import Figures, StatusResult
+from core.rows import Figures as FigureRow
+from core.rows import StatusResult
 from core.services import work_calendar
 
 DUE_SOON_DAYS = 7
@@ -66,12 +68,15 @@ def gather(
     today: date | None = None,
     settings: DocSettings | None = None,
     with_charts: bool = False,
+    figures: Figures | None = None,
 ) -> BriefingData:
     """Run every query a briefing needs; numbers are as of the period's end (or today).
 
-    `with_charts`: also draw the charts, each as soon as its numbers are in.
+    `with_charts`: also draw the charts, each as soon as its numbers are in. `figures`: who
+    computes the status figures (default the pipelines; the read model gives the same).
     """
     t0 = time.perf_counter()
+    fig = figures or Pipelines(repo)
     settings = settings or DocSettings.from_config()
     today = today or today_local()
     cal = work_calendar(repo)
@@ -119,20 +124,27 @@ def gather(
     timings: dict[str, float] = {"prepare": round(time.perf_counter() - t0, 3)}
     results = _run_parallel(
         {
-            "overdue": lambda: m.longest_overdue(repo, base, cal, limit=settings.annex_limit),
-            "age": lambda: m.overdue_age(repo, base, cal),
-            "units": lambda: m.status_metrics(repo, ytd),
-            "due_soon": lambda: m.due_soon(
-                repo, soon_q, cal, windows=(1, 3, DUE_SOON_DAYS), limit=DUE_SOON_ROWS
+            "overdue": lambda: fig.longest_overdue(base, cal, limit=settings.annex_limit),
+            "age": lambda: fig.overdue_age(base, cal),
+            "units": lambda: fig.status_metrics(ytd),
+            "due_soon": lambda: fig.due_soon(
+                soon_q, cal, windows=(1, 3, DUE_SOON_DAYS), limit=DUE_SOON_ROWS
             ),
             "discipline": lambda: m.update_discipline(repo, due_now, cal),
-            "compare": lambda: m.compare_periods(repo, base, period, population="assigned"),
-            "trend": lambda: m.trend(
-                repo, base, period, n=TREND_PERIODS[period.kind], population="deadline"
+            "compare": lambda: m.compare_periods(
+                repo, base, period, "assigned", counter=fig.period_metrics
             ),
-            "cumulative_last_year": lambda: m.status_metrics(repo, replace(ytd_last, by="none")),
-            "due_now": lambda: m.status_metrics(repo, due_now),
-            "due_prev": lambda: m.status_metrics(repo, due_prev),
+            "trend": lambda: m.trend(
+                repo,
+                base,
+                period,
+                n=TREND_PERIODS[period.kind],
+                population="deadline",
+                counter=fig.period_metrics,
+            ),
+            "cumulative_last_year": lambda: fig.status_metrics(replace(ytd_last, by="none")),
+            "due_now": lambda: fig.status_metrics(due_now),
+            "due_prev": lambda: fig.status_metrics(due_prev),
             **({"warm_up": warm_up_charts} if with_charts else {}),
         },
         timings,
@@ -167,7 +179,7 @@ def gather(
     )
 
 
-def key_figures_from(current: Figures, cumulative: Figures) -> dict[str, Any]:
+def key_figures_from(current: FigureRow, cumulative: FigureRow) -> dict[str, Any]:
     """The few numbers shown before a briefing is built (and kept with it)."""
     return {
         "assigned": int(current["assigned"]),
@@ -183,8 +195,10 @@ def key_figures(
     repo: Repository,
     request: BriefingRequest,
     today: date | None = None,
+    figures: Figures | None = None,
 ) -> dict[str, Any]:
     """A briefing's headline numbers, cheaply: the period against the previous one and last year."""
+    fig = figures or Pipelines(repo)
     today = today or today_local()
     cal = work_calendar(repo)
     as_of, _report = default_dates(request.period, cal, today)
@@ -201,9 +215,11 @@ def key_figures(
     ytd = replace(base, assigned_from=year.start, assigned_to=as_of, by="none")
     res = _run_parallel(
         {
-            "compare": lambda: m.compare_periods(repo, base, request.period, "assigned"),
-            "ytd": lambda: m.status_metrics(repo, ytd),
-            "age": lambda: m.overdue_age(repo, base, cal),
+            "compare": lambda: m.compare_periods(
+                repo, base, request.period, "assigned", counter=fig.period_metrics
+            ),
+            "ytd": lambda: fig.status_metrics(ytd),
+            "age": lambda: fig.overdue_age(base, cal),
         },
         {},
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date
@@ -338,23 +338,32 @@ def _shape_periods(
     return out
 
 
+PeriodCounter = Callable[[MetricsQuery, Sequence[Period], str], list[StatusResult]]
+
+
 def compare_periods(
-    repo: Repository, q: MetricsQuery, period: Period, population: str = "assigned"
+    repo: Repository,
+    q: MetricsQuery,
+    period: Period,
+    population: str = "assigned",
+    counter: PeriodCounter | None = None,
 ) -> Comparison:
     """Totals for a period, the previous period and the same period a year earlier.
 
     `population`: 'assigned' (tasks assigned in the period, status at its end), 'deadline'
     (tasks whose effective deadline falls in it) or 'cumulative' («lũy kế»: assigned from the
     start of the reporting year to the period's end, `core.periods.year_to_date`). Each is
-    evaluated as of the period's end, capped at the query's as-of date.
+    evaluated as of the period's end, capped at the query's as-of date. `counter` counts the
+    periods (default: `period_metrics` on this repository; the read model gives the same).
     """
+    count = counter or (lambda pq, ps, pop: period_metrics(repo, pq, ps, pop))
     named = (
         ("current", period),
         ("previous", previous_period(period)),
         ("last_year", same_period_last_year(period)),
     )
     queries = [_period_query(q, p, population, "none") for _name, p in named]
-    results = period_metrics(repo, replace(q, by="none"), [p for _n, p in named], population)
+    results = count(replace(q, by="none"), [p for _n, p in named], population)
     current, previous, last_year = (
         _period_total(p, pq, res["total"])
         for (_name, p), pq, res in zip(named, queries, results, strict=True)
@@ -391,18 +400,18 @@ def trend(
     n: int = 12,
     population: str = "deadline",
     by_unit: bool = False,
+    counter: PeriodCounter | None = None,
 ) -> list[TrendRow]:
     """Per period (oldest first), the totals (or per-unit rows) as of each period's end.
 
     Default population: tasks whose effective deadline falls in the period (the third official
     style: "of tasks due in the period"), so each period's rate describes that period alone.
     """
+    count = counter or (lambda pq, ps, pop: period_metrics(repo, pq, ps, pop))
     out: list[TrendRow] = []
     periods = last_n_periods(period, n)
     by = "unit" if by_unit else "none"
-    for p, res in zip(
-        periods, period_metrics(repo, replace(q, by=by), periods, population), strict=True
-    ):
+    for p, res in zip(periods, count(replace(q, by=by), periods, population), strict=True):
         if by_unit:
             out.extend(_in_period(p, row) for row in res["rows"])
         else:

@@ -33,6 +33,7 @@ from core.repository.connection import (
     unavailable_message,
     wait_for_server,
 )
+from core.repository.facts_feed import FactChange, FactsFeedLost, FactsStream, token_time
 from core.repository.store import Repository, connect, iter_collection
 
 __all__ = [
@@ -44,6 +45,9 @@ __all__ = [
     "WRITE_TIMEOUT_MS",
     "AutoReconnect",
     "ConnectionFailure",
+    "FactChange",
+    "FactsFeedLost",
+    "FactsStream",
     "PyMongoError",
     "Repository",
     "ServerSelectionTimeoutError",
@@ -59,6 +63,7 @@ __all__ = [
     "outage_message",
     "server_version",
     "task_input",
+    "token_time",
     "unavailable_message",
     "wait_for_server",
 ]

@@ -19,6 +19,7 @@ from core.repository.connection import (
     auth_failed_message,
     unavailable_message,
 )
+from core.repository.facts_feed import FactsFeed
 from core.repository.organisation import OrganisationStore
 from core.repository.raw import RawStore
 from core.repository.staging import StagingStore
@@ -37,6 +38,7 @@ class Repository(
     BriefingStore,
     RawStore,
     AccountStore,
+    FactsFeed,
 ):
     """Every read and write of the store goes through here."""
 

@@ -36,7 +36,7 @@ def key_figures(
     _repo: Any, repo_key: str, request: b.BriefingRequest, today: date
 ) -> dict[str, Any]:
     """The headline numbers of a briefing (cheap; computed before the file is built)."""
-    return b.key_figures(_repo, request, today=today)
+    return b.key_figures(_repo, request, today=today, figures=db.figures(_repo))
 
 
 def choose_period() -> Period:
@@ -247,7 +247,11 @@ with tab_report:
         with st.spinner("Đang tổng hợp số liệu, vẽ biểu đồ và tạo tệp Word…"):
             t0 = time.perf_counter()
             result = b.build_briefing(
-                repo, request, generated_by=author.strip() or UNNAMED, today=f.as_of
+                repo,
+                request,
+                generated_by=author.strip() or UNNAMED,
+                today=f.as_of,
+                figures=db.figures(repo),
             )
             b.archive(repo, result)
             keep("bc_result", result, time.perf_counter() - t0)

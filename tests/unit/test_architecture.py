@@ -8,7 +8,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-DRIVER = ("pymongo", "gridfs", "motor")
+DRIVER = ("pymongo", "pymongoarrow", "gridfs", "motor")
 
 
 def imported(path: Path) -> set[str]:

@@ -186,7 +186,7 @@ def test_backlog_assembles_the_stock_by_the_unit_answering_on_d(calls: Calls) ->
     assert calls.status == [sq, replace(sq, by="none", priority_only=True)]
     assert calls.other == [
         ("age", sq, {}),
-        ("soon", sq, {"windows": (1, 3, 7), "limit": 0}),  # counts only (7497c8d)
+        ("soon", sq, {"windows": (1, 3, 7), "limit": 0}),
         ("longest", sq, {"limit": 3}),
     ]
     assert got == {

@@ -1,0 +1,78 @@
+"""The dashboard's reads (dashboard/data.py) through the read model: the same figures as the
+pipelines, and a write made through the repository moves the figure on the next read."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+import streamlit as st
+
+from core import config
+from core import metrics as m
+from core.periods import period_containing
+from core.repository import Repository
+from dashboard import data
+from tests.integration.orgdata import TaskFactory, load_org
+
+D = date(2025, 6, 16)
+
+
+@pytest.fixture()
+def app_data(empty_env: Repository) -> Any:
+    """dashboard/data.py on a fresh database, its read model warm."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    load_org(empty_env)
+    repo = data.get_repo()
+    model = data._read_model(config.effective_uri(), config.mongodb_db())
+    assert model is not None and model.wait_warm(30)
+    yield repo
+    model.stop(save=False)
+    st.cache_resource.clear()
+
+
+def test_a_write_moves_the_next_read(app_data: Repository) -> None:
+    repo = app_data
+    key = data.repo_key()
+    f = TaskFactory(repo)
+    f.add(assigned_date=date(2025, 5, 1), deadline=date(2025, 6, 2))
+    f.add(assigned_date=date(2025, 5, 1), deadline=date(2025, 6, 30))
+    f.save()
+    q = m.MetricsQuery(as_of=D, by="unit")
+    assert data.figures(repo).name == "readmodel"
+    first = data.status(repo, key, q)
+    assert first["total"]["open_overdue"] == 1
+    assert first == m.status_metrics(repo, q)
+    bq = m.MetricsQuery(as_of=D, rollup_successors=True)
+    assert data.backlog(repo, key, bq)["open_overdue"] == 1
+    task_id = f"{f.tasks[0].document}#1"
+    repo.update_task(
+        task_id, {"completed_date": date(2025, 6, 10)}, actor="test", expected_version=1
+    )
+    second = data.status(repo, key, q)  # cached by query, but the read model moved on
+    assert second["total"]["open_overdue"] == 0 and second["total"]["completed_late"] == 1
+    assert second == m.status_metrics(repo, q)
+    assert data.backlog(repo, key, bq)["open_overdue"] == 0
+    period = period_containing("month", D, "decree09")
+    assert (
+        data.period_status(repo, key, q, period, "deadline")
+        == m.period_metrics(repo, q, [period], "deadline")[0]
+    )
+    assert data.compare(repo, key, q, period, "deadline") == m.compare_periods(
+        repo, q, period, "deadline"
+    )
+    assert data.trend_by_unit(repo, key, q, period, 12) == m.trend(
+        repo, q, period, n=12, population="deadline", by_unit=True
+    )
+
+
+def test_pipelines_answer_when_the_read_model_is_off(
+    empty_env: Repository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CDDH_READMODEL", "0")
+    st.cache_resource.clear()
+    repo = data.get_repo()
+    assert data.figures(repo).name == "pipelines"
+    st.cache_resource.clear()

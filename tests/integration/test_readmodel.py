@@ -1,0 +1,569 @@
+"""The read model (core/readmodel) against the MongoDB pipelines, on a real mongod: the same
+figures for random data and queries (every grouping, filter, scope and rollup), for hand-built
+edge cases and for the demo province; kept in step by the change stream (a write shows in the
+next read); restarted from its snapshot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from core import metrics as m
+from core.backlog import backlog
+from core.calendar import WorkCalendar
+from core.periods import custom_period
+from core.readmodel import queries
+from core.readmodel.columns import FactColumns
+from core.readmodel.figures import Columns, Pipelines, figures_for
+from core.readmodel.model import ReadModel
+from core.repository import Repository
+from core.scope import Scope
+from tests.dashboard.demo_db import AS_OF as DEMO_AS_OF
+from tests.dashboard.demo_db import load_demo_db
+from tests.integration.orgdata import TaskFactory, load_org
+from tests.integration.test_metrics import day0, days, random_task, reload_tasks
+
+UNITS = ["SYT", "STC", "SKHDT", "H-A", "X-A1"]
+SETTINGS = settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@st.composite
+def rich_task(draw: st.DrawFn) -> dict[str, Any]:
+    """A random task (tests/integration/test_metrics.py) with coordinating units, a signer, a
+    document type and a tracking room, so every grouping and scope has something to split."""
+    task = draw(random_task())
+    others = [u for u in UNITS if u != task["lead_unit"]]
+    task["coord_units"] = draw(st.lists(st.sampled_from(others), max_size=2, unique=True))
+    task["signer"] = draw(st.sampled_from(["CT", "PCT1", "PCT2"]))
+    task["doc_type"] = draw(st.sampled_from(["QD", "CT", "KH"]))
+    task["tracking_room"] = draw(st.sampled_from([None, "P-TH", "VP"]))
+    return task
+
+
+@st.composite
+def queries_(draw: st.DrawFn) -> m.MetricsQuery:
+    """A random query of the overview: any day, grouping, filter, scope and rollup."""
+    as_of = draw(days)
+    kw: dict[str, Any] = {
+        "by": draw(st.sampled_from(m.GROUPINGS)),
+        "rollup_successors": draw(st.booleans()),
+        "priority_only": draw(st.integers(0, 3)) == 0,
+    }
+    if draw(st.integers(0, 2)) == 0:
+        kw["rollup_as_of"] = draw(days)
+    if draw(st.integers(0, 3)) == 0:
+        kw["lead_units"] = frozenset(draw(st.lists(st.sampled_from(UNITS), max_size=3)))
+    scope = draw(st.integers(0, 2))
+    if scope:
+        units = draw(st.lists(st.sampled_from(UNITS), min_size=1, max_size=3))
+        kw["scope"] = Scope.of_units(units, coordinating=scope == 2)
+    if draw(st.integers(0, 3)) == 0:
+        low = draw(days)
+        kw["assigned_from"], kw["assigned_to"] = (
+            low,
+            low + timedelta(days=draw(st.integers(0, 300))),
+        )
+    if draw(st.integers(0, 3)) == 0:
+        low = draw(days)
+        kw["deadline_from"], kw["deadline_to"] = (
+            low,
+            low + timedelta(days=draw(st.integers(0, 120))),
+        )
+    return m.MetricsQuery(as_of=as_of, **kw)
+
+
+def columns(repo: Repository) -> FactColumns:
+    return FactColumns.from_arrow(repo.facts_arrow())
+
+
+_MODELS: dict[str, ReadModel] = {}
+
+
+@pytest.fixture()
+def live(repo: Repository) -> Iterator[ReadModel]:
+    """A read model of the test's database tailing its change stream (one for every
+    Hypothesis example of the test: each example's writes reach it through the stream)."""
+    model = ReadModel(repo).start(background=False)
+    _MODELS[repo.db.name] = model
+    yield model
+    model.stop(save=False)
+    _MODELS.pop(repo.db.name, None)
+
+
+def same_figures(repo: Repository, cols: FactColumns, q: m.MetricsQuery) -> None:
+    expected = m.status_metrics(repo, q)
+    assert queries.status_metrics(repo, cols, q) == expected, q
+
+
+@SETTINGS
+@given(
+    tasks=st.lists(rich_task(), min_size=0, max_size=40),
+    qs=st.lists(queries_(), min_size=3, max_size=3),
+)
+def test_status_metrics_equal_the_pipelines(
+    repo: Repository, live: ReadModel, tasks: list[dict[str, Any]], qs: list[m.MetricsQuery]
+) -> None:
+    """Per group as of any D, any grouping, filter, scope and rollup: the columns read at once
+    and the columns kept in step by the change stream give the pipelines' object."""
+    factory = reload_tasks(repo, tasks)
+    cols = columns(repo)
+    assert live.sync(10)
+    for q in qs:
+        same_figures(repo, cols, q)
+        assert Columns(live).status_metrics(q) == m.status_metrics(repo, q)
+    # ... and the reference's categories, unit by unit (no filter).
+    from tests import reference
+
+    q = m.MetricsQuery(as_of=qs[0].as_of)
+    expected = reference.metrics(factory.plain, q.as_of)
+    got = queries.status_metrics(repo, cols, q)
+    assert {r["key"]: r["assigned"] for r in got["rows"]} == {
+        k: v["assigned"] for k, v in expected["rows"].items()
+    }
+
+
+@SETTINGS
+@given(
+    tasks=st.lists(rich_task(), min_size=1, max_size=40),
+    q=queries_(),
+    longest=st.integers(0, 50),
+)
+def test_backlog_equals_the_pipelines(
+    repo: Repository, tasks: list[dict[str, Any]], q: m.MetricsQuery, longest: int
+) -> None:
+    """The backlog (open overdue, age buckets, due soon, priority overdue, units, the longest
+    overdue with their working days) from the columns equals the pipelines'."""
+    reload_tasks(repo, tasks)
+    cal = WorkCalendar(extra_workdays={date(2024, 6, 22): "Làm bù"})
+    model_figures = _Fixed(repo, columns(repo))
+    expected = backlog(repo, q, cal, longest=longest)
+    assert backlog(repo, q, cal, longest=longest, figures=model_figures) == expected
+    for fn in ("overdue_age", "due_soon"):
+        assert getattr(model_figures, fn)(q, cal) == getattr(Pipelines(repo), fn)(q, cal), fn
+    assert model_figures.longest_overdue(q, cal, limit=7, skip=2) == m.longest_overdue(
+        repo, q, cal, limit=7, skip=2
+    )
+
+
+@SETTINGS
+@given(
+    tasks=st.lists(rich_task(), min_size=1, max_size=40),
+    q=queries_(),
+    start=st.integers(0, 120),
+    lengths=st.lists(st.integers(0, 150), min_size=1, max_size=6),
+    population=st.sampled_from(["deadline", "assigned", "cumulative"]),
+)
+def test_period_metrics_equal_the_pipelines(
+    repo: Repository,
+    tasks: list[dict[str, Any]],
+    q: m.MetricsQuery,
+    start: int,
+    lengths: list[int],
+    population: str,
+) -> None:
+    """Several periods at once (trends, comparisons): each period equals the pipelines'."""
+    reload_tasks(repo, tasks)
+    q = replace(q, assigned_from=None, assigned_to=None, deadline_from=None, deadline_to=None)
+    chosen, first = [], day0 + timedelta(days=start)
+    for length in lengths:
+        chosen.append(custom_period(first, first + timedelta(days=length)))
+        first += timedelta(days=length + 1)
+    cols = columns(repo)
+    got = queries.period_metrics(repo, cols, q, chosen, population)
+    assert got == m.period_metrics(repo, q, chosen, population)
+
+
+class _Fixed(Columns):
+    """`Columns` over columns read once (no model, no stream)."""
+
+    def __init__(self, repo: Repository, cols: FactColumns) -> None:
+        self.repo = repo
+        self._cols = cols
+
+    def status_metrics(self, q: m.MetricsQuery) -> dict[str, Any]:
+        return queries.status_metrics(self.repo, self._cols, q)
+
+    def overdue_age(self, q: m.MetricsQuery, cal: WorkCalendar) -> dict[str, Any]:
+        return queries.overdue_age(self._cols, q, cal)
+
+    def period_metrics(
+        self, q: m.MetricsQuery, periods: Any, population: str = "deadline"
+    ) -> list[dict[str, Any]]:
+        return queries.period_metrics(self.repo, self._cols, q, periods, population)
+
+    def longest_overdue(
+        self, q: m.MetricsQuery, cal: WorkCalendar, limit: int = 20, skip: int = 0
+    ) -> list[dict[str, Any]]:
+        return queries.longest_overdue(self.repo, self._cols, q, cal, limit, skip)
+
+    def due_soon(
+        self, q: m.MetricsQuery, cal: WorkCalendar, windows: Any = (1, 3, 7), limit: int = 50
+    ) -> dict[str, Any]:
+        return queries.due_soon(self.repo, self._cols, q, cal, windows, limit)
+
+
+# --- hand-built edges -----------------------------------------------------------------------------
+
+D = date(2025, 6, 16)
+
+
+def test_edge_cases_equal_the_pipelines(repo: Repository) -> None:
+    """The deadline day itself, extensions approved after completion or after D, equal approval
+    days, no deadline, cancelled on D or after, a dissolved unit rolled up to its successor by
+    date: categories equal the pipelines' and the expected ones."""
+    load_org(repo)
+    f = TaskFactory(repo)
+    cases = [
+        ({"deadline": D}, "open_within_deadline"),
+        ({"deadline": D - timedelta(days=1)}, "open_overdue"),
+        ({"deadline": date(2025, 6, 2), "completed_date": date(2025, 6, 2)}, "completed_on_time"),
+        ({"deadline": date(2025, 6, 2), "completed_date": date(2025, 6, 3)}, "completed_late"),
+        ({"deadline": date(2025, 6, 2), "completed_date": D + timedelta(days=1)}, "open_overdue"),
+        (
+            {
+                "deadline": date(2025, 6, 2),
+                "completed_date": date(2025, 6, 5),
+                "extensions": [
+                    {"new_deadline": date(2025, 6, 30), "approved_date": date(2025, 6, 10)}
+                ],
+            },
+            "completed_late",
+        ),
+        (
+            {
+                "deadline": date(2025, 6, 2),
+                "extensions": [
+                    {"new_deadline": date(2025, 7, 31), "approved_date": D + timedelta(days=1)}
+                ],
+            },
+            "open_overdue",
+        ),
+        (
+            {
+                "deadline": date(2025, 6, 2),
+                "extensions": [
+                    {"new_deadline": date(2025, 7, 31), "approved_date": date(2025, 6, 1)},
+                    {"new_deadline": date(2025, 6, 10), "approved_date": date(2025, 6, 1)},
+                ],
+            },
+            "open_overdue",  # equal approval days: the later entry is in force
+        ),
+        (
+            {
+                "deadline": date(2025, 6, 2),
+                "extensions": [{"new_deadline": D, "approved_date": D}],
+            },
+            "open_within_deadline",  # approved on D, due on D
+        ),
+        ({}, "no_deadline_open"),
+        ({"completed_date": date(2025, 6, 1)}, "no_deadline_completed"),
+        ({"deadline": D, "cancelled_date": D}, None),
+        ({"deadline": D, "cancelled_date": D + timedelta(days=1)}, "open_within_deadline"),
+        ({"deadline": D, "lead_unit": "SKHDT"}, "open_within_deadline"),
+        ({"deadline": D - timedelta(days=40), "lead_unit": "H-A"}, "open_overdue"),
+    ]
+    for fields, _cat in cases:
+        f.add(assigned_date=date(2025, 5, 1), **fields)
+    f.save()
+    cols = columns(repo)
+    for t, (_fields, cat) in zip(f.tasks, cases, strict=True):
+        only = m.MetricsQuery(as_of=D, by="none", scope=Scope.everything())
+        got = queries.classify(cols, only)
+        row = cols.rows_of([f"{t.document}#{t.seq}"])[0]
+        cats = {int(r): m.CATEGORIES[c] for r, c in zip(got.rows, got.cat, strict=True)}
+        assert cats.get(row) == cat, (t, cat)
+    for as_of in (D, date(2025, 7, 2), date(2025, 2, 27), date(2025, 3, 1)):
+        for by in m.GROUPINGS:
+            for rollup in (False, True):
+                q = m.MetricsQuery(as_of=as_of, by=by, rollup_successors=rollup)
+                same_figures(repo, cols, q)
+                same_figures(repo, cols, replace(q, rollup_as_of=date(2025, 7, 2)))
+
+
+def test_demo_province_equals_the_pipelines(mongod: dict[str, Any]) -> None:
+    """The demo province (2,500 tasks): the overview's figures per grouping, with and without
+    the rollup, a unit's scope with coordinated tasks, periods and the backlog."""
+    repo = load_demo_db(mongod, "t_readmodel_demo")
+    try:
+        cols = columns(repo)
+        units = sorted({u["_id"] for u in repo.units()})[:3]
+        for as_of in (DEMO_AS_OF, DEMO_AS_OF - timedelta(days=400), date(2025, 7, 1)):
+            for by in m.GROUPINGS:
+                for rollup in (False, True):
+                    q = m.MetricsQuery(as_of=as_of, by=by, rollup_successors=rollup)
+                    same_figures(repo, cols, q)
+            scoped = m.MetricsQuery(as_of=as_of, scope=Scope.of_units(units, coordinating=True))
+            same_figures(repo, cols, scoped)
+            cal = WorkCalendar()
+            fixed = _Fixed(repo, cols)
+            assert backlog(repo, m.MetricsQuery(as_of=as_of), cal, 20, fixed) == backlog(
+                repo, m.MetricsQuery(as_of=as_of), cal, 20
+            )
+            period = custom_period(as_of - timedelta(days=90), as_of)
+            for population in ("deadline", "assigned", "cumulative"):
+                q = m.MetricsQuery(as_of=as_of, rollup_successors=True)
+                assert queries.period_metrics(
+                    repo, cols, q, [period], population
+                ) == m.period_metrics(repo, q, [period], population)
+    finally:
+        repo.db.client.drop_database("t_readmodel_demo")
+
+
+# --- in step with MongoDB -------------------------------------------------------------------------
+
+
+def _open_overdue(figures: Any, as_of: date = D) -> int:
+    return int(
+        figures.status_metrics(m.MetricsQuery(as_of=as_of, by="none"))["total"]["open_overdue"]
+    )
+
+
+def test_a_write_shows_in_the_next_read(repo: Repository, live: ReadModel) -> None:
+    """Insert, update (complete), extend and a whole import go through the repository; the next
+    read of the read model (after `sync`) has moved with each, as the pipelines have."""
+    load_org(repo)
+    f = TaskFactory(repo)
+    f.add(assigned_date=date(2025, 5, 1), deadline=date(2025, 6, 2))
+    f.save()
+    assert figures_for(repo, live).name == "readmodel"
+    assert _open_overdue(figures_for(repo, live)) == 1
+    f2 = TaskFactory(repo)
+    f2._n = 100
+    task = f2.add(assigned_date=date(2025, 5, 2), deadline=date(2025, 6, 3))
+    repo.save_document(f2.docs[0], actor="test")
+    repo.insert_task(task, actor="test")
+    assert _open_overdue(figures_for(repo, live)) == 2
+    key = f"{task.document}#{task.seq}"
+    repo.update_task(key, {"completed_date": date(2025, 6, 10)}, actor="test", expected_version=1)
+    fig = figures_for(repo, live)
+    assert _open_overdue(fig) == 1 == _open_overdue(Pipelines(repo))
+    first = f"{f.tasks[0].document}#1"
+    repo.update_task(
+        first,
+        {"extensions": [{"new_deadline": date(2025, 7, 1), "approved_date": date(2025, 6, 1)}]},
+        actor="test",
+        expected_version=1,
+    )
+    assert _open_overdue(figures_for(repo, live)) == 0 == _open_overdue(Pipelines(repo))
+    # A task deleted by hand in MongoDB leaves the read model too.
+    repo.db.task_facts.delete_one({"_id": key})
+    assert (
+        figures_for(repo, live).status_metrics(m.MetricsQuery(as_of=D, by="none"))["total"][
+            "assigned"
+        ]
+        == 1
+    )
+
+
+def test_a_replaced_collection_is_read_again(repo: Repository, live: ReadModel) -> None:
+    """`rebuild_facts` replaces `task_facts` ($out): the stream ends, the model reads it again."""
+    load_org(repo)
+    f = TaskFactory(repo)
+    f.add(assigned_date=date(2025, 5, 1), deadline=date(2025, 6, 2))
+    f.save()
+    assert live.sync(10)
+    before = live.generation
+    repo.db.tasks.update_many({}, {"$set": {"deadline": None}})  # behind the repository's back
+    repo.rebuild_facts()
+    deadline = 10.0
+    import time
+
+    end = time.monotonic() + deadline
+    while time.monotonic() < end and (live.generation == before or not live.warm):
+        time.sleep(0.05)
+    assert live.sync(10)
+    got = Columns(live).status_metrics(m.MetricsQuery(as_of=D, by="none"))["total"]
+    assert got["no_deadline_open"] == 1
+    assert got == m.status_metrics(repo, m.MetricsQuery(as_of=D, by="none"))["total"]
+
+
+def test_restart_from_the_snapshot_resumes_the_stream(repo: Repository, tmp_path: Path) -> None:
+    """A model saves its columns and stream position; writes land while no model runs; a new
+    model loads the snapshot (not MongoDB), resumes the stream and has every write."""
+    load_org(repo)
+    f = TaskFactory(repo)
+    for i in range(5):
+        f.add(assigned_date=date(2025, 5, 1), deadline=date(2025, 6, 2) + timedelta(days=10 * i))
+    f.save()
+    path = tmp_path / "facts.arrow"
+    first = ReadModel(repo, snapshot=path).start(background=False)
+    assert first.sync(10)
+    first.stop(save=True)
+    assert path.exists()
+    key = f"{f.tasks[0].document}#1"
+    repo.update_task(key, {"completed_date": date(2025, 6, 1)}, actor="test", expected_version=1)
+    again = ReadModel(repo, snapshot=path).start(background=False)
+    try:
+        assert again.loaded_from == "snapshot"
+        assert again.sync(10)
+        q = m.MetricsQuery(as_of=D, by="unit")
+        assert Columns(again).status_metrics(q) == m.status_metrics(repo, q)
+        assert Columns(again).status_metrics(q)["total"]["completed_on_time"] == 1
+    finally:
+        again.stop(save=False)
+
+
+def test_a_useless_snapshot_is_replaced_by_a_full_read(repo: Repository, tmp_path: Path) -> None:
+    """A snapshot that cannot be resumed (here: garbage) is ignored: the model reads MongoDB."""
+    load_org(repo)
+    f = TaskFactory(repo)
+    f.add(assigned_date=date(2025, 5, 1), deadline=date(2025, 6, 2))
+    f.save()
+    path = tmp_path / "facts.arrow"
+    path.write_bytes(b"not an arrow file")
+    model = ReadModel(repo, snapshot=path).start(background=False)
+    try:
+        assert model.loaded_from == "mongodb"
+        assert _open_overdue(Columns(model)) == 1
+    finally:
+        model.stop(save=False)
+
+
+_CHILD = """
+import sys
+from datetime import date
+from core import metrics as m, repository
+from core.readmodel.figures import figures_for
+from core.readmodel.model import ReadModel
+repo = repository.connect(sys.argv[1], sys.argv[2])
+model = ReadModel(repo).start(background=False)
+print("ready", flush=True)
+for line in sys.stdin:
+    fig = figures_for(repo, model, sync_timeout=10)
+    q = m.MetricsQuery(as_of=date(2025, 6, 16), by="none")
+    print(fig.name, fig.status_metrics(q)["total"]["open_overdue"], flush=True)
+"""
+
+
+def test_two_processes_each_keep_their_own_model(repo: Repository, mongod: dict[str, Any]) -> None:
+    """Two app processes (this one and a child) each tail the stream: a write made here is in
+    both models on their next read."""
+    import subprocess
+    import sys
+
+    load_org(repo)
+    f = TaskFactory(repo)
+    f.add(assigned_date=date(2025, 5, 1), deadline=date(2025, 6, 2))
+    f.add(assigned_date=date(2025, 5, 1), deadline=date(2025, 6, 3))
+    f.save()
+    here = ReadModel(repo).start(background=False)
+    child = subprocess.Popen(
+        [sys.executable, "-c", _CHILD, mongod["uri"], repo.db.name],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert child.stdout is not None and child.stdin is not None
+        assert child.stdout.readline().strip() == "ready"
+
+        def ask() -> str:
+            assert child.stdin is not None and child.stdout is not None
+            child.stdin.write("?\n")
+            child.stdin.flush()
+            return child.stdout.readline().strip()
+
+        assert ask() == "readmodel 2"
+        key = f"{f.tasks[0].document}#1"
+        repo.update_task(
+            key, {"completed_date": date(2025, 6, 5)}, actor="test", expected_version=1
+        )
+        assert _open_overdue(figures_for(repo, here)) == 1
+        assert ask() == "readmodel 1"
+    finally:
+        here.stop(save=False)
+        child.kill()
+        child.wait()
+
+
+def test_a_model_read_from_mongodb_saves_its_snapshot_by_itself(
+    repo: Repository, tmp_path: Path
+) -> None:
+    """Without any write, the columns read at start are saved once the stream has a position,
+    and a restart uses them."""
+    import time
+
+    load_org(repo)
+    f = TaskFactory(repo)
+    f.add(assigned_date=date(2025, 5, 1), deadline=date(2025, 6, 2))
+    f.save()
+    path = tmp_path / "facts.arrow"
+    first = ReadModel(repo, snapshot=path).start(background=False)
+    end = time.monotonic() + 10
+    while not path.exists() and time.monotonic() < end:
+        time.sleep(0.05)
+    first.stop(save=False)
+    again = ReadModel(repo, snapshot=path).start(background=False)
+    try:
+        assert again.loaded_from == "snapshot"
+        assert _open_overdue(figures_for(repo, again)) == 1
+    finally:
+        again.stop(save=False)
+
+
+def test_periods_see_tasks_changed_after_the_index_was_built(
+    repo: Repository, live: ReadModel
+) -> None:
+    """The day indexes (rows sorted by deadline, by assigned day) are built on the first period
+    asked; a task moved into a period afterwards (new deadline, new extension, new task) is
+    counted in it all the same."""
+    load_org(repo)
+    f = TaskFactory(repo)
+    f.add(assigned_date=date(2025, 1, 6), deadline=date(2025, 2, 10))
+    f.add(assigned_date=date(2025, 1, 6), deadline=date(2025, 2, 11))
+    f.save()
+    june = custom_period(date(2025, 6, 1), date(2025, 6, 30))
+    q = m.MetricsQuery(as_of=D, by="unit")
+    for population in ("deadline", "assigned"):
+        assert live.sync(10)
+        got = Columns(live).period_metrics(q, [june], population)
+        assert got == m.period_metrics(repo, q, [june], population)
+    repo.update_task(f"{f.tasks[0].document}#1", {"deadline": date(2025, 6, 20)}, "test", 1)
+    repo.update_task(
+        f"{f.tasks[1].document}#1",
+        {"extensions": [{"new_deadline": date(2025, 6, 5), "approved_date": date(2025, 2, 1)}]},
+        "test",
+        1,
+    )
+    g = TaskFactory(repo)
+    g._n = 50
+    g.add(assigned_date=date(2025, 6, 2), deadline=date(2025, 6, 9))
+    g.save()
+    assert live.sync(10)
+    for population in ("deadline", "assigned"):
+        got = Columns(live).period_metrics(q, [june], population)
+        assert got == m.period_metrics(repo, q, [june], population)
+    assert Columns(live).period_metrics(q, [june], "deadline")[0]["total"]["assigned"] == 3
+
+
+def test_briefing_numbers_equal_the_pipelines(mongod: dict[str, Any]) -> None:
+    """A monthly briefing's numbers (province, a unit; priority only) gathered through the read
+    model equal those gathered through the pipelines."""
+    import dataclasses
+
+    from core import briefing as b
+    from core.periods import period_for_report
+
+    repo = load_demo_db(mongod, "t_readmodel_brief")
+    try:
+        fixed = _Fixed(repo, columns(repo))
+        unit = sorted(u["_id"] for u in repo.units() if u.get("kind") == "department")[0]
+        for kw in ({}, {"scope_kind": "unit", "scope_key": unit}, {"priority_only": True}):
+            request = b.BriefingRequest(period=period_for_report("month", "2026-11"), **kw)  # type: ignore[arg-type]
+            want = dataclasses.asdict(b.gather(repo, request, today=DEMO_AS_OF))
+            got = dataclasses.asdict(b.gather(repo, request, today=DEMO_AS_OF, figures=fixed))
+            want.pop("timings"), got.pop("timings")
+            assert got == want, kw
+            assert b.key_figures(repo, request, DEMO_AS_OF, fixed) == b.key_figures(
+                repo, request, DEMO_AS_OF
+            )
+    finally:
+        repo.db.client.drop_database("t_readmodel_brief")
