@@ -32,6 +32,23 @@ class ConflictError(Exception):
     """Optimistic concurrency: the record changed since it was read (phiên bản đã thay đổi)."""
 
 
+STALE_COPY = "Nhiệm vụ đã được người khác cập nhật sau khi bạn mở"
+
+
+class StaleCopy(ConflictError):
+    """A save from a copy opened before someone else's change: refused, never overwriting.
+
+    `current` holds the task's current values (as the workflow shows them), `changed_by` who
+    changed it since, so the user can compare and decide again."""
+
+    def __init__(
+        self, message: str, current: dict[str, object], changed_by: list[str] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.current = current
+        self.changed_by = changed_by or []
+
+
 class DatabaseUnavailable(Exception):
     """MongoDB cannot be reached; the message says what to check, in Vietnamese."""
 

@@ -21,6 +21,9 @@ from core.imports.columns import UNIT_COLUMNS as UNIT_COLUMNS
 from core.imports.columns import Column as Column
 from core.imports.document_numbers import normalize_number as normalize_number
 from core.imports.document_numbers import type_from_number as type_from_number
+from core.imports.export import EXPORT_COLUMNS as EXPORT_COLUMNS
+from core.imports.export import Exported as Exported
+from core.imports.export import export_tasks as export_tasks
 from core.imports.extensions import format_extensions as format_extensions
 from core.imports.extensions import parse_extensions as parse_extensions
 from core.imports.known import Known as Known

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from core.dates import from_bson_day, parse_day, to_bson_day
 from core.errors import Problem, ValidationFailed
 from core.text import fold, nfc
-from core.vocab import DOCUMENT_TYPES, LEADER_TITLES, UNIT_KINDS
+from core.vocab import DOCUMENT_TYPES, LEADER_TITLES, QUALITY_LEVELS, UNIT_KINDS
 
 
 def _day(value: Any) -> date | None:
@@ -90,6 +90,19 @@ FIELD_LABELS: dict[str, str] = {
     "cancel_reason": "lý do hủy",
     "submitting_unit": "cơ quan trình",
     "personal": "giao đích danh",
+    "report_number": "số văn bản báo cáo",
+    "quality": "chất lượng",
+    "effect": "hiệu quả",
+    "extension_requests": "đề nghị gia hạn",
+    "completion_reports": "báo cáo hoàn thành",
+    "returns": "trả lại nhiệm vụ",
+    "progress": "báo cáo tiến độ",
+    "reason": "lý do",
+    "note": "nội dung",
+    "date": "ngày",
+    "asked_date": "ngày đề nghị",
+    "reported_date": "ngày báo cáo",
+    "decision_note": "ý kiến xử lý",
 }
 
 _PYDANTIC_REASONS: dict[str, str] = {
@@ -320,11 +333,54 @@ class Extension(Record):
 
 
 class ReturnNote(Record):
-    """A unit sending a task back as not theirs (trả lại nhiệm vụ), with a reason."""
+    """A unit sending a task back as not theirs (trả lại nhiệm vụ, Điều 8.2.a), with a reason.
+
+    `status`: None for a return recorded after the fact (an import, the demo); "pending" while
+    the Office has not decided; "reassigned" (given to another unit) or "refused" (kept)."""
 
     date: Day
     unit: Code
     reason: Text
+    by: OptText = None
+    status: Literal["pending", "reassigned", "refused"] | None = None
+    decided_date: OptDay = None
+    decided_by: OptText = None
+    decision_note: OptText = None
+
+
+class ExtensionRequest(Record):
+    """A unit asking for a later deadline (đề nghị gia hạn); `late` when asked after the
+    deadline in force had passed. The Office approves (an `Extension` is added, the original
+    deadline untouched) or refuses with a reason."""
+
+    asked_date: Day
+    new_deadline: Day
+    reason: Text
+    unit: Code
+    by: OptText = None
+    late: bool = False
+    status: Literal["pending", "approved", "refused"] = "pending"
+    decided_date: OptDay = None
+    decided_by: OptText = None
+    decision_note: OptText = None
+    granted_deadline: OptDay = None
+
+
+class CompletionReport(Record):
+    """A unit reporting a task done (báo cáo hoàn thành, Điều 8.1.a): the day it was done, the
+    result and the number of its report. The Office confirms it with an assessment (Điều 6.8,
+    7.2.đ) — only then is the task completed — or sends it back with a reason."""
+
+    reported_date: Day
+    completed_date: Day
+    result: Text
+    report_number: Text
+    unit: Code
+    by: OptText = None
+    status: Literal["pending", "confirmed", "sent_back"] = "pending"
+    decided_date: OptDay = None
+    decided_by: OptText = None
+    decision_note: OptText = None
 
 
 class ProgressReport(Record):
@@ -358,6 +414,11 @@ class Task(Record):
     returns: list[ReturnNote] = []
     progress: list[ProgressReport] = []
     entered_at: datetime | None = None
+    report_number: OptText = None
+    quality: OptText = None
+    effect: OptText = None
+    extension_requests: list[ExtensionRequest] = []
+    completion_reports: list[CompletionReport] = []
 
     @model_validator(mode="after")
     def _check(self) -> Task:
@@ -376,6 +437,19 @@ class Task(Record):
             raise ValueError("cancelled_date: ngày hủy trước ngày giao")
         if self.confirmed_date is not None and self.completed_date is None:
             raise ValueError("confirmed_date: chưa hoàn thành thì chưa thể xác nhận")
+        if self.quality is not None and self.quality not in QUALITY_LEVELS:
+            raise ValueError(f"quality: «{self.quality}» không phải mức đánh giá hợp lệ")
+        for name, items in (
+            ("extension_requests", self.extension_requests),
+            ("completion_reports", self.completion_reports),
+            ("returns", self.returns),
+        ):
+            if sum(1 for x in items if x.status == "pending") > 1:
+                raise ValueError(f"{name}: chỉ được một yêu cầu đang chờ xử lý")
+        if self.completed_date is not None and any(
+            r.status == "pending" for r in self.completion_reports
+        ):
+            raise ValueError("completion_reports: nhiệm vụ đã hoàn thành")
         return self
 
     @property
@@ -422,12 +496,14 @@ class Task(Record):
             "personal": self.personal,
             "cancelled_date": day(self.cancelled_date),
             "cancel_reason": self.cancel_reason,
-            "returns": [
-                {"date": to_bson_day(r.date), "unit": r.unit, "reason": r.reason}
-                for r in self.returns
-            ],
+            "returns": [_return_doc(r) for r in self.returns],
             "progress": [{"date": to_bson_day(p.date), "note": p.note} for p in self.progress],
             "entered_at": self.entered_at,
+            "report_number": self.report_number,
+            "quality": self.quality,
+            "effect": self.effect,
+            "extension_requests": [_stored(x) for x in self.extension_requests],
+            "completion_reports": [_stored(x) for x in self.completion_reports],
             "doc_type": document["type"],
             "signer": document["signer"],
             "doc_issue_date": document["issue_date"],
@@ -467,14 +543,42 @@ def task_input(stored: Mapping[str, Any]) -> dict[str, Any]:
         "personal": bool(stored.get("personal", False)),
         "cancelled_date": day(stored.get("cancelled_date")),
         "cancel_reason": stored.get("cancel_reason"),
-        "returns": [
-            {"date": day(r["date"]), "unit": r["unit"], "reason": r["reason"]}
-            for r in stored.get("returns", [])
-        ],
+        "returns": [_plain(r) for r in stored.get("returns") or []],
         "progress": [
             {"date": day(p["date"]), "note": p.get("note")} for p in stored.get("progress", [])
         ],
         "entered_at": stored.get("entered_at"),
+        "report_number": stored.get("report_number"),
+        "quality": stored.get("quality"),
+        "effect": stored.get("effect"),
+        "extension_requests": [_plain(x) for x in stored.get("extension_requests") or []],
+        "completion_reports": [_plain(x) for x in stored.get("completion_reports") or []],
+    }
+
+
+def _stored(item: Record) -> dict[str, Any]:
+    """The stored form of a nested record: days as local-midnight datetimes."""
+    out: dict[str, Any] = {}
+    for name, value in item.model_dump().items():
+        out[name] = to_bson_day(value) if isinstance(value, date) else value
+    return out
+
+
+def _return_doc(r: ReturnNote) -> dict[str, Any]:
+    """A return as stored: the three fields of a recorded return, plus the workflow's when set
+    (so the stored form of returns recorded before the workflow existed does not change)."""
+    doc = _stored(r)
+    if r.status is None and r.by is None:
+        return {"date": doc["date"], "unit": doc["unit"], "reason": doc["reason"]}
+    return doc
+
+
+def _plain(stored: Mapping[str, Any]) -> dict[str, Any]:
+    """A nested stored record as model input: datetimes back to days."""
+    return {
+        k: from_bson_day(v) if isinstance(v, datetime) else v
+        for k, v in stored.items()
+        if k != "_id"
     }
 
 

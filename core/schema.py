@@ -13,6 +13,12 @@ DATE_OR_NULL = {"bsonType": ["date", "null"]}
 STR = {"bsonType": "string", "minLength": 1}
 STR_OR_NULL = {"bsonType": ["string", "null"]}
 STR_LIST = {"bsonType": "array", "items": {"bsonType": "string"}}
+# Who decided a unit's request, when and why (the Office's answer).
+DECISION = {
+    "decided_date": DATE_OR_NULL,
+    "decided_by": STR_OR_NULL,
+    "decision_note": STR_OR_NULL,
+}
 VERSIONING = {
     "version": {"bsonType": ["int", "long"], "minimum": 1},
     "created_by": STR_OR_NULL,
@@ -20,6 +26,37 @@ VERSIONING = {
     "updated_by": STR_OR_NULL,
     "updated_at": DATE_OR_NULL,
 }
+
+
+# Event kinds of the Office's and the units' workflow (core/workflow), beside the original
+# ones (created, updated, extended, progress, completed, confirmed, returned, cancelled,
+# imported).
+WORKFLOW_EVENT_KINDS: tuple[str, ...] = (
+    "reassigned",
+    "priority",
+    "deadline_corrected",
+    "extension_requested",
+    "extension_refused",
+    "completion_reported",
+    "completion_sent_back",
+    "return_refused",
+    "feedback",
+)
+
+# Task fields added by the workflow, with the value a task stored before them holds: a stored
+# task lacking the field is the same as one holding this value (re-imports change nothing).
+TASK_FIELD_DEFAULTS: dict[str, Any] = {
+    "report_number": None,
+    "quality": None,
+    "effect": None,
+    "extension_requests": [],
+    "completion_reports": [],
+}
+
+
+def stored_value(task: dict[str, Any] | Any, name: str) -> Any:
+    """A stored task's field, absent workflow fields read as their default."""
+    return task.get(name, TASK_FIELD_DEFAULTS.get(name))
 
 
 def _schema(required: list[str], properties: dict[str, Any], closed: bool = True) -> dict[str, Any]:
@@ -165,9 +202,64 @@ VALIDATORS: dict[str, dict[str, Any]] = {
                 "items": {
                     "bsonType": "object",
                     "required": ["date", "unit", "reason"],
-                    "properties": {"date": DATE, "unit": STR, "reason": STR},
+                    "properties": {
+                        "date": DATE,
+                        "unit": STR,
+                        "reason": STR,
+                        "by": STR_OR_NULL,
+                        "status": {"enum": [None, "pending", "reassigned", "refused"]},
+                        **DECISION,
+                    },
+                    "additionalProperties": False,
                 },
             },
+            "extension_requests": {
+                "bsonType": "array",
+                "items": {
+                    "bsonType": "object",
+                    "required": ["asked_date", "new_deadline", "reason", "unit", "status"],
+                    "properties": {
+                        "asked_date": DATE,
+                        "new_deadline": DATE,
+                        "reason": STR,
+                        "unit": STR,
+                        "by": STR_OR_NULL,
+                        "late": {"bsonType": "bool"},
+                        "status": {"enum": ["pending", "approved", "refused"]},
+                        "granted_deadline": DATE_OR_NULL,
+                        **DECISION,
+                    },
+                    "additionalProperties": False,
+                },
+            },
+            "completion_reports": {
+                "bsonType": "array",
+                "items": {
+                    "bsonType": "object",
+                    "required": [
+                        "reported_date",
+                        "completed_date",
+                        "result",
+                        "report_number",
+                        "unit",
+                        "status",
+                    ],
+                    "properties": {
+                        "reported_date": DATE,
+                        "completed_date": DATE,
+                        "result": STR,
+                        "report_number": STR,
+                        "unit": STR,
+                        "by": STR_OR_NULL,
+                        "status": {"enum": ["pending", "confirmed", "sent_back"]},
+                        **DECISION,
+                    },
+                    "additionalProperties": False,
+                },
+            },
+            "report_number": STR_OR_NULL,
+            "quality": {"enum": [None, "above", "meets", "partly"]},
+            "effect": STR_OR_NULL,
             "progress": {
                 "bsonType": "array",
                 "items": {
@@ -200,12 +292,14 @@ VALIDATORS: dict[str, dict[str, Any]] = {
                         "returned",
                         "cancelled",
                         "imported",
+                        *WORKFLOW_EVENT_KINDS,
                     ]
                 },
                 "actor": STR,
                 "before": {"bsonType": ["object", "null"]},
                 "after": {"bsonType": ["object", "null"]},
                 "version": {"bsonType": ["int", "long"]},
+                "note": STR_OR_NULL,
             },
         }
     },
@@ -274,6 +368,29 @@ VALIDATORS: dict[str, dict[str, Any]] = {
         {"generation": {"bsonType": ["int", "long"]}, "checked_at": DATE_OR_NULL},
     ),
 }
+
+# Feedback of a unit (phản ánh, Điều 16.4) that a department's task affecting it is late or
+# not as required, and the Office's duty it opens (Điều 15.5): an urging letter or a request
+# for the Chairman's direction within 7 working days of receipt.
+VALIDATORS["feedback"] = _schema(
+    ["_id", "from_unit", "about_unit", "kind", "text", "received_date", "due_date", "status"],
+    {
+        "from_unit": STR,
+        "about_unit": STR,
+        "task": STR_OR_NULL,
+        "tracking_room": STR_OR_NULL,
+        "kind": {"enum": ["late", "wrong"]},
+        "text": STR,
+        "received_date": DATE,
+        "due_date": DATE,
+        "status": {"enum": ["open", "handled"]},
+        "action": {"enum": [None, "urge", "ask_chairman"]},
+        "handled_date": DATE_OR_NULL,
+        "handled_by": STR_OR_NULL,
+        "document_number": STR_OR_NULL,
+        "handling_note": STR_OR_NULL,
+    },
+)
 
 ROLE_NAMES = [
     "chairman",
@@ -357,6 +474,24 @@ INDEXES: list[tuple[str, str, list[tuple[str, Any]], dict[str, Any]]] = [
     ("tasks", "tasks_coord_units", [("coord_units", 1)], {}),
     ("tasks", "tasks_signer", [("signer", 1), ("assigned_date", 1)], {}),
     ("tasks", "tasks_search_text", [("search_text", "text")], {"default_language": "none"}),
+    (
+        "tasks",
+        "tasks_pending_extension",
+        [("extension_requests.status", 1)],
+        {"partialFilterExpression": {"extension_requests.status": "pending"}},
+    ),
+    (
+        "tasks",
+        "tasks_pending_completion",
+        [("completion_reports.status", 1)],
+        {"partialFilterExpression": {"completion_reports.status": "pending"}},
+    ),
+    (
+        "tasks",
+        "tasks_pending_return",
+        [("returns.status", 1)],
+        {"partialFilterExpression": {"returns.status": "pending"}},
+    ),
     ("task_events", "task_events_task_at", [("task", 1), ("at", 1)], {}),
     ("task_events", "task_events_at", [("at", -1)], {}),
     ("calendar", "calendar_date", [("date", 1)], {"unique": True}),
@@ -379,6 +514,8 @@ INDEXES: list[tuple[str, str, list[tuple[str, Any]], dict[str, Any]]] = [
     ("access_log", "access_log_at", [("at", -1)], {}),
     ("access_log", "access_log_user_at", [("username", 1), ("at", -1)], {}),
     ("access_log", "access_log_event_at", [("event", 1), ("at", -1)], {}),
+    ("feedback", "feedback_status_due", [("status", 1), ("due_date", 1)], {}),
+    ("feedback", "feedback_from_received", [("from_unit", 1), ("received_date", -1)], {}),
 ]
 
 # Fields of a task that the status metrics need. `task_facts` holds exactly these, kept in step

@@ -46,11 +46,23 @@ def search_input(text: str, limit: int = SEARCH_MAX_CHARS) -> tuple[str, bool]:
     return clean[:limit].rstrip(), True
 
 
+_NEEDS_QUOTE = re.compile(r"^'*[=+\-@\t\r]")
+
+
 def neutralise_formula(text: str) -> str:
     """A text no spreadsheet evaluates: one beginning with =, +, -, @, tab or CR gets a leading
-    apostrophe (OWASP CSV injection); any other text is returned unchanged.
+    apostrophe (OWASP CSV injection); so does one beginning with apostrophes before such a
+    character, so that `restore_formula` gives back exactly the text written. Any other text is
+    returned unchanged.
 
     Every XLSX and CSV export writes its texts through this. Word documents need no such
     prefix: their texts are plain runs, never fields (see `render_docx` in
     core/briefing/rendering.py)."""
-    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+    return "'" + text if _NEEDS_QUOTE.match(text) else text
+
+
+def restore_formula(text: str) -> str:
+    """The text `neutralise_formula` was given (the importer reads exports back with it): one
+    leading apostrophe before =, +, -, @, tab or CR (or before more apostrophes and one of
+    them) is dropped, as a spreadsheet shows it; any other text is returned unchanged."""
+    return text[1:] if text.startswith("'") and _NEEDS_QUOTE.match(text[1:]) else text

@@ -46,6 +46,14 @@ STATUS_LABELS: dict[str, str] = {
     "no_deadline_open": "Không thời hạn, chưa hoàn thành",
 }
 
+# The Office's assessment of a confirmed result against the requirement of the direction
+# (Quy chế theo dõi …, Điều 6.8: kết quả, chất lượng, hiệu quả so với yêu cầu chỉ đạo).
+QUALITY_LEVELS: dict[str, str] = {
+    "above": "Vượt yêu cầu",
+    "meets": "Đạt yêu cầu",
+    "partly": "Đạt một phần yêu cầu",
+}
+
 # Sectors (lĩnh vực) used in portfolios.
 SECTORS: dict[str, str] = {
     "general": "Tổng hợp, nội chính",

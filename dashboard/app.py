@@ -31,12 +31,24 @@ def _pages(actor: Actor) -> list[Any]:
         allowed = actor.sees_feature(feature) and (not only_account or feature == roles.ACCOUNT)
         first = feature == (roles.ACCOUNT if only_account else roles.OVERVIEW)
         if allowed:
-            out.append(st.Page(script, title=title, url_path=path, default=first))
+            shown = _with_count(feature, title) if not only_account else title
+            out.append(st.Page(script, title=shown, url_path=path, default=first))
         else:
             out.append(
                 st.Page(_refusal(title, path), title=title, url_path=path, visibility="hidden")
             )
     return out
+
+
+def _with_count(feature: str, title: str) -> str:
+    """A work queue's title with how many items wait in it (counts on the navigation)."""
+    if feature not in (roles.OFFICE_WORK, roles.UNIT_WORK):
+        return title
+    from core import workflow
+
+    repo = db.get_repo()
+    n = workflow.office_counts(repo) if feature == roles.OFFICE_WORK else workflow.unit_counts(repo)
+    return f"{title} ({n})" if n else title
 
 
 def _refusal(title: str, path: str) -> Any:
@@ -48,6 +60,7 @@ def _refusal(title: str, path: str) -> Any:
 
 
 nav.begin_run()
+st.session_state.pop("_wf_seen", None)  # versions shown by this run (dashboard/workflow_ui.py)
 db.base_repo()  # stops with a Vietnamese message when MongoDB is out of reach
 page = None
 # The one error boundary of every page: no traceback ever reaches the reader (st.stop and
@@ -57,8 +70,11 @@ try:
     if actor is None:
         st.stop()
     assert actor is not None
+    db.note_generation()
     meeting = nav.meeting_requested()
-    page = st.navigation(_pages(actor), position="top" if meeting else "sidebar")
+    # expanded: every page of the role is listed (the Office has up to 14; Streamlit would
+    # otherwise hide all but ten behind «View more»)
+    page = st.navigation(_pages(actor), position="top" if meeting else "sidebar", expanded=True)
     nav.enter_page(page.url_path)
     nav.user_box(actor)
     page.run()  # the page's first `current_filters()` draws the shared filters

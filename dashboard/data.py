@@ -1,7 +1,8 @@
 """The dashboard's data: the MongoDB connection and the Streamlit-cached reads from `core`.
 
-Summaries are cached with `st.cache_data` keyed by the database (`repo_key()`) and the query;
-pages never read whole collections. The status figures come from the read model
+Summaries are cached with `st.cache_data` keyed by the database, the reader's scope and the
+store's task generation (`repo_key()`: a task write makes every figure fresh at once) and the
+query; pages never read whole collections. The status figures come from the read model
 (core/readmodel: columns in this process, kept in step by a change stream) once it is warm and
 has caught up with the latest write, else from the MongoDB pipelines; their cache key then
 includes the read model's generation, so a write shows in the next render.
@@ -96,11 +97,21 @@ def _warm_summaries(repo: Repository) -> None:
 def repo_key() -> str:
     """Identifies the database and what the reader may see: part of every cache key (two
     databases, or two readers of different scopes, never share a summary)."""
-    base = db_key()
+    base = f"{db_key()}|g{st.session_state.get(_GENERATION, '')}"
     actor = st.session_state.get("_cddh_actor")
     if actor is None:
         return base
     return f"{base}|{_fingerprint(reader_scope())}"
+
+
+_GENERATION = "_cddh_generation"
+
+
+def note_generation() -> None:
+    """Read the store's task generation once per run (app.py): it is part of every cache key,
+    so every figure is computed afresh the moment a task is written — by this user, another
+    one or another server process — instead of waiting for the cache to expire."""
+    st.session_state[_GENERATION] = base_repo().summary_generation()
 
 
 def _fingerprint(scope: Scope) -> str:

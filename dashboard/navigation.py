@@ -34,16 +34,24 @@ PAGE_BRIEFING = "views/bao_cao.py"
 PAGE_USERS = "views/nguoi_dung.py"
 PAGE_ACCESS_LOG = "views/nhat_ky.py"
 PAGE_ACCOUNT = "views/tai_khoan.py"
+PAGE_OFFICE_WORK = "views/viec_van_phong.py"
+PAGE_UNIT_WORK = "views/viec_don_vi.py"
+PAGE_ENTRY = "views/nhap_van_ban.py"
+PAGE_IMPORT = "views/nhap_tep.py"
 
 # Every page: (feature of the role table in core/access/roles.py, script, title, address).
 PAGES: list[tuple[str, str, str, str]] = [
     (roles.OVERVIEW, PAGE_OVERVIEW, "Tổng quan", "tong-quan"),
+    (roles.OFFICE_WORK, PAGE_OFFICE_WORK, "Việc của Văn phòng", "viec-van-phong"),
+    (roles.UNIT_WORK, PAGE_UNIT_WORK, "Việc của đơn vị", "viec-don-vi"),
+    (roles.ENTRY, PAGE_ENTRY, "Nhập văn bản", "nhap-van-ban"),
     (roles.UNITS, PAGE_UNITS, "Đơn vị", "don-vi"),
     (roles.TASKS, PAGE_TASKS, "Nhiệm vụ", "nhiem-vu"),
     (roles.DOCUMENTS, PAGE_DOCUMENTS, "Văn bản", "van-ban"),
     (roles.LEADERS, PAGE_LEADERS, "Lãnh đạo", "lanh-dao"),
     (roles.DISCIPLINE, PAGE_DISCIPLINE, "Chất lượng cập nhật", "chat-luong-cap-nhat"),
     (roles.BRIEFINGS, PAGE_BRIEFING, "Báo cáo", "bao-cao"),
+    (roles.IMPORT_FILES, PAGE_IMPORT, "Nhập tệp", "nhap-tep"),
     (roles.USERS, PAGE_USERS, "Người dùng", "nguoi-dung"),
     (roles.ACCESS_LOG, PAGE_ACCESS_LOG, "Nhật ký truy cập", "nhat-ky-truy-cap"),
     (roles.ACCOUNT, PAGE_ACCOUNT, "Tài khoản", "tai-khoan"),

@@ -46,10 +46,19 @@ DETAIL_LABELS: dict[str, str] = {
     "page": "trang",
     "reason": "lý do",
     "id": "mã",
+    # exports, imports and letters of the workflow (core/imports/export.py, the pages)
+    "what": "dữ liệu",
+    "format": "định dạng",
+    "filter": "bộ lọc",
+    "written": "số bản ghi ghi mới hoặc thay đổi",
+    "feedback": "phản ánh",
 }
 _DETAIL_VALUES: dict[object, str] = {
     "reset": "đặt lại",
     "disabled": "tài khoản đã bị vô hiệu hóa",
+    "tasks": "nhiệm vụ",
+    "xlsx": "Excel (.xlsx)",
+    "csv": "CSV",
 }
 
 

@@ -71,6 +71,11 @@ BRIEFINGS = "briefings"
 USERS = "users"
 ACCESS_LOG = "access_log"
 ACCOUNT = "account"  # one's own account: change password, log out
+# The workflow (Quy chế theo dõi …, Điều 7–9, 15.5, 16.4)
+OFFICE_WORK = "office_work"  # the Office's queue: requests, confirmations, feedback duties
+ENTRY = "entry"  # entering a directive document and its tasks
+IMPORT_FILES = "import_files"  # the importer in the dashboard (dry run, then commit)
+UNIT_WORK = "unit_work"  # a unit's queue: its open tasks, reports, requests, feedback
 FEATURES: tuple[str, ...] = (
     OVERVIEW,
     UNITS,
@@ -82,6 +87,10 @@ FEATURES: tuple[str, ...] = (
     USERS,
     ACCESS_LOG,
     ACCOUNT,
+    OFFICE_WORK,
+    ENTRY,
+    IMPORT_FILES,
+    UNIT_WORK,
 )
 
 Sees = Literal["province", "unit"]
@@ -102,7 +111,7 @@ class Role:
 
 
 _LEADER_PAGES = frozenset({OVERVIEW, UNITS, TASKS, DOCUMENTS, LEADERS, DISCIPLINE, BRIEFINGS})
-_OFFICE_PAGES = _LEADER_PAGES | {ACCOUNT}
+_OFFICE_PAGES = _LEADER_PAGES | {ACCOUNT, OFFICE_WORK, ENTRY}
 
 ROLES: dict[str, Role] = {
     r.name: r
@@ -130,7 +139,7 @@ ROLES: dict[str, Role] = {
             "Chánh Văn phòng UBND tỉnh",
             "province",
             True,
-            _OFFICE_PAGES | {USERS, ACCESS_LOG},
+            _OFFICE_PAGES | {USERS, ACCESS_LOG, IMPORT_FILES},
             READ
             | OFFICE_DUTIES
             | {
@@ -149,7 +158,7 @@ ROLES: dict[str, Role] = {
             "Phó Chánh Văn phòng UBND tỉnh",
             "province",
             True,
-            _OFFICE_PAGES | {USERS, ACCESS_LOG},
+            _OFFICE_PAGES | {USERS, ACCESS_LOG, IMPORT_FILES},
             READ
             | OFFICE_DUTIES
             | {
@@ -176,7 +185,7 @@ ROLES: dict[str, Role] = {
             "Cán bộ đầu mối của đơn vị",
             "unit",
             True,
-            frozenset({OVERVIEW, UNITS, TASKS, DOCUMENTS, ACCOUNT}),
+            frozenset({OVERVIEW, UNITS, TASKS, DOCUMENTS, ACCOUNT, UNIT_WORK}),
             READ | UNIT_DUTIES | {EXPORT},
             needs_unit=True,
         ),

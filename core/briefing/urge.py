@@ -37,6 +37,9 @@ class UrgeData:
     tasks: list[OverdueTaskRow]
     total: int
     reply_by: date
+    # Units told of the letter (Quy chế theo dõi …, Điều 15.5: the commune whose feedback led
+    # to it receives it "để biết").
+    also_inform: tuple[str, ...] = ()
 
 
 def gather_urge(
@@ -47,6 +50,7 @@ def gather_urge(
     report_date: date | None = None,
     number: str = "",
     settings: DocSettings | None = None,
+    also_inform: tuple[str, ...] = (),
 ) -> UrgeData:
     """The unit answering on D, its open overdue tasks as of D (longest first; with those of
     the ended units it took over) and who signs.
@@ -87,6 +91,9 @@ def gather_urge(
         total=sum(b["count"] for b in age["buckets"]),
         # Art. 15: the Office asks for results or reasons; 5 working days leaves time to report.
         reply_by=cal.add_working_days(day, 5),
+        also_inform=tuple(
+            str((repo.unit(u) or {"name": u})["name"]) for u in also_inform if u != responsible
+        ),
     )
 
 
@@ -143,10 +150,23 @@ def urge_context(data: UrgeData) -> dict[str, Any]:
                 "Chủ tịch UBND tỉnh phụ trách.",
             ],
             "closing": f"Văn phòng UBND tỉnh thông báo để {name} biết, thực hiện./.",
-            "recipients": recipients_for(settings.urge_recipients, data.signer),
+            "recipients": _with_informed(
+                recipients_for(settings.urge_recipients, data.signer), data.also_inform
+            ),
         }
     )
     return {key: _nfc(value) for key, value in ctx.items()}
+
+
+def _with_informed(items: list[str], names: tuple[str, ...]) -> list[str]:
+    """The recipients with the informed units added before the archive line («Lưu: …»)."""
+    if not names:
+        return items
+    added = [f"{name} (để biết);" for name in names]
+    last = len(items)
+    if items and fold(items[-1]).startswith("luu"):
+        last -= 1
+    return [*items[:last], *added, *items[last:]]
 
 
 def build_urge(
@@ -157,9 +177,13 @@ def build_urge(
     report_date: date | None = None,
     number: str = "",
     generated_by: str = "",
+    also_inform: tuple[str, ...] = (),
 ) -> Briefing:
-    """The urging letter to one unit as a .docx."""
-    data = gather_urge(repo, unit_code, as_of, signer_id, report_date, number)
+    """The urging letter to one unit as a .docx (`also_inform`: units that receive it to
+    know, e.g. the commune whose feedback led to it)."""
+    data = gather_urge(
+        repo, unit_code, as_of, signer_id, report_date, number, also_inform=also_inform
+    )
     if data.total == 0:
         raise ValueError(
             f"--unit: {data.unit['name']} không có nhiệm vụ chưa hoàn thành, quá hạn tại ngày "

@@ -68,6 +68,9 @@ TASK_COLUMNS: tuple[Column, ...] = (
     Column("personal", "Giao đích danh", "bool"),
     Column("cancelled_date", "Ngày hủy", "day"),
     Column("cancel_reason", "Lý do hủy"),
+    Column("report_number", "Số văn bản báo cáo", aliases=("Số báo cáo",)),
+    Column("quality", "Chất lượng", aliases=("Đánh giá chất lượng",)),
+    Column("effect", "Hiệu quả", aliases=("Đánh giá hiệu quả",)),
 )
 
 RECORD_COLUMN = Column("record", "Loại bản ghi", required=True, aliases=("Bản ghi",))

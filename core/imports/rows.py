@@ -23,7 +23,7 @@ from core.imports.problems import Issues
 from core.imports.readers import Formula, Row, Sheet, Source, blank, header_key
 from core.imports.readers import read as read_sheets
 from core.numbers import format_count
-from core.text import fold, nfc
+from core.text import fold, nfc, restore_formula
 
 _NO_DEADLINE = frozenset({"khong thoi han", "khong co thoi han", "khong han", "-"})
 
@@ -193,4 +193,6 @@ def checked_cell(raw: Any, max_chars: int, issues: Issues, line: int) -> Any:
     cleaned, removed = clean_value(raw)
     if removed:
         issues.stripped(line, removed)
+    if isinstance(cleaned, str):  # an export's neutralised formula-looking text, read back
+        cleaned = restore_formula(cleaned)
     return cleaned

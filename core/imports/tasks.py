@@ -18,11 +18,18 @@ from core.imports.document_numbers import normalize_number, type_from_number
 from core.imports.known import Known
 from core.imports.problems import Issues
 from core.imports.readers import Row, Sheet, blank
-from core.imports.references import Resolver, lead_unit, leader_resolver, unit_list, unit_resolver
+from core.imports.references import (
+    Resolver,
+    lead_unit,
+    leader_resolver,
+    unit_list,
+    unit_resolver,
+    vocab_code,
+)
 from core.imports.rows import convert_row, map_columns, row_values, stray_cells
 from core.model import Document, Task, document_key, validate
 from core.text import fold
-from core.vocab import DOCUMENT_TYPES, document_type_from_label
+from core.vocab import DOCUMENT_TYPES, QUALITY_LEVELS, document_type_from_label
 
 
 @dataclass
@@ -238,6 +245,11 @@ def _task_fields(
         elif name == "tracking_room" and value is not None:
             try:
                 value = units.resolve(value)
+            except ValueError as exc:
+                issues.add(sheet, row.line, label, str(exc))
+        elif name == "quality" and value is not None:
+            try:
+                value = vocab_code(value, QUALITY_LEVELS, "mức chất lượng", {})
             except ValueError as exc:
                 issues.add(sheet, row.line, label, str(exc))
         elif name == "coord_units":

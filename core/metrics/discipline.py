@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Any
 
 from core.accountability import successor_map
 from core.calendar import WorkCalendar, working_day_index_expr
-from core.dates import to_bson_day
+from core.dates import from_bson_day, to_bson_day
 from core.metrics.overdue import _wd_range
 from core.metrics.query import MetricsQuery, classify_stages
 from core.metrics.status import _names
@@ -20,7 +22,8 @@ def discipline_pipeline(q: MetricsQuery, cal: WorkCalendar) -> list[dict[str, An
 
     * late entry (Art. 7.1.a): entered by the Office more than 1 working day after issue;
     * overdue update (Art. 8.1.a): a task that passed its effective deadline unfinished needs a
-      progress report (or its completion) within 1 working day after the deadline;
+      progress report, a completion report or its completion within 1 working day after the
+      deadline;
     * monthly update of tasks without a deadline: an open no-deadline task assigned before the
       month of D needs a progress report dated in that month (up to D).
     """
@@ -32,9 +35,29 @@ def discipline_pipeline(q: MetricsQuery, cal: WorkCalendar) -> list[dict[str, An
     }
     idx = working_day_index_expr
     stages = classify_stages(
-        q, keep=["lead_unit", "tracking_room", "entered_at", "doc_issue_date", "progress"]
+        q,
+        keep=[
+            "lead_unit",
+            "tracking_room",
+            "entered_at",
+            "doc_issue_date",
+            "progress",
+            "completion_reports",
+        ],
     )
-    progress_dates = {"$map": {"input": {"$ifNull": ["$progress", []]}, "in": "$$this.date"}}
+    # A unit's updates: its progress reports and its completion reports (the day each was
+    # made, whether or not the Office has confirmed it yet).
+    progress_dates = {
+        "$concatArrays": [
+            {"$map": {"input": {"$ifNull": ["$progress", []]}, "in": "$$this.date"}},
+            {
+                "$map": {
+                    "input": {"$ifNull": ["$completion_reports", []]},
+                    "in": "$$this.reported_date",
+                }
+            },
+        ]
+    }
     stages.append(
         {
             "$addFields": {
@@ -276,7 +299,50 @@ def update_discipline(repo: Repository, q: MetricsQuery, cal: WorkCalendar) -> d
         "as_of": q.as_of.isoformat(),
         "rows": out_rows,
         "total": _discipline_rates({"key": "ALL", "name": "Tổng cộng", **total}),
+        # The Office's own duty (Điều 15.5) for the readers who see the province.
+        "office_duties": office_duties(repo, q.as_of) if repo.reader.units is None else None,
     }
+
+
+# --- the Office's feedback duties (Quy chế theo dõi …, Điều 15.5) --------------------------------
+
+
+def duty_state(due: date, handled: date | None, as_of: date) -> str:
+    """A feedback duty as of D: «met» (handled by its due day), «late» (handled after it),
+    «overdue» (not handled, due day passed), «open» (not handled, still in time)."""
+    if handled is not None and handled <= as_of:
+        return "met" if handled <= due else "late"
+    return "overdue" if as_of > due else "open"
+
+
+def duty_counts(rows: Iterable[Mapping[str, Any]], as_of: date) -> dict[str, Any]:
+    """Counts of feedback duties received by D: fallen due (due day passed, or handled), met
+    in time, missed (handled late or not at all), open in time; the rate met / fallen due."""
+    states = [
+        duty_state(
+            from_bson_day(r["due_date"]),
+            from_bson_day(r["handled_date"]) if r.get("handled_date") else None,
+            as_of,
+        )
+        for r in rows
+        if from_bson_day(r["received_date"]) <= as_of
+    ]
+    fallen = sum(1 for s in states if s != "open")
+    met = states.count("met")
+    return {
+        "received": len(states),
+        "fallen_due": fallen,
+        "met_on_time": met,
+        "missed": fallen - met,
+        "open_in_time": states.count("open"),
+        "rate": met / fallen if fallen else None,
+    }
+
+
+def office_duties(repo: Repository, as_of: date) -> dict[str, Any]:
+    """The Office's feedback duties as of D, for update discipline."""
+    rows = repo.feedback_items({"received_date": {"$lte": to_bson_day(as_of)}}, limit=0)
+    return duty_counts(rows, as_of)
 
 
 def _discipline_rates(row: dict[str, Any]) -> dict[str, Any]:

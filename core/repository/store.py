@@ -25,10 +25,12 @@ from core.repository.raw import RawStore
 from core.repository.staging import StagingStore
 from core.repository.summaries import SummaryStore
 from core.repository.tasks import TaskStore
+from core.repository.workflow import WorkflowStore
 
 
 class Repository(
     TaskStore,
+    WorkflowStore,
     StagingStore,
     SummaryStore,
     OrganisationStore,

@@ -10,7 +10,7 @@ from typing import Any
 from bson import ObjectId
 from pymongo import ReplaceOne
 
-from core.schema import task_facts
+from core.schema import stored_value, task_facts
 
 
 def _task_writes(
@@ -40,7 +40,7 @@ def _task_writes(
             after = _public(form)
             created_by, created_at = actor, now
         else:
-            diff = {k: old.get(k) for k in form if old.get(k) != form[k]}
+            diff = {k: old.get(k) for k in form if stored_value(old, k) != form[k]}
             if not diff:
                 continue
             version = int(old.get("version", 1)) + 1
@@ -78,6 +78,14 @@ def _and(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     if not b:
         return a
     return {"$and": [a, b]}
+
+
+def changed_fields(
+    current: Mapping[str, Any], new_doc: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(before, after) of the fields a write changes; an absent workflow field is its default."""
+    before = {k: current.get(k) for k in new_doc if stored_value(current, k) != new_doc[k]}
+    return before, {k: new_doc[k] for k in before}
 
 
 def _public(doc: Mapping[str, Any]) -> dict[str, Any]:

@@ -3,7 +3,7 @@ its event in the same transaction; every task read takes the reader's scope."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -26,7 +26,7 @@ from core.model import (
     validate,
 )
 from core.repository.base import StoreBase
-from core.repository.task_writes import _and, _public, _task_writes
+from core.repository.task_writes import _and, _public, _task_writes, changed_fields
 from core.schema import task_facts
 from core.scope import Scope
 
@@ -96,17 +96,21 @@ class TaskStore(StoreBase):
     def update_task(
         self,
         task_id: str,
-        changes: Mapping[str, Any],
+        changes: Mapping[str, Any] | Callable[[dict[str, Any]], Mapping[str, Any]],
         actor: str,
         expected_version: int,
         kind: str = "updated",
         action: str = EDIT_TASK,
+        note: str | None = None,
+        check: Callable[[dict[str, Any]], None] | None = None,
     ) -> int:
         """Apply changes to a task if it is still at `expected_version`; returns the new version.
 
-        The merged task is validated again; the event records the changed fields before/after.
-        `action` is what the role table must allow the acting user (a unit's report, an
-        Office edit…); a task outside his scope is "not found" to him.
+        The merged task is validated again; the event records the changed fields before/after
+        (and `note`, e.g. why a deadline moved). `action` is what the role table must allow the
+        acting user (a unit's report, an Office edit…); a task outside his scope is "not found"
+        to him. `check(current)`, run inside the transaction on the stored task, may refuse
+        the write (raising); `changes` may be a function of the stored task giving the changes.
         """
         self._require(action)
         actor = self._who(actor)
@@ -121,16 +125,18 @@ class TaskStore(StoreBase):
                 raise ValidationFailed([Problem("nhiệm vụ", f"không có nhiệm vụ «{task_id}»")])
             if current.get("version") != expected_version:
                 raise ConflictError(
-                    f"Nhiệm vụ {task_id} đã được người khác cập nhật "
-                    f"(phiên bản {current.get('version')}, "
-                    f"bạn đang sửa phiên bản {expected_version})"
+                    f"Nhiệm vụ {task_id} đã được người khác cập nhật sau khi bạn mở "
+                    f"(phiên bản hiện tại {current.get('version')}, "
+                    f"bạn mở phiên bản {expected_version})"
                 )
-            merged = {**task_input(current), **dict(changes)}
+            if check is not None:
+                check(current)
+            wanted = changes(current) if callable(changes) else changes
+            merged = {**task_input(current), **dict(wanted)}
             item = validate(Task, merged)
             parent = self.db.documents.find_one({"_id": item.document}, session=session) or {}
             new_doc = item.to_mongo(parent)
-            diff_before = {k: current.get(k) for k in new_doc if current.get(k) != new_doc[k]}
-            diff_after = {k: new_doc[k] for k in diff_before}
+            diff_before, diff_after = changed_fields(current, new_doc)
             version = expected_version + 1
             result = self.db.tasks.update_one(
                 {"_id": task_id, "version": expected_version},
@@ -155,6 +161,7 @@ class TaskStore(StoreBase):
                     "before": diff_before,
                     "after": diff_after,
                     "version": version,
+                    "note": note,
                 },
                 session=session,
             )

@@ -96,3 +96,19 @@ else:
                     f"đúng hạn ({fmt.fmt_rate(r['update_rate'])})",
                     query_params=nav.link_params(f, donvi=r["key"]),
                 )
+
+# The Office's own duty (Điều 15.5): feedback answered within 7 working days.
+duties = result.get("office_duties")
+if duties is not None:
+    st.markdown("**Văn phòng UBND tỉnh: xử lý phản ánh của đơn vị trong 07 ngày làm việc**")
+    cols = st.columns(4)
+    cols[0].metric(
+        "Tỷ lệ xử lý đúng hạn",
+        fmt.fmt_rate(duties["rate"]),
+        help="Trên số phản ánh đã đến hạn xử lý (Điều 15.5): văn bản đôn đốc hoặc báo cáo xin ý "
+        "kiến chỉ đạo trong 07 ngày làm việc kể từ khi nhận.",
+        border=True,
+    )
+    cols[1].metric("Phản ánh đã đến hạn", fmt.fmt_count(duties["fallen_due"]), border=True)
+    cols[2].metric("Không xử lý đúng hạn", fmt.fmt_count(duties["missed"]), border=True)
+    cols[3].metric("Đang trong hạn xử lý", fmt.fmt_count(duties["open_in_time"]), border=True)

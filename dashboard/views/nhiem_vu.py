@@ -16,8 +16,9 @@ from core.metrics import CATEGORIES
 from core.scope import Scope
 from core.text import SEARCH_MAX_CHARS
 from core.vocab import DOCUMENT_TYPES, STATUS_LABELS
+from core.workflow.history import EVENT_LABELS, describe
 from dashboard import data as db
-from dashboard import filters
+from dashboard import filters, task_page
 from dashboard import formatting as fmt
 from dashboard import navigation as nav
 
@@ -65,17 +66,7 @@ filters.page_param("trang", 1, filters.page_number(MAX_PAGE))
 if st.session_state["p_sapxep"] not in explorer.TASK_SORTS:
     st.session_state["p_sapxep"] = "assigned_desc"
 
-EVENT_KINDS = {
-    "created": "Nhập nhiệm vụ",
-    "updated": "Cập nhật",
-    "extended": "Gia hạn",
-    "progress": "Báo cáo tiến độ",
-    "completed": "Hoàn thành",
-    "confirmed": "Xác nhận kết quả",
-    "returned": "Trả lại nhiệm vụ",
-    "cancelled": "Hủy nhiệm vụ",
-    "imported": "Nhập từ tệp",
-}
+EVENT_KINDS = EVENT_LABELS
 
 
 def show_list() -> None:
@@ -217,6 +208,7 @@ def show_list() -> None:
         ]
     )
     fmt.download_buttons(table, f"nhiem-vu-trang-{result.page}")
+    task_page.export_all(repo, search, result.total, f.describe(False))
     event = st.dataframe(
         fmt.status_styler(table),
         hide_index=True,
@@ -359,6 +351,7 @@ def show_task(task_id: str) -> None:
                 for r in task["returns"]
             )
         )
+    task_page.assessment(repo, task_id)
     st.markdown("#### Diễn biến")
     events = task["events"]
     if not events:
@@ -371,7 +364,7 @@ def show_task(task_id: str) -> None:
                         "Thời điểm": _instant(e["at"]),
                         "Sự kiện": EVENT_KINDS.get(e["kind"], e["kind"]),
                         "Người thực hiện": fmt.actor_name(e.get("actor")),
-                        "Thay đổi": _changes(e),
+                        "Nội dung": describe(e, fmt.unit_name) or _changes(e),
                         "Phiên bản": e.get("version"),
                     }
                     for e in events

@@ -4,6 +4,7 @@ back button, expired, tampered and replayed sessions, a disabled account."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -40,8 +41,11 @@ def log_in(tab: Any, url: str, username: str, password: str, path: str = "/") ->
 
 
 def nav_titles(tab: Any) -> list[str]:
+    """The navigation's page titles, without the count a work queue shows («Việc của đơn vị
+    (12)»)."""
     links = tab.locator('[data-testid="stSidebarNav"] a')
-    return [str(links.nth(i).inner_text()).strip() for i in range(links.count())]
+    titles = [str(links.nth(i).inner_text()).strip() for i in range(links.count())]
+    return [re.sub(r" \(\d+\)$", "", t) for t in titles]
 
 
 def main_text(tab: Any) -> str:

@@ -8,7 +8,13 @@ import pytest
 
 from core import config
 from core.dates import check_plausible, plausible_day
-from core.text import SEARCH_MAX_CHARS, neutralise_formula, search_input, strip_invisible
+from core.text import (
+    SEARCH_MAX_CHARS,
+    neutralise_formula,
+    restore_formula,
+    search_input,
+    strip_invisible,
+)
 
 
 def test_plausible_years_default_and_setting(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -60,8 +66,10 @@ def test_search_input_is_cleaned_and_capped() -> None:
         ("\r=1", "'\r=1"),
         ("Sở Y tế = 1", "Sở Y tế = 1"),
         ("", ""),
-        ("'=1", "'=1"),
+        ("'=1", "''=1"),  # so that reading it back gives exactly "'=1"
+        ("'abc", "'abc"),
     ],
 )
 def test_neutralise_formula(text: str, expected: str) -> None:
     assert neutralise_formula(text) == expected
+    assert restore_formula(neutralise_formula(text)) == text
