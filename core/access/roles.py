@@ -113,6 +113,23 @@ class Role:
 _LEADER_PAGES = frozenset({OVERVIEW, UNITS, TASKS, DOCUMENTS, LEADERS, DISCIPLINE, BRIEFINGS})
 _OFFICE_PAGES = _LEADER_PAGES | {ACCOUNT, OFFICE_WORK, ENTRY}
 
+# The Office's leadership (Chánh and Phó Chánh Văn phòng): the same pages and rights.
+_OFFICE_LEAD_PAGES = _OFFICE_PAGES | {USERS, ACCESS_LOG, IMPORT_FILES}
+_OFFICE_LEAD_ACTIONS = (
+    READ
+    | OFFICE_DUTIES
+    | {
+        DOWNLOAD_BRIEFING,
+        DOWNLOAD_LETTER,
+        GENERATE_BRIEFING,
+        EXPORT,
+        IMPORT,
+        MANAGE_USERS,
+        READ_ACCESS_LOG,
+        MANAGE_CALENDAR,
+    }
+)
+
 ROLES: dict[str, Role] = {
     r.name: r
     for r in (
@@ -139,38 +156,16 @@ ROLES: dict[str, Role] = {
             "Chánh Văn phòng UBND tỉnh",
             "province",
             True,
-            _OFFICE_PAGES | {USERS, ACCESS_LOG, IMPORT_FILES},
-            READ
-            | OFFICE_DUTIES
-            | {
-                DOWNLOAD_BRIEFING,
-                DOWNLOAD_LETTER,
-                GENERATE_BRIEFING,
-                EXPORT,
-                IMPORT,
-                MANAGE_USERS,
-                READ_ACCESS_LOG,
-                MANAGE_CALENDAR,
-            },
+            _OFFICE_LEAD_PAGES,
+            _OFFICE_LEAD_ACTIONS,
         ),
         Role(
             "office_deputy",
             "Phó Chánh Văn phòng UBND tỉnh",
             "province",
             True,
-            _OFFICE_PAGES | {USERS, ACCESS_LOG, IMPORT_FILES},
-            READ
-            | OFFICE_DUTIES
-            | {
-                DOWNLOAD_BRIEFING,
-                DOWNLOAD_LETTER,
-                GENERATE_BRIEFING,
-                EXPORT,
-                IMPORT,
-                MANAGE_USERS,
-                READ_ACCESS_LOG,
-                MANAGE_CALENDAR,
-            },
+            _OFFICE_LEAD_PAGES,
+            _OFFICE_LEAD_ACTIONS,
         ),
         Role(
             "office_specialist",
