@@ -17,7 +17,7 @@ from core import config
 from core.errors import AccessDenied, DatabaseUnavailable, ValidationFailed
 from core.importer import import_file, parse_file
 from core.imports.known import RepoKnown
-from core.numbers import format_count
+from core.numbers import format_count, format_decimal
 from dashboard import auth, filters
 from dashboard import data as db
 from dashboard import navigation as nav
@@ -38,8 +38,11 @@ st.caption(
     "không ghi gì."
 )
 limits = config.import_limits()
+# The smaller of the importer's limit and Streamlit's own (server.maxUploadSize, 200 MB unless
+# configured): a bigger file goes through `cddh import` on the server.
+max_mb = min(limits.max_bytes // (1024 * 1024), int(st.get_option("server.maxUploadSize")))
 upload = st.file_uploader(
-    f"Chọn tệp (tối đa {format_count(limits.max_bytes // (1024 * 1024))} MB)",
+    f"Chọn tệp (tối đa {format_count(max_mb)} MB; tệp lớn hơn nhập bằng lệnh cddh import)",
     type=["csv", "xlsx", "jsonl"],
     key="wf_import_file",
 )
@@ -61,8 +64,12 @@ def saved(content: bytes, name: str) -> Iterator[Path]:
 if upload is not None:
     content = upload.getvalue()
     digest = hashlib.sha256(content).hexdigest()
-    if len(content) > limits.max_bytes:
-        st.error("Tệp lớn hơn giới hạn cho phép (CDDH_IMPORT_MAX_MB).")
+    if len(content) > max_mb * 1024 * 1024:
+        st.error(
+            f"Tệp «{upload.name}» nặng {format_decimal(len(content) / (1024 * 1024))} MB"
+            f", vượt giới hạn {format_count(max_mb)} MB của trang này; chưa ghi gì. "
+            "Tệp lớn nhập bằng lệnh cddh import trên máy chủ."
+        )
         st.stop()
     if st.button("1. Kiểm tra tệp (chạy thử)", key="wf_import_check"):
         try:

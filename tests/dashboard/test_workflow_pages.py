@@ -319,3 +319,28 @@ def test_send_back_reassign_then_cancel_through_the_pages(
     assert "Đã hủy nhiệm vụ." in text_of(page)
     stored = wf_env.task(TASK, Scope.everything())
     assert stored is not None and stored["cancel_reason"] == "Bộ Tài chính đã điều chỉnh"
+
+
+def test_import_page_refuses_a_file_over_the_limit_and_writes_nothing(
+    wf_env: repository.Repository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from core.explorer import TaskSearch
+    from core.importer import export_tasks
+
+    monkeypatch.setenv("CDDH_IMPORT_MAX_MB", "1")
+    exported = export_tasks(bound(wf_env, "chanhvp"), TaskSearch(as_of=TODAY), "csv").content
+    # a valid file padded past 1 MB with blank lines: refused for its size, not its rows
+    big = exported + b"\r\n" * (600 * 1024)
+    before = {t["_id"]: t["version"] for t in wf_env.db.tasks.find()}
+    at = open_as(wf_env, "chanhvp", "views/nhap_tep.py")
+    assert "tối đa 1 MB" in at.get("file_uploader")[0].proto.label
+    at.file_uploader(key="wf_import_file").set_value(("lon.csv", big, "text/csv"))
+    at.run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "Tệp «lon.csv» nặng 1,2 MB, vượt giới hạn 1 MB của trang này; chưa ghi gì. "
+        "Tệp lớn nhập bằng lệnh cddh import trên máy chủ."
+    ]
+    assert not [b for b in at.button if b.key in ("wf_import_check", "wf_import_commit")]
+    assert {t["_id"]: t["version"] for t in wf_env.db.tasks.find()} == before
+    assert wf_env.db.access_log.count_documents({"event": "import"}) == 0
