@@ -738,7 +738,16 @@ def meeting_css(filters: Filters) -> None:
         "max-width: none !important; }"
         # The tables' own toolbar speaks English (search, download, columns): hidden; pages
         # offer their own Vietnamese download buttons.
-        "[data-testid='stElementToolbar'] { display: none !important; }</style>"
+        "[data-testid='stElementToolbar'] { display: none !important; }"
+        # The file uploader's English button and instructions («Upload», «200MB per file»)
+        # give way to Vietnamese; the page's label states the real limit.
+        "[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p "
+        "{ font-size: 0 !important; }"
+        "[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] "
+        "p::after { content: 'Chọn tệp'; font-size: 1rem; }"
+        "[data-testid='stFileUploaderDropzoneInstructions'] span { font-size: 0 !important; }"
+        "[data-testid='stFileUploaderDropzoneInstructions'] span::after "
+        "{ content: 'hoặc kéo thả tệp vào đây'; font-size: 0.875rem; }</style>"
     )
     if filters.meeting_mode:
         st.html(

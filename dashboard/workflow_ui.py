@@ -189,6 +189,7 @@ def feedback_form(repo: Repository, key: str, task_id: str | None = None) -> Non
                 unit_options(today_local(), frozenset({"department", "board", "agency"})),
                 format_func=fmt.unit_name,
                 index=None,
+                placeholder="Chọn đơn vị",
                 key=f"wf_fb_about_{key}",
             )
         kind = st.radio(
@@ -227,6 +228,7 @@ def _office_forms(repo: Repository, task: dict[str, Any], k: str, v: int, today:
                 sorted(set(unit_options(today)) | set(task.get("coord_units") or [])),
                 default=list(task.get("coord_units") or []),
                 format_func=fmt.unit_name,
+                placeholder="Không có hoặc chọn đơn vị",
                 key=f"wf_edit_coords_{k}",
             )
             has_ext = bool(task.get("extensions"))
@@ -340,7 +342,7 @@ def reassign_form(
         choices = [u for u in unit_options(today) if u != task.get("lead_unit")]
         lead = st.selectbox(
             "Đơn vị chủ trì mới", choices, format_func=fmt.unit_name, index=None,
-            key=f"wf_reassign_lead_{suffix}_{k}",
+            placeholder="Chọn đơn vị", key=f"wf_reassign_lead_{suffix}_{k}",
         )  # fmt: skip
         reason = st.text_input("Lý do giao lại", key=f"wf_reassign_reason_{suffix}_{k}")
         if st.form_submit_button("Giao lại", key=f"wf_reassign_send_{suffix}_{k}"):

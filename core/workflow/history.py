@@ -77,13 +77,28 @@ def describe(event: Mapping[str, Any], unit_name: Callable[[str | None], str]) -
         )
     elif kind == "deadline_corrected":
         text = f"thời hạn {_day(before.get('deadline'))} → {_day(after.get('deadline'))}"
-    elif kind == "extended":
+    elif kind == "extended" and "extensions" in after:
         ext = _last(after.get("extensions"))
         text = f"thời hạn mới {_day(ext.get('new_deadline'))}, duyệt ngày " + _day(
             ext.get("approved_date")
         )
         if ext.get("approver"):
             text += f" ({ext['approver']})"
+    elif kind == "extended":  # the shape of imported and demo histories: the deadline moved
+        text = f"thời hạn {_day(before.get('deadline'))} → {_day(after.get('deadline'))}"
+        note = after.get("reason") or note
+    elif kind == "progress":
+        rep = _last(after.get("progress")) if "progress" in after else after
+        text = f"tình hình đến ngày {_day(rep.get('date'))}"
+        if rep.get("note") and rep.get("note") != note:
+            text += f": {rep['note']}"
+    elif kind == "returned" and "lead_unit" in after:  # imported and demo histories
+        text = f"{unit_name(before.get('lead_unit'))} → {unit_name(after.get('lead_unit'))}"
+        note = after.get("reason") or note
+    elif kind == "returned":
+        ret = _last(after.get("returns"))
+        text = f"{unit_name(ret.get('unit'))} trả lại ngày {_day(ret.get('date'))}"
+        note = ret.get("reason") or note
     elif kind == "extension_requested":
         req = _last(after.get("extension_requests"))
         text = f"đề nghị gia hạn đến {_day(req.get('new_deadline'))}"
@@ -97,14 +112,19 @@ def describe(event: Mapping[str, Any], unit_name: Callable[[str | None], str]) -
             f"văn bản số {rep.get('report_number', '')}: {rep.get('result', '')}"
         )
         note = None
-    elif kind == "confirmed":
+    elif kind == "confirmed" and "quality" in after:
         level = QUALITY_LEVELS.get(str(after.get("quality")), "")
         text = f"hoàn thành ngày {_day(after.get('completed_date'))}; {level}"
         if after.get("effect"):
             text += f"; hiệu quả: {after['effect']}"
         note = None
+    elif kind == "confirmed":
+        text = f"Văn phòng xác nhận ngày {_day(after.get('confirmed_date'))}"
+    elif kind == "completed":
+        text = f"hoàn thành ngày {_day(after.get('completed_date'))}"
     elif kind == "cancelled":
         text = f"hủy từ ngày {_day(after.get('cancelled_date'))}"
+        note = note or after.get("cancel_reason")
     elif kind == "priority":
         text = "là nhiệm vụ trọng tâm" if after.get("priority") else "bỏ đánh dấu trọng tâm"
     elif kind == "feedback":
@@ -116,7 +136,8 @@ def describe(event: Mapping[str, Any], unit_name: Callable[[str | None], str]) -
     elif kind in ("created", "imported") and not before:
         text = ""
     else:
-        names = [FIELD_LABELS.get(k, k) for k in after if k != "search_text"]
+        # Only fields with a Vietnamese name: an internal key never reaches the reader.
+        names = [FIELD_LABELS[k] for k in after if k in FIELD_LABELS]
         text = ", ".join(dict.fromkeys(names))
     if note:
         text = f"{text} — {note}" if text else str(note)

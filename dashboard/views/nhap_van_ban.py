@@ -71,9 +71,17 @@ def task_block(i: int) -> wf.TaskForm:
     content = st.text_area("Nội dung nhiệm vụ", key=f"{p}content")
     a, b = st.columns(2)
     lead = a.selectbox(
-        "Đơn vị chủ trì", units, index=None, format_func=fmt.unit_name, key=f"{p}lead"
+        "Đơn vị chủ trì",
+        units,
+        index=None,
+        format_func=fmt.unit_name,
+        placeholder="Chọn đơn vị chủ trì",
+        key=f"{p}lead",
     )
-    coords = b.multiselect("Đơn vị phối hợp", units, format_func=fmt.unit_name, key=f"{p}coords")
+    coords = b.multiselect(
+        "Đơn vị phối hợp", units, format_func=fmt.unit_name,
+        placeholder="Không có hoặc chọn đơn vị", key=f"{p}coords",
+    )  # fmt: skip
     c, d, e = st.columns([2, 2, 2])
     default_room = actor.tracking_rooms[0] if actor.tracking_rooms else None
     room = c.selectbox(
@@ -112,11 +120,11 @@ with st.form(f"{PREFIX}form"):
         d, e, g = st.columns([2, 2, 2])
         signer = d.selectbox(
             "Người ký", [x["_id"] for x in signers], format_func=fmt.leader_name, index=None,
-            key=f"{PREFIX}signer",
+            placeholder="Chọn người ký", key=f"{PREFIX}signer",
         )  # fmt: skip
         submitting = e.selectbox(
             "Cơ quan trình", units, format_func=fmt.unit_name, index=None,
-            key=f"{PREFIX}submitting",
+            placeholder="Chọn cơ quan trình", key=f"{PREFIX}submitting",
         )  # fmt: skip
         secrecy = g.selectbox(
             "Độ mật", ["", "Mật", "Tối mật", "Tuyệt mật"],

@@ -364,7 +364,7 @@ def show_task(task_id: str) -> None:
                         "Thời điểm": _instant(e["at"]),
                         "Sự kiện": EVENT_KINDS.get(e["kind"], e["kind"]),
                         "Người thực hiện": fmt.actor_name(e.get("actor")),
-                        "Nội dung": describe(e, fmt.unit_name) or _changes(e),
+                        "Nội dung": describe(e, fmt.unit_name),
                         "Phiên bản": e.get("version"),
                     }
                     for e in events
@@ -373,31 +373,6 @@ def show_task(task_id: str) -> None:
             hide_index=True,
             placeholder="—",
         )
-
-
-FIELD_NAMES = {
-    "deadline": "thời hạn",
-    "extensions": "gia hạn",
-    "completed_date": "ngày hoàn thành",
-    "result": "kết quả",
-    "confirmed_date": "ngày xác nhận",
-    "progress": "tiến độ",
-    "returns": "trả lại",
-    "cancelled_date": "ngày hủy",
-    "lead_unit": "đơn vị chủ trì",
-    "coord_units": "đơn vị phối hợp",
-    "content": "nội dung",
-    "priority": "trọng tâm",
-}
-
-
-def _changes(event: dict[str, Any]) -> str:
-    before = event.get("before") or {}
-    after = event.get("after") or {}
-    if not before:
-        return ""
-    names = [FIELD_NAMES.get(k, k) for k in after if k in FIELD_NAMES]
-    return ", ".join(names)
 
 
 def _instant(at: Any) -> str:

@@ -82,6 +82,7 @@ with tabs[0]:
                 if i.id == k
             ),
             index=None,
+            placeholder="Chọn một nhiệm vụ",
             key="wf_unit_task",
         )
         if chosen:
