@@ -227,6 +227,7 @@ def demo(
 ) -> None:
     """Nạp tỉnh mẫu (đơn vị, lãnh đạo, văn bản, nhiệm vụ) vào cơ sở dữ liệu."""
     from core import demo as demo_mod
+    from core.demo.pending import open_pending_work
 
     if tasks < 1:
         fail("--tasks: số nhiệm vụ phải lớn hơn 0", 2)
@@ -236,6 +237,7 @@ def demo(
     # Built in a side database and swapped in at once: killed midway, the old data stays.
     staged = repo.staging()
     stats = demo_mod.load_demo(staged, tasks=tasks, seed=seed)
+    open_pending_work(staged)  # the Office's and the units' queues are not empty
     repo.replace_with(staged)
     typer.echo("Đã nạp tỉnh mẫu: " + ", ".join(f"{k} {format_count(v)}" for k, v in stats.items()))
 
@@ -534,12 +536,14 @@ def run(
 ) -> None:
     """Chạy bảng điều hành: nếu chưa đặt MONGODB_URI thì khởi động mongod cục bộ và nạp tỉnh mẫu."""
     from core import demo as demo_mod
+    from core.demo.pending import open_pending_work
 
     repo = repo_or_start()
     if not config.mongodb_uri() and repo.is_empty():
         typer.echo("Cơ sở dữ liệu trống: đang nạp tỉnh mẫu…")
         staged = repo.staging()
         demo_mod.load_demo(staged, tasks=demo_tasks, seed=2025)
+        open_pending_work(staged)
         repo.replace_with(staged)
     _accounts_before_start(repo)
     env = dict(os.environ)

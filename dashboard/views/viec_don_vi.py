@@ -61,9 +61,11 @@ with tabs[0]:
             pd.DataFrame(
                 [
                     {
-                        "Thời hạn đang áp dụng": format_vn(i.deadline) or "—",
+                        # What the unit must act on first, then the content: on a phone the
+                        # first two columns are what fits.
                         "Tình trạng": left(i.deadline),
                         "Nội dung nhiệm vụ": i.content,
+                        "Thời hạn đang áp dụng": format_vn(i.deadline) or "—",
                         "Đang chờ": i.request.get("waiting") or "",
                         "Trọng tâm": "Có" if i.priority else "",
                     }
