@@ -1,102 +1,169 @@
-"""Benchmark: dashboard speed in Chromium against a large demo database (see docs/performance.md).
+"""Benchmark: the dashboard in Chromium against a large demo database (docs/performance.md).
 
 Run by hand, not part of `make test`:
-    CDDH_SPEED_MONGODB_URI=<uri of a database loaded with `cddh demo --tasks N`> \
-        .venv/bin/python -m pytest -s benchmarks/bench_dashboard.py
-(CDDH_SPEED_MONGODB_DB, default "cddh"). Times run from the user's action to the end of drawing
-(no "Running…" status, nothing stale). Nothing is asserted about speed: the figures are written
-to test-artifacts/dashboard-speed.json and printed, and recorded in docs/performance.md.
+    .venv/bin/python benchmarks/bench_dashboard.py --uri <uri of a `cddh demo --tasks N` database>
+        [--db cddh] [--readmodel 1|0] [--repeat 2]
+
+Starts the dashboard (`python -m dashboard.serve`) on that database, signs a Chromium tab in as
+the Office Chief (a test account is added to the database), opens the overview, waits until the
+read model is warm (its snapshot written), then times, from the user's action to the end of
+drawing (no "Running…" status, nothing stale, quiet for 0.5 s, the quiet time not counted):
+
+- clicks in one tab, each a question not asked before (nothing cached): period kind → quarter,
+  → year (the yearly view: 12 years and the unit × year heatmap), the Đơn vị page from the
+  navigation, one unit's page by choosing it, the Nhiệm vụ page from the navigation, the status
+  filter «Quá hạn», a text search typed in the search box;
+- new tabs (a new page load and websocket) on a unit's page, the status-filtered list and a
+  search.
+
+Each round uses another as-of day, so no figure is served from a cache. Nothing is asserted;
+the figures are printed and appended to test-artifacts/dashboard-speed.json.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
+import sys
+import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
-from core import metrics, repository
-from core.dates import today_local
-from core.periods import default_rule
-from tests.browser.conftest import require_chromium, start_app, stop_app
-from tests.browser.helpers import open_choices, title, wait_done
+from core import repository  # noqa: E402
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, start_app, stop_app  # noqa: E402
+from tests.browser.helpers import open_choices, title, wait_done  # noqa: E402
+from tests.signin import sign_in_browser  # noqa: E402
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-URI = os.environ.get("CDDH_SPEED_MONGODB_URI", "")
-DB = os.environ.get("CDDH_SPEED_MONGODB_DB", "cddh")
-DAY = "ngay=2026-11-20"
+DAYS = ["2026-11-20", "2026-11-19", "2026-11-18", "2026-11-17", "2026-11-16", "2026-11-13"]
+UNITS = [("SYT", "Sở Y tế"), ("SXD", "Sở Xây dựng"), ("SGDDT", "Sở Giáo dục và Đào tạo")]
+SEARCHES = ["so y te", "phong chong", "xay dung", "nong thon"]
 
 
-def timed(page: Any, action: Any, expect: str) -> float:
-    """Seconds from the action to the end of drawing a page that shows `expect`."""
+def timed(page: Any, action: Callable[[], Any], expect: str | None = None) -> float:
+    """Seconds from the action to the end of drawing (showing `expect`, when given)."""
     start = time.monotonic()
     action()
-    page.locator('[data-testid="stMain"]').get_by_text(expect).first.wait_for(timeout=180_000)
+    if expect:
+        page.locator('[data-testid="stMain"]').get_by_text(expect).first.wait_for(timeout=180_000)
     return round(wait_done(page, timeout=180) - start, 3)
 
 
-def test_dashboard_speed(page: Any, artifacts_dir: Path) -> None:
-    if not URI:
-        raise SystemExit("Set CDDH_SPEED_MONGODB_URI to a database loaded with `cddh demo`.")
-    require_chromium()
-    repo = repository.connect(URI, DB)
-    tasks = repo.db.tasks.estimated_document_count()
-    # The app warms the summaries of recent closed periods in the background when it starts;
-    # do it here first so that the timings below do not share the two cores with it.
-    start = time.monotonic()
-    warmed = metrics.warm_summaries(repo, today_local(), default_rule())
-    warm_s = round(time.monotonic() - start, 3)
-    log_path = artifacts_dir / "streamlit-speed.log"
-    proc, url = start_app({"MONGODB_URI": URI, "MONGODB_DB": DB}, log_path)
+def nav_click(page: Any, label: str) -> Callable[[], Any]:
+    link = page.locator('[data-testid="stSidebarNav"] a').filter(has_text=label).first
+    return lambda: link.click()
+
+
+def search_box(page: Any, text: str) -> Callable[[], Any]:
+    box = page.locator('[data-testid="stTextInput"] input').first
+    box.fill(text)
+    return lambda: box.press("Enter")
+
+
+def status_filter(page: Any, option: str) -> Callable[[], Any]:
+    box = page.locator('[data-testid="stMultiSelect"]').first
+    box.locator("input").click()
+    page.keyboard.type(option)
+    page.locator('[role="option"]').filter(has_text=option).first.wait_for()
+    return lambda: page.keyboard.press("Enter")
+
+
+def round_of(page: Any, context: Any, url: str, day: str, i: int) -> dict[str, float]:
+    """One round of clicks and new tabs as of `day` (all uncached)."""
+    code, name = UNITS[i % len(UNITS)]
+    text = SEARCHES[i % len(SEARCHES)]
+    out: dict[str, float] = {}
+    page.goto(f"{url}/?ngay={day}")
+    wait_done(page, timeout=180)
+    out["click_period_quarter"] = timed(page, open_choices(page, "Loại kỳ báo cáo", "Quý"))
+    out["click_period_year"] = timed(page, open_choices(page, "Loại kỳ báo cáo", "Năm"))
+    out["click_units_page"] = timed(page, nav_click(page, "Đơn vị"))
+    out["click_unit_page"] = timed(page, open_choices(page, "Xem chi tiết đơn vị", name))
+    out["click_tasks_page"] = timed(page, nav_click(page, "Nhiệm vụ"))
+    assert title(page) == "Nhiệm vụ", title(page)
+    out["click_status_overdue"] = timed(page, status_filter(page, "Quá hạn"))
+    out["click_search"] = timed(page, search_box(page, text))
+    tab = context.new_page()
+    tab.set_default_timeout(180_000)
     try:
-        figures: dict[str, Any] = {
-            "tasks": tasks,
-            "cpus": os.cpu_count(),
-            "machine": platform.platform(),
-            "summaries_warm_s": warm_s,
-            "summaries_periods": warmed,
-        }
-        figures["overview_first_open_s"] = timed(
-            page, lambda: page.goto(f"{url}/?{DAY}"), "Nhiệm vụ theo trạng thái"
+        out["new_tab_unit_page"] = timed(
+            tab, lambda: tab.goto(f"{url}/don-vi?ngay={day}&donvi={code}")
         )
-        assert title(page) == "Tổng quan"
-        figures["overview_filter_change_uncached_s"] = timed(
-            page, open_choices(page, "Loại kỳ báo cáo", "Quý"), "kỳ báo cáo: Quý"
+        out["new_tab_status_list"] = timed(
+            tab, lambda: tab.goto(f"{url}/nhiem-vu?ngay={day}&trangthai=open_overdue")
         )
-        figures["overview_filter_change_uncached_2_s"] = timed(
-            page, open_choices(page, "Loại kỳ báo cáo", "Năm"), "kỳ báo cáo: Năm"
-        )
-        figures["overview_filter_change_cached_s"] = timed(
-            page, open_choices(page, "Loại kỳ báo cáo", "Quý"), "kỳ báo cáo: Quý"
-        )
-        figures["tasks_first_page_s"] = timed(
-            page,
-            lambda: (
-                page.locator('[data-testid="stSidebarNav"] a')
-                .filter(has_text="Nhiệm vụ")
-                .first.click()
-            ),
-            "đang xem",
-        )
-        assert title(page) == "Nhiệm vụ"
-        figures["tasks_search_s"] = timed(
-            page, lambda: page.goto(f"{url}/nhiem-vu?{DAY}&tim=so+y+te"), "đang xem"
-        )
-        figures["tasks_category_filter_s"] = timed(
-            page, lambda: page.goto(f"{url}/nhiem-vu?{DAY}&trangthai=open_overdue"), "đang xem"
-        )
-        figures["unit_page_s"] = timed(
-            page, lambda: page.goto(f"{url}/don-vi?{DAY}&donvi=SYT"), "Chất lượng cập nhật"
+        out["new_tab_search"] = timed(
+            tab, lambda: tab.goto(f"{url}/nhiem-vu?ngay={day}&tim={text.replace(' ', '+')}")
         )
     finally:
+        tab.close()
+    return out
+
+
+def main() -> None:
+    from playwright.sync_api import sync_playwright
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--uri", required=True)
+    parser.add_argument("--db", default="cddh")
+    parser.add_argument("--readmodel", default="1")
+    parser.add_argument("--repeat", type=int, default=2)
+    args = parser.parse_args()
+    repo = repository.connect(args.uri, args.db)
+    tasks = repo.db.tasks.estimated_document_count()
+    artifacts = ROOT / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    snapshots = Path(tempfile.mkdtemp(prefix="cddh-bench-rm-"))
+    env = {
+        "MONGODB_URI": args.uri,
+        "MONGODB_DB": args.db,
+        "CDDH_READMODEL": args.readmodel,
+        "CDDH_READMODEL_DIR": str(snapshots),
+    }
+    log_path = artifacts / "streamlit-speed.log"
+    started = time.monotonic()
+    proc, url = start_app(env, log_path)
+    figures: dict[str, Any] = {
+        "tasks": tasks,
+        "readmodel": args.readmodel,
+        "cpus": os.cpu_count(),
+        "machine": platform.platform(),
+        "load_before": os.getloadavg(),
+    }
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            context = browser.new_context(viewport={"width": 1366, "height": 768})
+            sign_in_browser(context, url, repo)
+            page = context.new_page()
+            page.set_default_timeout(180_000)
+            figures["first_open_s"] = timed(page, lambda: page.goto(f"{url}/"))
+            if args.readmodel != "0":
+                end = time.monotonic() + 300
+                while not any(snapshots.iterdir()) and time.monotonic() < end:
+                    time.sleep(0.2)
+                figures["readmodel_warm_after_start_s"] = round(time.monotonic() - started, 1)
+                time.sleep(1)
+            rounds = [round_of(page, context, url, DAYS[i], i) for i in range(args.repeat)]
+            browser.close()
+    finally:
         stop_app(proc, log_path)
-    out = artifacts_dir / "dashboard-speed.json"
+    for name in rounds[0]:
+        values = [r[name] for r in rounds]
+        figures[name] = {"each": values, "worst": max(values)}
+    figures["load_after"] = os.getloadavg()
+    out = artifacts / "dashboard-speed.json"
     runs = json.loads(out.read_text()) if out.exists() else []
     runs.append(figures)
     out.write_text(json.dumps(runs, ensure_ascii=False, indent=2))
     print(json.dumps(figures, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()

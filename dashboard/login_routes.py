@@ -186,12 +186,36 @@ async def _in_thread(fn: Any, *args: Any) -> Any:
     return await anyio.to_thread.run_sync(fn, *args)
 
 
+def _page_address(request: Request) -> str | None:
+    """Where a page load for an address that is not a page goes instead: the overview's own
+    name (`/tong-quan`: the overview is served at `/`) and an unknown address open the
+    overview, filters kept, instead of Streamlit's English «Page not found» box."""
+    from dashboard.navigation import PAGE_OVERVIEW, PAGES
+
+    path = request.url.path
+    if (
+        request.method != "GET"
+        or "text/html" not in request.headers.get("accept", "")
+        or path in _OPEN_PATHS
+        or path.startswith(_OPEN_PREFIXES)
+    ):
+        return None
+    slug = path.strip("/")
+    pages = {address for _, script, _, address in PAGES if script != PAGE_OVERVIEW}
+    if not slug or slug in pages:
+        return None
+    return "/" + (f"?{request.url.query}" if request.url.query else "")
+
+
 class SessionGate(BaseHTTPMiddleware):
     """Send a page request without a live session to the login page (password mode), and add
     safety headers to every response."""
 
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
         path = request.url.path
+        moved = _page_address(request)
+        if moved is not None:
+            return _no_store(RedirectResponse(moved, status_code=303))
         if (
             request.method == "GET"
             and config.auth_settings().mode == "password"

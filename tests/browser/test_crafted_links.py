@@ -74,3 +74,18 @@ def test_crafted_links_on_every_page(
             assert any("dài quá 200 ký tự" in n for n in notes), (path, notes)
         if path == "nhiem-vu":
             page.screenshot(path=str(artifacts_dir / f"crafted-{path}-{name}.png"))
+
+
+@pytest.mark.parametrize("path", ["tong-quan", "khong-co-trang-nay", "nhiem-vu/thua"])
+def test_an_address_that_is_no_page_opens_the_overview_in_vietnamese(
+    page: Any, app_url: str, path: str
+) -> None:
+    # The overview's own name (it is served at «/») and unknown addresses: the overview with
+    # the link's filters, never Streamlit's English «Page not found» box.
+    page.goto(f"{app_url}/{path}?ngay=2026-11-20")
+    wait_done(page)
+    assert page.url.startswith(f"{app_url}/?ngay=2026-11-20")
+    assert title(page) == "Tổng quan"
+    body = str(page.locator("body").inner_text())
+    assert "Page not found" not in body and "does not seem to exist" not in body
+    assert page.locator('[role="dialog"]').count() == 0
