@@ -17,6 +17,7 @@ from pymongo.database import Database
 
 from core import repository
 from core.demo import load_demo
+from core.errors import ConflictError
 from core.importer import import_file
 from core.repository import JOURNAL, NEXT_STORE, STAGE, Repository
 from core.schema import task_facts
@@ -236,3 +237,25 @@ def test_a_publication_cut_between_two_renames_is_finished_by_the_next_process(
         assert state == new
     finally:
         ref.db.client.drop_database(ref.db.name)
+
+
+def test_a_journal_of_the_previous_version_is_finished_or_refused(repo: Repository) -> None:
+    """Journals written before this version list (database, source, target): one within the
+    store's database (a staged import's) is finished; one from a side database (the old demo)
+    would need a rename across databases, so it is refused with a message, nothing renamed."""
+    repo.db[STAGE + "calendar"].insert_one({"_id": "x"})
+    repo.db[JOURNAL].insert_one(
+        {"_id": "publish", "renames": [[repo.db.name, STAGE + "calendar", "calendar"]], "drop": []}
+    )
+    assert repo.finish_publish()
+    assert repo.db.calendar.find_one({"_id": "x"}) is not None
+    assert repo.db[JOURNAL].find_one({"_id": "publish"}) is None
+
+    side = repo.db.name + "__stage"
+    repo.db[JOURNAL].insert_one(
+        {"_id": "publish", "renames": [[side, "calendar", "calendar"]], "drop": []}
+    )
+    with pytest.raises(ConflictError, match="phiên bản trước"):
+        repo.finish_publish()
+    assert repo.db.calendar.find_one({"_id": "x"}) is not None
+    repo.db[JOURNAL].delete_one({"_id": "publish"})
