@@ -234,7 +234,7 @@ def demo(
     repo = repo_or_start()
     if not repo.is_empty() and not replace:
         fail("Cơ sở dữ liệu đã có dữ liệu; dùng --replace để xóa và nạp lại tỉnh mẫu.", 2)
-    # Built in a side database and swapped in at once: killed midway, the old data stays.
+    # Built in next__* collections and swapped in at once: killed midway, the old data stays.
     staged = repo.staging()
     stats = demo_mod.load_demo(staged, tasks=tasks, seed=seed)
     open_pending_work(staged)  # the Office's and the units' queues are not empty

@@ -3,9 +3,10 @@
 `ReadModel.start()` loads the columns — from the snapshot file when there is one whose change
 stream position can still be resumed, else from MongoDB (pymongoarrow) — then a thread tails
 the change stream on `task_facts` and applies every insert, replace, update and delete. A
-replaced collection (a staged import's rename, `rebuild_facts`' $out) ends the stream: the
-columns are read again. `sync()` waits (bounded) until the stream has passed the cluster time
-of the latest write the server knows, so a figure read right after a write includes it.
+replaced collection (a staged import's rename, a restore's drop) ends the stream: the
+columns are read again (`rebuild_facts` rewrites it in place: ordinary changes). `sync()`
+waits (bounded) until the stream has passed the cluster time of the latest write the server
+knows, so a figure read right after a write includes it.
 Queries hold a lock while they read the columns; the thread holds it while it writes them.
 """
 

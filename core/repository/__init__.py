@@ -16,9 +16,9 @@ from pymongo.errors import (
 from core.model import task_input
 from core.repository.connection import (
     JOURNAL,
+    NEXT_STORE,
     OUTAGE_ERRORS,
     STAGE,
-    STAGE_DB_SUFFIX,
     WRITE_RETRY_SECONDS,
     WRITE_TIMEOUT_MS,
     auth_failed_message,
@@ -38,9 +38,9 @@ from core.repository.store import Repository, connect, iter_collection
 
 __all__ = [
     "JOURNAL",
+    "NEXT_STORE",
     "OUTAGE_ERRORS",
     "STAGE",
-    "STAGE_DB_SUFFIX",
     "WRITE_RETRY_SECONDS",
     "WRITE_TIMEOUT_MS",
     "AutoReconnect",

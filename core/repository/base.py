@@ -35,8 +35,11 @@ from core.repository.connection import (
     not_confirmed_message,
     not_written_message,
 )
-from core.schema import INDEXES, VALIDATORS, task_facts_projection
+from core.schema import FACT_FIELDS, INDEXES, VALIDATORS, task_facts_projection
 from core.scope import Scope
+
+# Passes of `rebuild_facts` at most while task writes keep landing during a pass.
+_REBUILD_PASSES = 3
 
 
 class StoreBase:
@@ -95,7 +98,10 @@ class StoreBase:
                 except CollectionInvalid:
                     pass
             else:
-                self.db.command("collMod", name, validator=validator, validationLevel="strict")
+                # by the collection's own name: a staging repository prefixes its names
+                self.db.command(
+                    "collMod", self.db[name].name, validator=validator, validationLevel="strict"
+                )
         for coll, index_name, keys, options in INDEXES:
             self.db[coll].create_index(keys, name=index_name, **options)
         self.db.store_state.update_one(
@@ -109,14 +115,100 @@ class StoreBase:
             self.rebuild_facts()
 
     def rebuild_facts(self) -> int:
-        """Recompute `task_facts` from `tasks` on the server (after a restore or an upgrade).
+        """Bring `task_facts` in step with `tasks` on the server (after a restore or an upgrade).
 
-        `$out` builds the new collection aside and swaps it in at once, keeping the indexes:
-        a kill leaves the old facts whole."""
+        In place, never by swapping in another collection (`$out` does that, and a sharded
+        cluster refuses `$out` into a sharded collection: docs/scaling.md): every task's facts
+        are written by a `$merge` that replaces the stored ones, then the facts whose task is
+        gone are deleted. A reader therefore never finds `task_facts` missing or empty; while
+        the rebuild runs it may see some facts already rebuilt and others not yet, each one
+        whole. The change stream carries ordinary replaces, inserts and deletes (the read
+        model applies them; it does not reload), and facts that are already right are not
+        rewritten (a replacement by the same document writes nothing). A task write landing
+        meanwhile may have its new facts overwritten by the pass that read the older task:
+        the pass is repeated while a task write landed during it (at most
+        `_REBUILD_PASSES` times). Returns the number of facts."""
         self.clear_period_summaries()
-        self.db.tasks.aggregate([{"$project": task_facts_projection()}, {"$out": "task_facts"}])
+        for _ in range(_REBUILD_PASSES):
+            generation = self.summary_generation()
+            self._merge_facts()
+            self._delete_orphan_facts()
+            if self.summary_generation() == generation:
+                break
         self.clear_period_summaries()
         return self.db.task_facts.estimated_document_count()
+
+    def _merge_facts(self) -> None:
+        """Write the projection of every task over its stored facts (one server-side pass)."""
+        # The projection's values in exactly the field order and null-for-missing form of
+        # `core.schema.task_facts`, so that facts already right compare equal and stay as
+        # they are. `$merge` without `on`: `_id` on an unsharded collection, the shard key and
+        # `_id` on a sharded one (the only choices a sharded output allows).
+        same_form = {
+            "_id": "$_id",
+            **{name: {"$ifNull": [f"${name}", None]} for name in FACT_FIELDS},
+            "extensions": "$extensions",
+        }
+        self.db.tasks.aggregate(
+            [
+                {"$project": task_facts_projection()},
+                {"$replaceWith": same_form},
+                {
+                    "$merge": {
+                        "into": self.db.task_facts.name,
+                        "whenMatched": "replace",
+                        "whenNotMatched": "insert",
+                    }
+                },
+            ]
+        )
+
+    def _delete_orphan_facts(self, batch: int = 1000) -> int:
+        """Delete the facts whose task no longer exists; returns how many.
+
+        The candidates come from one server-side join; each batch is deleted in a transaction
+        that looks for the tasks again, so a task inserted meanwhile (with its facts, in its
+        own transaction) keeps them."""
+        candidates = self.db.task_facts.aggregate(
+            [
+                {
+                    "$lookup": {
+                        "from": self.db.tasks.name,
+                        "localField": "_id",
+                        "foreignField": "_id",
+                        "pipeline": [{"$project": {"_id": 1}}],
+                        "as": "task",
+                    }
+                },
+                {"$match": {"task": {"$size": 0}}},
+                {"$project": {"_id": 1}},
+            ]
+        )
+
+        def delete(ids: list[Any]) -> int:
+            def run(session: ClientSession) -> int:
+                alive = {
+                    t["_id"]
+                    for t in self.db.tasks.find({"_id": {"$in": ids}}, {"_id": 1}, session=session)
+                }
+                gone = [i for i in ids if i not in alive]
+                if not gone:
+                    return 0
+                result = self.db.task_facts.delete_many({"_id": {"$in": gone}}, session=session)
+                return int(result.deleted_count)
+
+            return int(self._transaction(run))
+
+        removed = 0
+        ids: list[Any] = []
+        for doc in candidates:
+            ids.append(doc["_id"])
+            if len(ids) >= batch:
+                removed += delete(ids)
+                ids = []
+        if ids:
+            removed += delete(ids)
+        return removed
 
     def _ready(self) -> None:
         if not self._schema_ready:

@@ -29,7 +29,7 @@ WRITE_TIMEOUT_MS = 15_000  # longest wait for a majority to acknowledge one writ
 WRITE_RETRY_SECONDS = 30.0  # a transaction is retried this long (an election takes ~10 s)
 JOURNAL = "publish_journal"  # the bulk-write lock and the journal of a publication
 STAGE = "stage__"  # prefix of the side collections a big import is built in
-STAGE_DB_SUFFIX = "__stage"  # the side database a whole new store (demo) is built in
+NEXT_STORE = "next__"  # prefix of the collections a whole new store (demo) is built in
 STAGE_BATCH = 2000
 LOCK_SECONDS = 60
 

@@ -39,8 +39,9 @@ FACTS_ARROW_SCHEMA = pa.schema(
     ]
 )
 
-# Change events after which the watched collection is another one (a staged import renames
-# its stage over `task_facts`, `rebuild_facts` replaces it with $out): the copy must be re-read.
+# Change events after which the watched collection is another one (a staged import or the demo
+# renames its stage over `task_facts`, a restore drops it): the copy must be re-read.
+# `rebuild_facts` rewrites it in place ($merge, deletes): ordinary inserts, replaces, deletes.
 _RESET_EVENTS = frozenset({"drop", "rename", "dropDatabase", "invalidate"})
 # The resume point is older than the oldest oplog entry (or otherwise unusable).
 _HISTORY_LOST = frozenset({286, 280, 260})

@@ -1,5 +1,6 @@
-"""Writes too large for one transaction: built beside the store in stage collections, then
-published at once by renames a journal makes kill-safe (see the comment in the class)."""
+"""Writes too large for one transaction: built beside the live collections in stage collections
+of the same database, then published at once by renames a journal makes kill-safe (see the
+comment in the class)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import Any, Self
 from bson import ObjectId
 from pymongo.client_session import ClientSession
 from pymongo.collection import Collection
+from pymongo.database import Database
 from pymongo.errors import (
     BulkWriteError,
     CollectionInvalid,
@@ -33,9 +35,56 @@ from core.model import (
     Task,
 )
 from core.repository.base import StoreBase
-from core.repository.connection import JOURNAL, LOCK_SECONDS, STAGE, STAGE_BATCH, STAGE_DB_SUFFIX
+from core.repository.connection import JOURNAL, LOCK_SECONDS, NEXT_STORE, STAGE, STAGE_BATCH
 from core.repository.task_writes import _task_writes
 from core.schema import INDEXES, VALIDATORS, task_facts
+
+
+class _Prefixed(Database[dict[str, Any]]):
+    """The same database with every collection name behind a prefix: `db.tasks` is
+    `<prefix>tasks`, and `list_collection_names` shows only the prefixed ones, unprefixed.
+
+    A whole new store (the demo) is built through it with the ordinary repository code, in
+    collections of the live database nobody reads, so that publishing it is a rename within
+    one database (the only kind a sharded cluster allows, docs/scaling.md). It covers what
+    that code uses: collections by attribute or key, `get_collection`, `create_collection`,
+    `drop_collection`, `list_collection_names`; a pipeline naming another collection must
+    take the name from a collection object (`self.db.tasks.name`), as `rebuild_facts` does."""
+
+    def __init__(self, db: Database[dict[str, Any]], prefix: str) -> None:
+        super().__init__(
+            db.client,
+            db.name,
+            db.codec_options,
+            db.read_preference,
+            db.write_concern,
+            db.read_concern,
+        )
+        self.prefix = prefix
+
+    def _own(self, name: str) -> str:
+        # "$cmd" and the like are the driver's own namespaces, not collections
+        return name if name.startswith("$") else self.prefix + name
+
+    def __getitem__(self, name: str) -> Collection[dict[str, Any]]:
+        return super().__getitem__(self._own(name))
+
+    def get_collection(self, name: str, *args: Any, **kwargs: Any) -> Collection[dict[str, Any]]:
+        return super().get_collection(self._own(name), *args, **kwargs)
+
+    def create_collection(self, name: str, *args: Any, **kwargs: Any) -> Collection[dict[str, Any]]:
+        return super().create_collection(self.prefix + name, *args, **kwargs)
+
+    def drop_collection(
+        self, name_or_collection: str | Collection[Any], *args: Any, **kwargs: Any
+    ) -> dict[str, Any]:
+        if isinstance(name_or_collection, str):
+            name_or_collection = self.prefix + name_or_collection
+        return super().drop_collection(name_or_collection, *args, **kwargs)
+
+    def list_collection_names(self, *args: Any, **kwargs: Any) -> list[str]:
+        names = super().list_collection_names(*args, **kwargs)
+        return [n[len(self.prefix) :] for n in names if n.startswith(self.prefix)]
 
 
 class StagingStore(StoreBase):
@@ -43,35 +92,48 @@ class StagingStore(StoreBase):
 
     # -- staged bulk writes: built beside the store, published at once ---------------------
     #
-    # A write too large for one transaction (a big import, the demo province, a rebuild) is
-    # built in side collections nobody reads ("stage__tasks"… or a staging database), then
-    # published by renaming them over the live ones. A journal written in a small transaction
-    # lists the renames first: a kill at any moment leaves either no journal (the live store
-    # is the old one; stage collections are leftovers the next run drops) or a journal that
-    # any process finishes (`finish_publish`, run by ensure_schema) — the new store.
+    # A write too large for one transaction (a big import, the demo province) is built in
+    # collections of the same database that nobody reads ("stage__tasks"… for an import,
+    # "next__tasks"… for a whole new store), then published by renaming them over the live
+    # ones, within the database: a sharded cluster renames a sharded collection only within
+    # its database (MongoDB 5.0+), never across databases (docs/scaling.md). A journal
+    # written in a small transaction lists the renames first: a kill at any moment leaves
+    # either no journal (the live store is the old one; stage collections are leftovers the
+    # next run drops) or a journal that any process finishes (`finish_publish`, run by
+    # ensure_schema) — the new store.
 
     def _journal(self) -> Collection[dict[str, Any]]:
         return self.db[JOURNAL]
+
+    def _rename_within(self, source: str, target: str) -> None:
+        """Rename `source` over `target`, both collections of this database (the only rename
+        in the application: tests/unit/test_sharded_cluster_source.py)."""
+        try:
+            self.db.client.admin.command(
+                "renameCollection",
+                f"{self.db.name}.{source}",
+                to=f"{self.db.name}.{target}",
+                dropTarget=True,
+            )
+        except OperationFailure as exc:
+            if exc.code != 26:  # NamespaceNotFound: another process renamed it meanwhile
+                raise
 
     def finish_publish(self) -> bool:
         """Finish a publication a kill interrupted (roll forward); True when one was pending."""
         journal = self._journal().find_one({"_id": "publish"})
         if journal is None:
             return False
-        client = self.db.client
-        for source_db, source, target in journal["renames"]:
-            if source not in client[source_db].list_collection_names():
-                continue  # renamed already
-            try:
-                client.admin.command(
-                    "renameCollection",
-                    f"{source_db}.{source}",
-                    to=f"{self.db.name}.{target}",
-                    dropTarget=True,
-                )
-            except OperationFailure as exc:
-                if exc.code != 26:  # NamespaceNotFound: another process renamed it meanwhile
-                    raise
+        existing = set(self.db.list_collection_names())
+        for entry in journal["renames"]:
+            if len(entry) == 3:  # a journal of the versions that staged in a side database
+                source_db, source, target = entry
+                if source_db != self.db.name:
+                    raise ConflictError(_OLD_JOURNAL.format(db=source_db))
+            else:
+                source, target = entry
+            if source in existing:  # else renamed already
+                self._rename_within(source, target)
         for name in journal.get("drop", []):
             self.db.drop_collection(name)
         self.db.store_state.update_one(
@@ -80,22 +142,20 @@ class StagingStore(StoreBase):
             upsert=True,
         )
         self.clear_period_summaries()
-        if journal.get("drop_db"):
-            client.drop_database(journal["drop_db"])
         self._journal().delete_one({"_id": "publish"})
         self._schema_ready = False
         return True
 
     def _publish(
         self,
-        renames: Sequence[tuple[str, str, str]],
+        renames: Sequence[tuple[str, str]],
         *,
         drop: Sequence[str] = (),
         expect_generation: int | None = None,
-        drop_db: str | None = None,
     ) -> None:
         """Write the journal (one small transaction that also checks no task write landed
-        since `expect_generation`), then carry it out."""
+        since `expect_generation`), then carry it out: each (source, target) renamed within
+        this database, then `drop` dropped."""
         if JOURNAL not in self.db.list_collection_names():
             try:
                 self.db.create_collection(JOURNAL)
@@ -118,7 +178,6 @@ class StagingStore(StoreBase):
                     "_id": "publish",
                     "renames": [list(r) for r in renames],
                     "drop": list(drop),
-                    "drop_db": drop_db,
                     "generation": generation + 2,
                     "at": now_utc(),
                 },
@@ -251,9 +310,7 @@ class StagingStore(StoreBase):
             self._renew(owner)
             self._stage_indexes(names)
             if stats["documents"] or stats["tasks"]:
-                self._publish(
-                    [(self.db.name, stage[n], n) for n in names], expect_generation=generation
-                )
+                self._publish([(stage[n], n) for n in names], expect_generation=generation)
             return stats
         except BulkWriteError as exc:
             first = exc.details.get("writeErrors", [{}])[0]
@@ -266,16 +323,22 @@ class StagingStore(StoreBase):
             self._unlock(owner)
 
     def staging(self) -> Self:
-        """An empty repository in a side database, to build a whole new store in (demo)."""
+        """An empty repository to build a whole new store in (demo): the `next__*` collections
+        of this same database, seen without their prefix; `replace_with` publishes it."""
         self._system_only("nạp lại toàn bộ dữ liệu")
-        staged = type(self)(self.db.client[f"{self.db.name}{STAGE_DB_SUFFIX}"])
+        staged = type(self)(_Prefixed(self.db, NEXT_STORE))
         staged.drop_all()
         staged.ensure_schema()
         return staged
 
     def replace_with(self, staged: StoreBase) -> None:
-        """Make the store exactly what `staged` holds, at once (kill-safe, see above)."""
+        """Make the store exactly what `staged` (from `staging`) holds, at once (kill-safe,
+        see above): its collections renamed over the live ones, the live ones it lacks
+        dropped."""
         self._system_only("nạp lại toàn bộ dữ liệu")
+        if not isinstance(staged.db, _Prefixed) or staged.db.name != self.db.name:
+            raise ValueError("replace_with takes the repository `staging()` returned")
+        prefix = staged.db.prefix
         self._ready()
         owner = self._lock()
         try:
@@ -285,11 +348,12 @@ class StagingStore(StoreBase):
             drop = [
                 n
                 for n in self.db.list_collection_names()
-                if n not in sources and n != JOURNAL and not n.startswith("system.")
+                if n not in sources
+                and n != JOURNAL
+                and not n.startswith(prefix)
+                and not n.startswith("system.")
             ]
-            self._publish(
-                [(staged.db.name, n, n) for n in sources], drop=drop, drop_db=staged.db.name
-            )
+            self._publish([(prefix + n, n) for n in sources], drop=drop)
             self.db.store_state.update_one(
                 {"_id": "tasks"}, {"$max": {"generation": generation + 3}}
             )
@@ -348,3 +412,12 @@ class StagingStore(StoreBase):
             raise ValidationFailed(
                 [Problem(collection, f"ghi hàng loạt bị từ chối: {first.get('errmsg', exc)}")]
             ) from None
+
+
+# A publication from a side database, journaled by a version before this one and cut short by
+# a kill: only a rename across databases finishes it, which this version no longer does.
+_OLD_JOURNAL = (
+    "Cơ sở dữ liệu còn dở một lần nạp lại toàn bộ dữ liệu do phiên bản trước của cddh ghi (dữ "
+    "liệu mới nằm trong cơ sở dữ liệu phụ «{db}»); phiên bản này không hoàn tất được. Hãy chạy "
+    "một lệnh bất kỳ (ví dụ «cddh db init») bằng phiên bản trước để hoàn tất, rồi nâng cấp."
+)

@@ -365,22 +365,45 @@ def test_a_write_shows_in_the_next_read(repo: Repository, live: ReadModel) -> No
     )
 
 
+def test_a_rebuild_reaches_the_model_as_ordinary_changes(repo: Repository, live: ReadModel) -> None:
+    """`rebuild_facts` rewrites `task_facts` in place ($merge, then deletes): the model applies
+    the replaces and deletes from its stream like any write, without reading everything again."""
+    load_org(repo)
+    f = TaskFactory(repo)
+    f.add(assigned_date=date(2025, 5, 1), deadline=date(2025, 6, 2))
+    f.add(assigned_date=date(2025, 5, 3), deadline=date(2025, 6, 4))
+    f.save()
+    assert live.sync(10)
+    stream = live._stream  # replaced by a reload: it must stay the same one
+    repo.db.tasks.update_many({}, {"$set": {"deadline": None}})  # behind the repository's back
+    repo.db.tasks.delete_one({"_id": f"{f.tasks[1].document}#1"})
+    repo.rebuild_facts()
+    assert live.sync(10)
+    assert live._stream is stream and live.warm
+    got = Columns(live).status_metrics(m.MetricsQuery(as_of=D, by="none"))["total"]
+    assert got["assigned"] == 1 and got["no_deadline_open"] == 1
+    assert got == m.status_metrics(repo, m.MetricsQuery(as_of=D, by="none"))["total"]
+
+
 def test_a_replaced_collection_is_read_again(repo: Repository, live: ReadModel) -> None:
-    """`rebuild_facts` replaces `task_facts` ($out): the stream ends, the model reads it again."""
+    """A staged import publishes by renaming its stage over `task_facts`: the stream ends
+    (invalidate), the model reads the collection again."""
     load_org(repo)
     f = TaskFactory(repo)
     f.add(assigned_date=date(2025, 5, 1), deadline=date(2025, 6, 2))
     f.save()
     assert live.sync(10)
     before = live.generation
-    repo.db.tasks.update_many({}, {"$set": {"deadline": None}})  # behind the repository's back
-    repo.rebuild_facts()
+    stream = live._stream
+    changed = [t.model_copy(update={"deadline": None}) for t in f.tasks]
+    repo.import_staged(documents=f.docs, task_batches=[changed], actor="test")
     deadline = 10.0
     import time
 
     end = time.monotonic() + deadline
-    while time.monotonic() < end and (live.generation == before or not live.warm):
+    while time.monotonic() < end and (live._stream is stream or not live.warm):
         time.sleep(0.05)
+    assert live.generation > before and live._stream is not stream
     assert live.sync(10)
     got = Columns(live).status_metrics(m.MetricsQuery(as_of=D, by="none"))["total"]
     assert got["no_deadline_open"] == 1
