@@ -128,6 +128,8 @@ def _strip(value: Any) -> Any:
         }
     if isinstance(value, list):
         return [_strip(v) for v in value]
+    if isinstance(value, str) and len(value) == 24 and ObjectId.is_valid(value):
+        return "<generated id>"  # e.g. a feedback's id, and the task event naming it
     return value
 
 
