@@ -225,7 +225,12 @@ class FactColumns:
         rows = np.asarray(rows, np.int64)
         if not len(rows) or int(rows.max()) < base:
             return self._base_ids.take(pa.array(rows, pa.int64()))
-        keys = [self.id_of(int(r)) for r in rows]
+        keys = np.empty(len(rows), object)
+        old = rows < base
+        keys[old] = self._base_ids.take(pa.array(rows[old], pa.int64())).to_numpy(
+            zero_copy_only=False
+        )
+        keys[~old] = [self._added_ids[int(r) - base] for r in rows[~old]]
         return pa.array(keys, pa.string())
 
     # -- changes -------------------------------------------------------------------------------
