@@ -28,8 +28,8 @@ from core.readmodel.model import ReadModel
 from core.readmodel.queries import classify
 from core.repository import Repository
 
-I64 = npt.NDArray[np.int64]
-_NULL_KEY = -(2**40)  # a missing deadline in force sorts before every day (BSON: null first)
+I32 = npt.NDArray[np.int32]
+_NULL_KEY = -(2**30)  # a missing deadline in force sorts before every day (BSON: null first)
 
 
 @dataclass(frozen=True)
@@ -89,13 +89,13 @@ def choose(cols: FactColumns, s: TaskSearch) -> Chosen:
     if skip >= count:
         return Chosen([], [], [], min(count, cap), count > cap)
     (field, direction), *_ = TASK_SORTS[s.sort][1]
-    key: I64
+    key: I32
     if field == "eff":
-        key = np.where(eff == NEVER, _NULL_KEY, eff).astype(np.int64)
+        key = np.where(eff == NEVER, _NULL_KEY, eff).astype(np.int32)
     else:
-        key = cols.assigned[rows].astype(np.int64)
+        key = cols.assigned[rows]
     if direction < 0:
-        key = -key
+        key = np.negative(key)
     if take < count:  # only the tasks up to the page's last key can be on it
         edge = np.partition(key, take - 1)[take - 1]
         near = np.flatnonzero(key <= edge)
