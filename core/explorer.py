@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from core.accountability import Accountability
 from core.calendar import WorkCalendar
@@ -329,7 +329,9 @@ def task_page_pipeline(s: TaskSearch, bound: Any = None) -> list[dict[str, Any]]
         {
             "$facet": {
                 "rows": [
-                    {"$sort": sort},
+                    # A blocking sort either way: ties by `_id`, so pages never overlap and the
+                    # read model (core/readmodel/lists.py) gives the same order.
+                    {"$sort": {**sort, "_id": 1}},
                     {"$skip": skip},
                     {"$limit": s.page_size},
                     *join,
@@ -464,12 +466,27 @@ def days_late(row: Mapping[str, Any], as_of: date, cal: WorkCalendar) -> int | N
     return None
 
 
-def search_tasks(repo: Repository, s: TaskSearch, cal: WorkCalendar | None = None) -> TaskPage:
+class PageSource(Protocol):
+    """Who may answer a page instead of the pipelines (the read model: `Figures.task_page`);
+    None from it means "ask the pipelines"."""
+
+    def task_page(self, s: TaskSearch) -> TaskPage | None: ...
+
+
+def search_tasks(
+    repo: Repository,
+    s: TaskSearch,
+    cal: WorkCalendar | None = None,
+    source: PageSource | None = None,
+) -> TaskPage:
     """One page of the task list, sorted and paged on the server, with the total.
 
-    With a working calendar, each row also gets `days_late` (`days_late`).
+    With a working calendar, each row also gets `days_late` (`days_late`). With a `source`
+    (the read model), the pages it answers come from it, the others from the pipelines.
     """
-    page = _search(repo, s)
+    page = source.task_page(s) if source is not None else None
+    if page is None:
+        page = _search(repo, s)
     if cal is not None:
         for row in page.rows:
             row["days_late"] = days_late(row, s.as_of, cal)

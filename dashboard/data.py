@@ -330,10 +330,20 @@ def discipline(_repo: Repository, key: str, q: MetricsQuery) -> dict[str, Any]:
     return metrics.update_discipline(_repo, q, calendar(_repo, key))
 
 
+def tasks_page(repo: Repository, key: str, s: explorer.TaskSearch) -> explorer.TaskPage:
+    """One page of the task list (`core.explorer.search_tasks`, with days late). The lists
+    filtered by status or deadline, or sorted on the deadline in force, come from the read
+    model when it may answer (`figures`: warm, caught up, a whole-province reader), the others
+    from the pipelines of the reader's repository."""
+    fig = figures(repo) if explorer.uses_facts(s) else Pipelines(repo)
+    return _tasks_page(fig, key, _tag(fig), s)
+
+
 @st.cache_data(ttl=60, show_spinner=False)
-def tasks_page(_repo: Repository, key: str, s: explorer.TaskSearch) -> explorer.TaskPage:
-    """One page of the task list (`core.explorer.search_tasks`, with days late)."""
-    return explorer.search_tasks(_repo, s, calendar(_repo, key))
+def _tasks_page(
+    _fig: Figures, key: str, tag: tuple[str, int], s: explorer.TaskSearch
+) -> explorer.TaskPage:
+    return explorer.search_tasks(_fig.repo, s, calendar(_fig.repo, key), source=_fig)
 
 
 @st.cache_data(ttl=60, show_spinner=False)

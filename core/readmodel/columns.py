@@ -219,6 +219,20 @@ class FactColumns:
             return str(self._base_ids[row].as_py())
         return self._added_ids[row - base]
 
+    def ids_of(self, rows: npt.NDArray[np.int64]) -> pa.Array:
+        """The task keys of rows, as one Arrow string array in the rows' order."""
+        base = len(self._base_ids)
+        rows = np.asarray(rows, np.int64)
+        if not len(rows) or int(rows.max()) < base:
+            return self._base_ids.take(pa.array(rows, pa.int64()))
+        keys = np.empty(len(rows), object)
+        old = rows < base
+        keys[old] = self._base_ids.take(pa.array(rows[old], pa.int64())).to_numpy(
+            zero_copy_only=False
+        )
+        keys[~old] = [self._added_ids[int(r) - base] for r in rows[~old]]
+        return pa.array(keys, pa.string())
+
     # -- changes -------------------------------------------------------------------------------
 
     def _grow(self, rows: int, k_ext: int, k_coord: int) -> None:

@@ -11,8 +11,9 @@ from typing import Any, Protocol
 
 from core import metrics as m
 from core.calendar import WorkCalendar
+from core.explorer import TaskPage, TaskSearch
 from core.periods import Period
-from core.readmodel import queries
+from core.readmodel import lists, queries
 from core.readmodel.model import ReadModel
 from core.repository import Repository
 from core.rows import DueSoon, OverdueTaskRow, StatusResult
@@ -43,6 +44,8 @@ class Figures(Protocol):
         windows: Sequence[int] = (1, 3, 7),
         limit: int = 50,
     ) -> DueSoon: ...
+
+    def task_page(self, s: TaskSearch) -> TaskPage | None: ...
 
 
 class Pipelines:
@@ -78,6 +81,10 @@ class Pipelines:
         limit: int = 50,
     ) -> DueSoon:
         return m.due_soon(self.repo, q, cal, windows=windows, limit=limit)
+
+    def task_page(self, s: TaskSearch) -> TaskPage | None:
+        """None: the task list's own pipelines answer (`core.explorer.search_tasks`)."""
+        return None
 
 
 class Columns:
@@ -132,6 +139,11 @@ class Columns:
             lambda cols: queries.due_soon(self.repo, cols, q, cal, windows, limit)
         )
         return result
+
+    def task_page(self, s: TaskSearch) -> TaskPage | None:
+        """A page of the task list from the columns (core/readmodel/lists.py); None when the
+        search is not one the columns answer."""
+        return lists.task_page(self.model, self.repo, s)
 
 
 def figures_for(repo: Repository, model: ReadModel | None, sync_timeout: float = 1.0) -> Figures:

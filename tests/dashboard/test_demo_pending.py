@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from core import repository
 from core.access.roles import Actor
 from core.access.scopes import scope_for
 from core.demo import DEMO_TODAY

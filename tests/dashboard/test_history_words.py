@@ -15,9 +15,7 @@ RAW_KEY = re.compile(r"\b(date|reason|note|cancel_reason|[a-z]+_[a-z_]+)\b")
 
 def test_every_demo_event_is_described_in_vietnamese(demo_repo: repository.Repository) -> None:
     kinds = demo_repo.db.task_events.distinct("kind")
-    assert {"progress", "extended", "returned", "completed", "confirmed", "cancelled"} <= set(
-        kinds
-    )
+    assert {"progress", "extended", "returned", "completed", "confirmed", "cancelled"} <= set(kinds)
     for kind in kinds:
         events = list(demo_repo.db.task_events.find({"kind": kind}).limit(200))
         for event in events:

@@ -1,0 +1,150 @@
+"""Pages of the task list (core/explorer.py) answered from the read model's columns: the lists
+filtered by status or by deadline in force as of D, or sorted on the deadline in force.
+
+The pipelines scan `task_facts` for these (`explorer.uses_facts`); here the population and the
+classification are the figures' (`queries.classify`), the list's filters that have a column are
+applied with numpy, the page is chosen in the pipelines' order, and only its rows are read from
+MongoDB by key (the same projection and joins as the pipeline's, so the rows are identical).
+A search the columns cannot answer (text, a document, a sort or filter without a column) gets
+None: the caller asks the pipelines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from core import explorer
+from core.dates import to_bson_day
+from core.explorer import TASK_SORTS, TaskPage, TaskSearch, task_row, uses_facts
+from core.metrics import CATEGORIES, join_task_text
+from core.readmodel.columns import NEVER, FactColumns, day_of
+from core.readmodel.model import ReadModel
+from core.readmodel.queries import classify
+from core.repository import Repository
+
+I32 = npt.NDArray[np.int32]
+_NULL_KEY = -(2**30)  # a missing deadline in force sorts before every day (BSON: null first)
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """A page chosen on the columns: its tasks' keys, deadlines in force (day numbers, NEVER:
+    none) and categories in the page's order, and the capped count of all that match."""
+
+    ids: list[str]
+    effs: list[int]
+    cats: list[str]
+    total: int
+    capped: bool
+
+
+def answerable(s: TaskSearch) -> bool:
+    """Whether the columns answer this search (status, deadline range or deadline-in-force
+    sort, without text or document): the cases that scan `task_facts` in the pipelines."""
+    return uses_facts(s) and not s.text.strip() and s.document is None
+
+
+def _code_mask(column: npt.NDArray[np.int32], code: int | None) -> npt.NDArray[np.bool_]:
+    if code is None:  # a value no task has
+        return np.zeros(len(column), np.bool_)
+    return np.asarray(column == code, np.bool_)
+
+
+def choose(cols: FactColumns, s: TaskSearch) -> Chosen:
+    """The page of `s` on the columns: the population and categories of the figures, the
+    list's filters (`explorer.task_match`), its order (`TASK_SORTS`, ties by `_id`) and its
+    count capped as the pipelines cap it (`explorer.COUNT_CAP`)."""
+    got = classify(cols, s.metrics_query())
+    rows, eff, cat = got.rows, got.eff, got.cat
+    keep = np.ones(len(rows), np.bool_)
+    if s.categories:
+        keep &= np.isin(cat, np.array([CATEGORIES.index(c) for c in s.categories], np.int8))
+    if s.unit is not None:
+        code = cols.units.index.get(s.unit)
+        if s.coordinating:
+            keep &= (
+                np.zeros(len(rows), np.bool_)
+                if code is None
+                else (cols.coord[:, rows] == code).any(axis=0)
+            )
+        else:
+            keep &= _code_mask(cols.lead[rows], code)
+    if s.signer is not None:
+        keep &= _code_mask(cols.signer[rows], cols.signers.index.get(s.signer))
+    if s.doc_type is not None:
+        keep &= _code_mask(cols.doc_type[rows], cols.doc_types.index.get(s.doc_type))
+    if s.sort in ("deadline_asc", "overdue_desc"):
+        keep &= cols.deadline[rows] != NEVER  # `deadline: {$ne: null}` in `task_match`
+    rows, eff, cat = rows[keep], eff[keep], cat[keep]
+    count = len(rows)
+    cap = explorer.COUNT_CAP
+    take = s.page * s.page_size
+    skip = take - s.page_size
+    if skip >= count:
+        return Chosen([], [], [], min(count, cap), count > cap)
+    (field, direction), *_ = TASK_SORTS[s.sort][1]
+    key: I32
+    if field == "eff":
+        key = np.where(eff == NEVER, _NULL_KEY, eff).astype(np.int32)
+    else:
+        key = cols.assigned[rows]
+    if direction < 0:
+        key = np.negative(key)
+    if take < count:  # only the tasks up to the page's last key can be on it
+        edge = np.partition(key, take - 1)[take - 1]
+        near = np.flatnonzero(key <= edge)
+        rows, key, eff, cat = rows[near], key[near], eff[near], cat[near]
+    ids = cols.ids_of(rows)
+    order = pc.sort_indices(
+        pa.table({"k": key, "id": ids}), sort_keys=[("k", "ascending"), ("id", "ascending")]
+    )
+    page = np.asarray(order.to_numpy(), np.int64)[skip:take]
+    return Chosen(
+        ids=[str(i) for i in ids.take(pa.array(page)).to_pylist()],
+        effs=eff[page].tolist(),
+        cats=[CATEGORIES[int(c)] for c in cat[page]],
+        total=min(count, cap),
+        capped=count > cap,
+    )
+
+
+def page_rows(repo: Repository, s: TaskSearch, chosen: Chosen) -> TaskPage:
+    """The chosen tasks' rows, read from MongoDB by key in one query (through the reader's
+    repository and scope, with the pipeline's projection and joins), in the page's order."""
+    found: dict[str, dict[str, Any]] = {}
+    if chosen.ids:
+        stages: list[dict[str, Any]] = [
+            {"$match": {"_id": {"$in": chosen.ids}}},
+            {"$project": {name: 1 for name in explorer._FACT_ROW_FIELDS}},
+            *join_task_text(),
+            explorer._document_lookup(),
+        ]
+        found = {t["_id"]: t for t in repo.aggregate_tasks(stages, s.scope, source="facts")}
+    rows = []
+    for key, eff, cat in zip(chosen.ids, chosen.effs, chosen.cats, strict=True):
+        t = found.get(key)
+        if t is None:  # gone since the columns were read: left out rather than guessed
+            continue
+        t["eff"] = None if eff == NEVER else to_bson_day(day_of(eff))
+        t["cat"] = cat
+        rows.append(task_row(t))
+    return TaskPage(rows, chosen.total, s.page, s.page_size, chosen.capped)
+
+
+def task_page(model: ReadModel, repo: Repository, s: TaskSearch) -> TaskPage | None:
+    """One page of the task list from the read model (None: not a search it answers).
+
+    The page is chosen under the model's lock; its rows are read from MongoDB after it (a
+    task written in between keeps the facts of the moment the page was chosen)."""
+    if not answerable(s):
+        return None
+    if not repo.reader.content:
+        repo._require_content()  # a figures-only reader never gets a list
+    chosen: Chosen = model.run(lambda cols: choose(cols, s))
+    return page_rows(repo, s, chosen)
