@@ -19,7 +19,7 @@ from core.metrics import CATEGORIES, MetricsQuery, rate_volume
 from core.periods import Period, elapsed_share, previous_period, same_period_last_year
 from core.rows import Backlog, BacklogUnitRow, Comparison, CountField, Counts, RankedRow, RateField
 from core.vocab import STATUS_LABELS
-from dashboard import auth
+from dashboard import auth, chart_view
 from dashboard import data as db
 from dashboard import formatting as fmt
 from dashboard import navigation as nav
@@ -105,11 +105,10 @@ def show_overdue_units(f: Filters, units: Sequence[BacklogUnitRow], width: int) 
         st.success("Không có nhiệm vụ chưa hoàn thành, quá hạn.")
         return
     shown = holding[:15]
-    event = st.altair_chart(
+    event = chart_view.show(
         charts.overdue_by_unit(shown, scale=f.scale, width=width, selectable=True),
-        width="stretch",
-        on_select="rerun",
         key="overdue_units_chart",
+        selectable=True,
     )
     picked = (event.get("selection") or {}).get("don_vi") if event else None
     if picked:
@@ -189,9 +188,8 @@ def period_categories(f: Filters) -> tuple[str, ...]:
 
 def show_status_chart(f: Filters, now: Counts, width: int) -> None:
     """The period's status breakdown (only the categories its population can hold)."""
-    st.altair_chart(
-        charts.status_breakdown(now, scale=f.scale, width=width, categories=period_categories(f)),
-        width="stretch",
+    chart_view.show(
+        charts.status_breakdown(now, scale=f.scale, width=width, categories=period_categories(f))
     )
 
 

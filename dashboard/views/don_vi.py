@@ -20,7 +20,7 @@ from core.metrics import (
 )
 from core.rows import RateField, StatusRow, TrendRow
 from core.vocab import STATUS_LABELS, UNIT_KINDS
-from dashboard import auth, blocks, filters
+from dashboard import auth, blocks, chart_view, filters
 from dashboard import data as db
 from dashboard import formatting as fmt
 from dashboard import navigation as nav
@@ -132,12 +132,7 @@ def show_unit(code: str) -> None:
     """One unit's page."""
     unit = units_by_code[code]
     top_left, top_right = st.columns([4, 1])
-    top_right.button(
-        "← Danh sách đơn vị",
-        on_click=filters.set_state,
-        args=("donvi", None),
-        width="stretch",
-    )
+    top_right.button("← Danh sách đơn vị", on_click=filters.set_state, args=("donvi", None))
     with top_left:
         nav.page_header(unit["name"], f)
     st.markdown(f"**Loại đơn vị:** {UNIT_KINDS.get(unit.get('kind', ''), '')}")
@@ -197,9 +192,8 @@ def show_unit(code: str) -> None:
             labels[trend_row["period"]] = trend_row["label"]
         points = [{"label": labels[p], **explorer.totals_of(rows)} for p, rows in by_period.items()]
         if points:
-            st.altair_chart(
-                charts.trend_lines(points, "on_time_rate_due", scale=f.scale, width=width),
-                width="stretch",
+            chart_view.show(
+                charts.trend_lines(points, "on_time_rate_due", scale=f.scale, width=width)
             )
             st.caption("Mỗi kỳ: nhiệm vụ có thời hạn trong kỳ, trạng thái tại cuối kỳ.")
         else:

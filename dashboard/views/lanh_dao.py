@@ -9,8 +9,8 @@ from core import charts, explorer
 from core.dates import from_bson_day
 from core.metrics import RATE_LABELS
 from core.vocab import SECTORS, STATUS_LABELS
+from dashboard import chart_view, filters
 from dashboard import data as db
-from dashboard import filters
 from dashboard import formatting as fmt
 from dashboard import navigation as nav
 
@@ -33,13 +33,12 @@ nav.page_header("Lãnh đạo UBND tỉnh", f)
 
 overview = db.period_status(repo, key, f.query("portfolio"), f.period, f.population)
 if overview["rows"]:
-    st.altair_chart(
+    chart_view.show(
         charts.status_stack(
             overview["rows"],
             scale=f.scale,
             title="Nhiệm vụ theo lĩnh vực phụ trách của từng lãnh đạo",
-        ),
-        width="stretch",
+        )
     )
     st.caption(
         f"{filters.POPULATIONS[f.population]}, theo phân công lĩnh vực tại ngày "

@@ -8,7 +8,7 @@ from core import charts, explorer
 from core.metrics import RATE_DENOMINATORS, RATE_FIELDS, RATE_LABELS, rank_rows
 from core.periods import elapsed_share, last_n_periods
 from core.rows import RankedRow, TrendRow
-from dashboard import blocks, filters
+from dashboard import blocks, chart_view, filters
 from dashboard import data as db
 from dashboard import formatting as fmt
 from dashboard import navigation as nav
@@ -42,7 +42,7 @@ with left:
     blocks.show_status_chart(f, now, width)
     st.caption(blocks.population_words(f, now["as_of"]))
 with right:
-    st.altair_chart(charts.trend_lines(points, rate, scale=f.scale, width=width), width="stretch")
+    chart_view.show(charts.trend_lines(points, rate, scale=f.scale, width=width))
     st.caption(
         f"{len(points)} kỳ gần nhất; mỗi kỳ tính trên các nhiệm vụ có thời hạn (kể cả gia hạn) "
         "trong kỳ, trạng thái tại cuối kỳ."
@@ -64,11 +64,10 @@ with_rank: list[RankedRow] = [
 ]
 shown = with_rank[:15]
 if shown:
-    event = st.altair_chart(
+    event = chart_view.show(
         charts.rate_ranking(shown, chosen_rate, scale=f.scale, width=width, selectable=True),
-        width="stretch",
-        on_select="rerun",
         key="ranking_chart",
+        selectable=True,
     )
     picked = (event.get("selection") or {}).get("don_vi") if event else None
     if picked:
@@ -106,9 +105,7 @@ top = sorted(volume, key=lambda n: -volume[n])[:25]
 heat_rows = [r for r in trend_rows if r["name"] in top]
 if heat_rows:
     heat_rows.sort(key=lambda r: top.index(r["name"]))
-    st.altair_chart(
-        charts.rate_heatmap(heat_rows, rate, scale=f.scale, width=width), width="stretch"
-    )
+    chart_view.show(charts.rate_heatmap(heat_rows, rate, scale=f.scale, width=width))
     st.caption(
         f"{len(top)} đơn vị có nhiều nhiệm vụ đến hạn nhất trong 12 kỳ; ô trống: "
         "không có nhiệm vụ đến hạn."

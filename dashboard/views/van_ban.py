@@ -13,8 +13,8 @@ from core.dates import from_bson_day
 from core.metrics import CATEGORIES
 from core.text import SEARCH_MAX_CHARS
 from core.vocab import DOCUMENT_TYPES, STATUS_LABELS
+from dashboard import chart_view, filters
 from dashboard import data as db
-from dashboard import filters
 from dashboard import formatting as fmt
 from dashboard import navigation as nav
 
@@ -175,14 +175,13 @@ def show_document(doc_id: str) -> None:
     counts: dict[str, int] = {
         cat: sum(1 for r in result.rows if r["category"] == cat) for cat in CATEGORIES
     }
-    st.altair_chart(
+    chart_view.show(
         charts.status_stack(
             [{"name": "Nhiệm vụ của văn bản", **counts}],
             scale=f.scale,
             title=f"{fmt.fmt_count(result.total)} nhiệm vụ theo trạng thái tại ngày "
             f"{fmt.fmt_date(f.as_of)}",
-        ),
-        width="stretch",
+        )
     )
     if not result.rows:
         st.info("Văn bản chưa có nhiệm vụ nào được giao đến ngày xem trong phạm vi đang xem.")
