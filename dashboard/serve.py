@@ -9,6 +9,12 @@ deep link), so none exists and no Streamlit internal is patched.
 The server binds 127.0.0.1 unless an address is given (`--server.address`, the
 STREAMLIT_SERVER_ADDRESS variable or `.streamlit/config.toml`): Streamlit's own default is
 every interface, which would publish the dashboard to the whole network by accident.
+
+It does not watch its source files unless asked (`--server.fileWatcherType auto`, or the
+STREAMLIT_SERVER_FILE_WATCHER_TYPE variable): Streamlit's default polls every module's file
+several times a second and walks them all on the event loop after every run (measured at 1M
+tasks with py-spy: 0.2–0.3 s of each unit page's render went there, docs/performance.md);
+a province's server runs released code, not code being edited.
 """
 
 from __future__ import annotations
@@ -22,9 +28,13 @@ APP = Path(__file__).resolve().parent / "asgi.py"  # st.App: app.py and the logi
 DEFAULT_ADDRESS = "127.0.0.1"
 
 
+def _given(args: list[str], option: str) -> bool:
+    return any(a == option or a.startswith(option + "=") for a in args)
+
+
 def _address_configured(args: list[str]) -> bool:
     """Whether the command line, the environment or a config file names a listen address."""
-    if any(a == "--server.address" or a.startswith("--server.address=") for a in args):
+    if _given(args, "--server.address"):
         return True
     if os.environ.get("STREAMLIT_SERVER_ADDRESS"):
         return True
@@ -40,10 +50,16 @@ def _address_configured(args: list[str]) -> bool:
 
 
 def streamlit_args(args: list[str]) -> list[str]:
-    """The options passed to `streamlit run`: the given ones, plus 127.0.0.1 when none binds."""
-    if _address_configured(args):
-        return list(args)
-    return ["--server.address", DEFAULT_ADDRESS, *args]
+    """The options passed to `streamlit run`: the given ones, plus 127.0.0.1 when none binds
+    and no file watching unless asked."""
+    out = list(args)
+    if not _given(out, "--server.fileWatcherType") and not os.environ.get(
+        "STREAMLIT_SERVER_FILE_WATCHER_TYPE"
+    ):
+        out = ["--server.fileWatcherType", "none", *out]
+    if _address_configured(out):
+        return out
+    return ["--server.address", DEFAULT_ADDRESS, *out]
 
 
 def main(argv: list[str] | None = None) -> int:

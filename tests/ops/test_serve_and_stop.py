@@ -43,9 +43,24 @@ def _non_loopback_ipv4() -> str | None:
     return None if address.startswith("127.") else address
 
 
-def test_serve_binds_loopback_unless_told() -> None:
-    assert serve.streamlit_args(["--server.port", "1"])[:2] == ["--server.address", "127.0.0.1"]
-    assert serve.streamlit_args(["--server.address", "0.0.0.0"]) == ["--server.address", "0.0.0.0"]
+def test_serve_binds_loopback_unless_told(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("STREAMLIT_SERVER_FILE_WATCHER_TYPE", raising=False)
+    monkeypatch.delenv("STREAMLIT_SERVER_ADDRESS", raising=False)
+    quiet = ["--server.fileWatcherType", "none"]
+    assert serve.streamlit_args(["--server.port", "1"]) == [
+        "--server.address", "127.0.0.1", *quiet, "--server.port", "1"
+    ]  # fmt: skip
+    assert serve.streamlit_args(["--server.address", "0.0.0.0"]) == [
+        *quiet, "--server.address", "0.0.0.0"
+    ]  # fmt: skip
+    assert serve.streamlit_args(["--server.address=::"]) == [*quiet, "--server.address=::"]
+
+
+def test_serve_watches_no_file_unless_told(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("STREAMLIT_SERVER_FILE_WATCHER_TYPE", raising=False)
+    asked = serve.streamlit_args(["--server.fileWatcherType", "auto", "--server.address=::"])
+    assert asked == ["--server.fileWatcherType", "auto", "--server.address=::"]
+    monkeypatch.setenv("STREAMLIT_SERVER_FILE_WATCHER_TYPE", "poll")
     assert serve.streamlit_args(["--server.address=::"]) == ["--server.address=::"]
 
 
