@@ -130,7 +130,7 @@ def gather(
             "due_soon": lambda: fig.due_soon(
                 soon_q, cal, windows=(1, 3, DUE_SOON_DAYS), limit=DUE_SOON_ROWS
             ),
-            "discipline": lambda: m.update_discipline(repo, due_now, cal),
+            "discipline": lambda: fig.update_discipline(due_now, cal),
             "compare": lambda: m.compare_periods(
                 repo, base, period, "assigned", counter=fig.period_metrics
             ),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -13,6 +13,7 @@ from core.metrics.overdue import _wd_range
 from core.metrics.query import MetricsQuery, classify_stages
 from core.metrics.status import _names
 from core.repository import Repository
+from core.scope import Scope
 
 # --- update discipline ------------------------------------------------------------------------
 
@@ -260,12 +261,32 @@ def discipline_pipeline(q: MetricsQuery, cal: WorkCalendar) -> list[dict[str, An
     return stages
 
 
+# The counts of one lead unit's update duties, as `discipline_pipeline` groups them.
+DISCIPLINE_COUNTS: tuple[str, ...] = (
+    "tasks",
+    "late_entry",
+    "overdue_duties",
+    "overdue_updated",
+    "monthly_duties",
+    "monthly_updated",
+)
+
+
 def update_discipline(repo: Repository, q: MetricsQuery, cal: WorkCalendar) -> dict[str, Any]:
     """Update discipline per lead unit (chất lượng cập nhật), with the share updated on time.
 
     With `rollup_successors`, a unit that had ended by D is counted under its successor.
     """
-    rows = repo.aggregate_tasks(discipline_pipeline(q, cal), q.scope)
+    return discipline_result(repo, q, repo.aggregate_tasks(discipline_pipeline(q, cal), q.scope))
+
+
+def discipline_result(
+    repo: Repository, q: MetricsQuery, rows: Iterable[Mapping[str, Any]]
+) -> dict[str, Any]:
+    """The update-discipline figures from counts per raw lead unit (`_id` and
+    `DISCIPLINE_COUNTS`, as the pipeline groups them): rolled up, named, totalled, with rates
+    and the Office's own duties."""
+    rows = list(rows)
     names = _names(repo, "unit")
     if q.rollup_successors:
         successors = successor_map(repo.units(), q.organisation_day)
@@ -278,17 +299,7 @@ def update_discipline(repo: Repository, q: MetricsQuery, cal: WorkCalendar) -> d
                     into[k] = into.get(k, 0) + int(v or 0)
         rows = sorted(merged.values(), key=lambda r: str(r["_id"]))
     out_rows = []
-    total = {
-        k: 0
-        for k in (
-            "tasks",
-            "late_entry",
-            "overdue_duties",
-            "overdue_updated",
-            "monthly_duties",
-            "monthly_updated",
-        )
-    }
+    total = dict.fromkeys(DISCIPLINE_COUNTS, 0)
     for raw in rows:
         row = {"key": raw["_id"], "name": names.get(raw["_id"], raw["_id"])}
         for k in total:
@@ -354,3 +365,24 @@ def _discipline_rates(row: dict[str, Any]) -> dict[str, Any]:
     row["update_rate"] = met / duties if duties else None
     row["late_entry_share"] = row["late_entry"] / row["tasks"] if row["tasks"] else None
     return row
+
+
+# What update discipline reads of a task beyond its facts (`core.readmodel.discipline`).
+DISCIPLINE_INPUTS: dict[str, int] = {
+    "entered_at": 1,
+    "doc_issue_date": 1,
+    "progress.date": 1,
+    "completion_reports.reported_date": 1,
+}
+
+
+def discipline_inputs(
+    repo: Repository, ids: Sequence[str], scope: Scope
+) -> dict[str, dict[str, Any]]:
+    """Task key → its entry instant, issue day and the days of its progress and completion
+    reports (`DISCIPLINE_INPUTS`), for the tasks given (read by key)."""
+    stages: list[dict[str, Any]] = [
+        {"$match": {"_id": {"$in": list(ids)}}},
+        {"$project": DISCIPLINE_INPUTS},
+    ]
+    return {str(t["_id"]): t for t in repo.aggregate_tasks(stages, scope)}

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 from core import metrics as m
 from core.calendar import WorkCalendar
 from core.periods import Period
-from core.readmodel import queries
+from core.readmodel import discipline, queries
 from core.readmodel.model import ReadModel
 from core.repository import Repository
 from core.rows import DueSoon, OverdueTaskRow, StatusResult
@@ -43,6 +43,8 @@ class Figures(Protocol):
         windows: Sequence[int] = (1, 3, 7),
         limit: int = 50,
     ) -> DueSoon: ...
+
+    def update_discipline(self, q: m.MetricsQuery, cal: WorkCalendar) -> dict[str, Any]: ...
 
 
 class Pipelines:
@@ -78,6 +80,9 @@ class Pipelines:
         limit: int = 50,
     ) -> DueSoon:
         return m.due_soon(self.repo, q, cal, windows=windows, limit=limit)
+
+    def update_discipline(self, q: m.MetricsQuery, cal: WorkCalendar) -> dict[str, Any]:
+        return m.update_discipline(self.repo, q, cal)
 
 
 class Columns:
@@ -132,6 +137,11 @@ class Columns:
             lambda cols: queries.due_soon(self.repo, cols, q, cal, windows, limit)
         )
         return result
+
+    def update_discipline(self, q: m.MetricsQuery, cal: WorkCalendar) -> dict[str, Any]:
+        """The population from the columns; the entry and report days of its tasks (not in
+        the columns) read from MongoDB by key, after the lock is released."""
+        return discipline.update_discipline(self.repo, self.model.run, q, cal)
 
 
 def figures_for(repo: Repository, model: ReadModel | None, sync_timeout: float = 1.0) -> Figures:
