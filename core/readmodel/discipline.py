@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -32,7 +32,6 @@ I64 = npt.NDArray[np.int64]
 B = npt.NDArray[np.bool_]
 _DAY_MS = 86_400_000
 _LOCAL_OFFSET_MS = 7 * 3_600_000  # Asia/Ho_Chi_Minh, UTC+7
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -60,15 +59,6 @@ def population(cols: FactColumns, q: MetricsQuery) -> DisciplinePopulation:
         completed=np.array(cols.completed[rows], np.int32),
         assigned=np.array(cols.assigned[rows], np.int32),
     )
-
-
-def _ms(value: Any) -> int | None:
-    """Milliseconds since 1970 of a stored instant or day (None: missing)."""
-    if not isinstance(value, datetime):
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return int((value - _EPOCH) // timedelta(milliseconds=1))
 
 
 def _local_day(ms: npt.NDArray[np.int64]) -> I64:
@@ -107,8 +97,8 @@ def counts(
         return wd.index(np.clip(days, low, high).astype(np.int32))
 
     d_index = cal.working_day_index(q.as_of)
-    # Per task: entered (local day), issue day; per update (progress or completion report):
-    # its task's position and instant.
+    # Per task: entered, issued (ms); per update (progress or completion report): its task's
+    # position and instant (ms).
     entered = np.full(n, -1, np.int64)
     issue = np.full(n, -1, np.int64)
     has_entry = np.zeros(n, np.bool_)
@@ -118,19 +108,14 @@ def counts(
         doc = inputs.get(key)
         if doc is None:
             continue
-        e, s = _ms(doc.get("entered_at")), _ms(doc.get("doc_issue_date"))
+        e, s = doc.get("entered"), doc.get("issued")
         if e is not None and s is not None:
             has_entry[i] = True
             entered[i], issue[i] = e, s
-        for field, items in (
-            ("date", doc.get("progress")),
-            ("reported_date", doc.get("completion_reports")),
-        ):
-            for item in items if isinstance(items, list) else ():
-                stamp = _ms(item.get(field)) if isinstance(item, Mapping) else None
-                if stamp is not None:
-                    owner.append(i)
-                    stamps.append(stamp)
+        for stamp in doc.get("updates") or ():
+            if stamp is not None:
+                owner.append(i)
+                stamps.append(stamp)
     # Late entry: entered more than one working day after the document's issue.
     e_day, s_day = _local_day(entered), _local_day(issue)
     late = has_entry & (e_day > s_day + 1) & covered(e_day) & covered(s_day)
