@@ -219,6 +219,15 @@ class FactColumns:
             return str(self._base_ids[row].as_py())
         return self._added_ids[row - base]
 
+    def ids_of(self, rows: npt.NDArray[np.int64]) -> list[str]:
+        """The task keys of rows (`id_of` for many rows at once)."""
+        base = len(self._base_ids)
+        old = rows < base
+        if old.all():
+            return [str(k) for k in self._base_ids.take(pa.array(rows)).to_pylist()]
+        taken = iter(self._base_ids.take(pa.array(rows[old])).to_pylist())
+        return [str(next(taken)) if r < base else self._added_ids[r - base] for r in rows.tolist()]
+
     # -- changes -------------------------------------------------------------------------------
 
     def _grow(self, rows: int, k_ext: int, k_coord: int) -> None:

@@ -50,10 +50,10 @@ def population(cols: FactColumns, q: MetricsQuery) -> DisciplinePopulation:
     """The query's tasks with their deadline in force and category as of D (under the lock)."""
     got = classify(cols, q)
     rows = got.rows
-    codes = cols.lead[rows].tolist()
+    units: list[str | None] = [None, *cols.units.values]  # code + 1 → unit
     return DisciplinePopulation(
-        ids=[cols.id_of(int(r)) for r in rows],
-        lead=[cols.units.decode(int(c)) for c in codes],
+        ids=cols.ids_of(rows),
+        lead=[units[c + 1] for c in cols.lead[rows].tolist()],
         eff=np.array(got.eff, np.int32),
         cat=np.array(got.cat, np.int8),
         completed=np.array(cols.completed[rows], np.int32),
