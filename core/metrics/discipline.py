@@ -272,12 +272,31 @@ DISCIPLINE_COUNTS: tuple[str, ...] = (
 )
 
 
+# Above this many tasks, a deadline window's tasks are not looked up by key (see below).
+BY_KEY_LIMIT = 50_000
+
+
 def update_discipline(repo: Repository, q: MetricsQuery, cal: WorkCalendar) -> dict[str, Any]:
     """Update discipline per lead unit (chất lượng cập nhật), with the share updated on time.
 
     With `rollup_successors`, a unit that had ended by D is counted under its successor.
+    A deadline window (a period's tasks due) is matched on `task_facts` first, whose indexes
+    serve both the deadline and the extensions' deadlines (`tasks` has no index on the
+    latter: matched there, the window read every task assigned by D); its tasks are then read
+    by key.
     """
-    return discipline_result(repo, q, repo.aggregate_tasks(discipline_pipeline(q, cal), q.scope))
+    stages = discipline_pipeline(q, cal)
+    if q.deadline_from is not None or q.deadline_to is not None:
+        keys = population_keys(repo, q, BY_KEY_LIMIT + 1)
+        if len(keys) <= BY_KEY_LIMIT:
+            stages[0] = {"$match": {"_id": {"$in": keys}}}
+    return discipline_result(repo, q, repo.aggregate_tasks(stages, q.scope))
+
+
+def population_keys(repo: Repository, q: MetricsQuery, limit: int) -> list[str]:
+    """The keys of (at most `limit` of) the tasks of `q`'s population, from `task_facts`."""
+    stages = [*classify_stages(q)[:-1], {"$project": {"_id": 1}}, {"$limit": limit}]
+    return [str(t["_id"]) for t in repo.aggregate_tasks(stages, q.scope, source="facts")]
 
 
 def discipline_result(
