@@ -168,10 +168,12 @@ class ChartWorker:
 
     def _read(self, proc: subprocess.Popen[bytes], n: int) -> bytes:
         assert proc.stdout is not None
-        fd = proc.stdout.fileno()  # read unbuffered: select sees every byte not yet read
+        fd = proc.stdout.fileno()  # read unbuffered: poll sees every byte not yet read
+        poller = select.poll()  # not select(): a server's descriptors may pass FD_SETSIZE
+        poller.register(fd, select.POLLIN)
         data = b""
         while len(data) < n:
-            ready, _w, _x = select.select([fd], [], [], WORKER_TIMEOUT_S)
+            ready = poller.poll(WORKER_TIMEOUT_S * 1000)
             chunk = os.read(fd, n - len(data)) if ready else b""
             if not chunk:
                 raise OSError("chart worker: no answer")
