@@ -3,15 +3,21 @@
 Run from the repository root, either on a database that already holds the demo province
 
     MONGODB_URI='mongodb://127.0.0.1:27701/?replicaSet=rs0&directConnection=true' \
-        .venv/bin/python benchmarks/bench_briefing.py
+        .venv/bin/python benchmarks/bench_briefing.py --readmodel
 
 or let it start a throwaway mongod and load `--tasks` demo tasks first (minutes per million):
 
-    .venv/bin/python benchmarks/bench_briefing.py --tasks 1000000
+    .venv/bin/python benchmarks/bench_briefing.py --tasks 1000000 --readmodel
 
 It builds the November 2026 briefing of the whole province as of the demo's "today" (the
 first run in a fresh process pays vl-convert's start-up, about 1 s), then `--repeat` more
-times, and prints a Markdown table (total and per-step seconds) for docs/performance.md.
+times, and prints a Markdown table (total and per-step seconds, load average) for
+docs/performance.md. With `--readmodel` it does so twice in the same run: figures from the
+pipelines, then from the read model (loaded first, as the dashboard does), and checks that
+both documents say the same (their text, numbers and tables).
+
+The pipelines' trend stores the summaries of ended periods it misses (`period_summaries`):
+on a database you may not write to, pass `--no-pipelines`.
 """
 
 from __future__ import annotations
@@ -34,46 +40,82 @@ from core.periods import period_for_report
 
 def run_once(
     repo: repository.Repository, report: str, figures: Any = None
-) -> tuple[float, dict[str, float], int]:
-    """One briefing: total seconds, the per-step timings, the file size."""
+) -> tuple[float, dict[str, float], bytes]:
+    """One briefing: total seconds, the per-step timings, the file."""
     request = b.BriefingRequest(period=period_for_report("month", report))
     t0 = time.perf_counter()
     result = b.build_briefing(
         repo, request, generated_by="benchmark", today=DEMO_TODAY, figures=figures
     )
-    return time.perf_counter() - t0, result.timings, len(result.content)
+    return time.perf_counter() - t0, result.timings, result.content
 
 
 def bench(
     repo: repository.Repository, repeat: int, report: str, figures: Any = None
-) -> list[dict[str, Any]]:
-    """The cold run and `repeat` warm runs."""
+) -> tuple[list[dict[str, Any]], bytes]:
+    """The cold run and `repeat` warm runs; the last file."""
     rows = []
+    content = b""
     for i in range(repeat + 1):
-        total, timings, size = run_once(repo, report, figures)
-        rows.append({"run": "first" if i == 0 else f"warm {i}", "total": total, "size": size,
-                     **timings})  # fmt: skip
-    return rows
+        total, timings, content = run_once(repo, report, figures)
+        rows.append({"run": "first" if i == 0 else f"warm {i}", "total": total,
+                     "size": len(content), "load": os.getloadavg()[0], **timings})  # fmt: skip
+    return rows, content
 
 
-def table(rows: list[dict[str, Any]], tasks: int) -> str:
+COLUMNS = [
+    "total",
+    "discipline",
+    "overdue",
+    "age",
+    "units",
+    "trend",
+    "compare",
+    "chart_status",
+    "chart_ranking",
+    "chart_trend",
+    "render",
+]
+
+
+def table(rows: list[dict[str, Any]], tasks: int, way: str) -> str:
     """Markdown for docs/performance.md."""
-    cols = ["total", "trend", "overdue", "age", "units", "chart_ranking", "render"]
     out = [
-        f"Monthly briefing 2026-11, whole province, {tasks:,} tasks "
+        f"Monthly briefing 2026-11, whole province, {tasks:,} tasks, figures from {way} "
         f"({platform.processor() or platform.machine()}, {os.cpu_count()} cores):",
         "",
-        "| run | " + " | ".join(cols) + " | size |",
-        "|---|" + "---:|" * (len(cols) + 1),
+        "| run | " + " | ".join(COLUMNS) + " | size | load avg |",
+        "|---|" + "---:|" * (len(COLUMNS) + 2),
     ]
     for r in rows:
-        cells = [f"{r.get(c, 0):.2f}" for c in cols]
-        out.append(f"| {r['run']} | " + " | ".join(cells) + f" | {r['size'] / 1024:.0f} KiB |")
-    warm = [r["total"] for r in rows[1:]] or [rows[0]["total"]]
+        cells = [f"{r.get(c, 0):.2f}" for c in COLUMNS]
+        out.append(
+            f"| {r['run']} | " + " | ".join(cells) + f" | {r['size'] / 1024:.0f} KiB"
+            f" | {r['load']:.1f} |"
+        )
     out.append("")
-    out.append(f"Median of the warm runs: {statistics.median(warm):.2f} s (seconds; queries run "
-               "in parallel, so the steps overlap and do not add up to the total).")  # fmt: skip
+    out.append(f"Median of the warm runs: {median_warm(rows):.2f} s (seconds; queries run in "
+               "parallel, so the steps overlap and do not add up to the total).")  # fmt: skip
     return "\n".join(out)
+
+
+def median_warm(rows: list[dict[str, Any]]) -> float:
+    """The median total of the warm runs (the first run's when there is none)."""
+    warm = [r["total"] for r in rows[1:]] or [rows[0]["total"]]
+    return float(statistics.median(warm))
+
+
+def document_text(content: bytes) -> list[str]:
+    """What a briefing says: its paragraphs and every table cell, in order (no images)."""
+    import io
+
+    import docx
+
+    doc = docx.Document(io.BytesIO(content))
+    out = [p.text for p in doc.paragraphs]
+    for t in doc.tables:
+        out += ["|".join(c.text for c in row.cells) for row in t.rows]
+    return out
 
 
 def main() -> None:
@@ -85,7 +127,12 @@ def main() -> None:
     parser.add_argument(
         "--readmodel",
         action="store_true",
-        help="status figures from the read model (loaded first, as the dashboard does)",
+        help="also with the figures from the read model (loaded first, as the dashboard does)",
+    )
+    parser.add_argument(
+        "--no-pipelines",
+        action="store_true",
+        help="skip the pipelines' runs (they may store period summaries)",
     )
     args = parser.parse_args()
     folder: Path | None = None
@@ -102,15 +149,30 @@ def main() -> None:
         else:
             repo = repository.connect(config.effective_uri(), config.mongodb_db())
         tasks = repo.db.tasks.estimated_document_count()
-        figures = None
+        print(f"load average at start: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+        texts: dict[str, list[str]] = {}
+        medians: dict[str, float] = {}
+        if not args.no_pipelines:
+            rows, content = bench(repo, args.repeat, args.report)
+            print(table(rows, tasks, "the pipelines"), flush=True)
+            texts["pipelines"], medians["pipelines"] = document_text(content), median_warm(rows)
         if args.readmodel:
             from core.readmodel.figures import Columns
             from core.readmodel.model import ReadModel
 
             t0 = time.perf_counter()
-            figures = Columns(ReadModel(repo).start(background=False))
+            model = ReadModel(repo).start(background=False)
             print(f"read model loaded in {time.perf_counter() - t0:.1f} s")
-        print(table(bench(repo, args.repeat, args.report, figures), tasks))
+            rows, content = bench(repo, args.repeat, args.report, Columns(model))
+            print(table(rows, tasks, "the read model"), flush=True)
+            texts["read model"], medians["read model"] = document_text(content), median_warm(rows)
+            model.stop(save=False)
+        if len(texts) == 2:
+            same = texts["pipelines"] == texts["read model"]
+            print(f"\nWarm medians: pipelines {medians['pipelines']:.2f} s, read model "
+                  f"{medians['read model']:.2f} s; same text: {same}")  # fmt: skip
+            if not same:
+                raise SystemExit("the two briefings differ")
     finally:
         if folder is not None:
             repository.close_all()

@@ -7,7 +7,7 @@ Three layers, so each can be tested alone:
   data valid on the report date (`request`: scope and dates; `signer`: who signs);
 * `briefing_context` (`context`, with `assessment`, `blocks`, `wording`) / `urge_context` are pure
   functions from those summaries to the template variables (Vietnamese text, formatted numbers,
-  chart PNGs as bytes from `figures`);
+  chart PNGs as bytes from `figures`, drawn by worker processes running `chart_child`);
 * `render_docx` (`rendering`) fills a template from `docx_templates/` with docxtpl (autoescape
   on, undefined variables are errors) and returns the .docx bytes.
 
@@ -43,6 +43,7 @@ from core.briefing.figures import chart_jobs as chart_jobs
 from core.briefing.figures import chart_ranking as chart_ranking
 from core.briefing.figures import chart_status as chart_status
 from core.briefing.figures import chart_trend as chart_trend
+from core.briefing.figures import draw as draw
 from core.briefing.figures import png as png
 from core.briefing.figures import png_size as png_size
 from core.briefing.figures import ranking_chart_rows as ranking_chart_rows
@@ -51,6 +52,7 @@ from core.briefing.figures import warm_up_charts as warm_up_charts
 from core.briefing.gathering import DUE_SOON_DAYS as DUE_SOON_DAYS
 from core.briefing.gathering import DUE_SOON_ROWS as DUE_SOON_ROWS
 from core.briefing.gathering import TREND_PERIODS as TREND_PERIODS
+from core.briefing.gathering import briefing_calendar as briefing_calendar
 from core.briefing.gathering import gather as gather
 from core.briefing.gathering import key_figures as key_figures
 from core.briefing.gathering import key_figures_from as key_figures_from

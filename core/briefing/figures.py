@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import os
+import queue
+import select
+import subprocess
+import sys
+import threading
 from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
@@ -114,12 +121,137 @@ def register_chart_fonts() -> None:
     _FONTS_REGISTERED.append(True)
 
 
-def png(chart: Any) -> bytes:
-    """An Altair chart as PNG (vl-convert, scale 3: about 300 dpi at 160 mm)."""
+def render_png(spec: str, scale: int = 3) -> bytes:
+    """A Vega-Lite spec (JSON) as PNG, in this process (vl-convert)."""
     import vl_convert as vlc
 
     register_chart_fonts()
-    return bytes(vlc.vegalite_to_png(chart.to_json(), scale=3))
+    return bytes(vlc.vegalite_to_png(spec, scale=scale))
+
+
+# vl-convert holds Python's global lock while it draws (about 0.1–0.3 s a chart): drawn in this
+# process, the charts stop every other thread of the briefing (its queries, the page), and each
+# other. They are drawn by worker processes instead (`chart_child.py`, one per core, at most
+# two), started on first use and kept warm (each pays vl-convert's start-up once), so charts
+# are drawn side by side and beside the queries. Where a worker cannot run or fails, the chart
+# is drawn here: the PNG is the same.
+WORKER_TIMEOUT_S = 120.0
+WORKERS = max(1, min(2, os.cpu_count() or 1))
+
+
+class ChartWorker:
+    """The chart worker process: one request at a time, restarted when it has died."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        """Start the process (it warms vl-convert up before its first chart)."""
+        with self._lock:
+            self._started()
+
+    def _started(self) -> subprocess.Popen[bytes]:
+        proc = self._proc
+        if proc is None or proc.poll() is not None:
+            from core.charts import FONT_DIRS
+
+            script = Path(__file__).with_name("chart_child.py")
+            proc = subprocess.Popen(
+                [sys.executable, str(script), *FONT_DIRS],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+            self._proc = proc
+        return proc
+
+    def _read(self, proc: subprocess.Popen[bytes], n: int) -> bytes:
+        assert proc.stdout is not None
+        fd = proc.stdout.fileno()  # read unbuffered: poll sees every byte not yet read
+        poller = select.poll()  # not select(): a server's descriptors may pass FD_SETSIZE
+        poller.register(fd, select.POLLIN)
+        data = b""
+        while len(data) < n:
+            ready = poller.poll(WORKER_TIMEOUT_S * 1000)
+            chunk = os.read(fd, n - len(data)) if ready else b""
+            if not chunk:
+                raise OSError("chart worker: no answer")
+            data += chunk
+        return data
+
+    def render(self, spec: str, scale: int) -> bytes:
+        """The PNG of a spec, drawn by the worker; OSError when it could not draw it."""
+        with self._lock:
+            proc = self._started()
+            assert proc.stdin is not None
+            try:
+                body = json.dumps({"spec": spec, "scale": scale}).encode()
+                proc.stdin.write(len(body).to_bytes(4, "big") + body)
+                proc.stdin.flush()
+                head = self._read(proc, 5)
+                payload = self._read(proc, int.from_bytes(head[1:], "big"))
+            except (OSError, ValueError) as exc:
+                self.close()
+                raise OSError(f"chart worker: {exc}") from None
+            if head[0] != 0:
+                raise OSError(f"chart worker: {payload.decode(errors='replace')}")
+            return payload
+
+    def close(self) -> None:
+        """Stop the worker (it also ends by itself when this process ends)."""
+        proc, self._proc = self._proc, None
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+class ChartWorkers:
+    """The chart workers: a chart goes to an idle one (the one used last first)."""
+
+    def __init__(self, n: int) -> None:
+        self.all = [ChartWorker() for _ in range(n)]
+        self._idle: queue.LifoQueue[ChartWorker] = queue.LifoQueue()
+        for worker in reversed(self.all):
+            self._idle.put(worker)
+
+    def start(self) -> None:
+        """Start every worker (without waiting for them)."""
+        for worker in self.all:
+            try:
+                worker.start()
+            except OSError:
+                pass  # its charts are drawn here
+
+    def render(self, spec: str, scale: int) -> bytes:
+        """The PNG of a spec; OSError when the worker could not draw it."""
+        worker = self._idle.get()
+        try:
+            return worker.render(spec, scale)
+        finally:
+            self._idle.put(worker)
+
+    def close(self) -> None:
+        """Stop every worker."""
+        for worker in self.all:
+            worker.close()
+
+
+_WORKERS = ChartWorkers(WORKERS)
+_WARM_SPEC = '{"mark": "point", "data": {"values": [{}]}}'
+
+
+def draw(spec: str, scale: int = 3) -> bytes:
+    """A Vega-Lite spec (JSON) as PNG: by a chart worker, or here when it cannot."""
+    try:
+        return _WORKERS.render(spec, scale)
+    except OSError:
+        return render_png(spec, scale)
+
+
+def png(chart: Any) -> bytes:
+    """An Altair chart as PNG (vl-convert, scale 3: about 300 dpi at 160 mm)."""
+    return draw(chart.to_json(validate=False), 3)  # the same JSON, without the schema check
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -138,7 +270,6 @@ def chart_extent_mm(data: bytes) -> tuple[float, float]:
 
 
 def warm_up_charts() -> None:
-    """Render a trivial chart once so the next renders skip vl-convert's start-up."""
-    import vl_convert as vlc
-
-    vlc.vegalite_to_png('{"mark": "point", "data": {"values": [{}]}}', scale=1)
+    """Start the chart workers (each draws a trivial chart first, so the charts skip
+    vl-convert's start-up); returns at once."""
+    _WORKERS.start()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import replace
 from datetime import date
@@ -22,6 +23,7 @@ from core.briefing.request import (
     with_formers,
 )
 from core.briefing.signer import resolve_signer
+from core.calendar import WorkCalendar
 from core.dates import today_local
 from core.periods import (
     previous_period,
@@ -31,7 +33,6 @@ from core.readmodel.figures import Figures, Pipelines
 from core.repository import Repository
 from core.rows import Figures as FigureRow
 from core.rows import StatusResult
-from core.services import work_calendar
 
 DUE_SOON_DAYS = 7
 DUE_SOON_ROWS = 10
@@ -43,6 +44,25 @@ TREND_PERIODS: dict[str, int] = {
     "year": 5,
     "custom": 6,
 }
+
+
+_CALENDARS: list[tuple[Any, WorkCalendar]] = []
+_CALENDARS_LOCK = threading.Lock()
+
+
+def briefing_calendar(repo: Repository) -> WorkCalendar:
+    """`work_calendar(repo)`, the same object while the calendar's changes stay the same: its
+    years, once computed (a hundred milliseconds of holiday rules), serve the next briefings,
+    and so do the read model's working-day tables, kept per calendar."""
+    holidays, workdays = repo.calendar_overrides()
+    key = (sorted(holidays.items()), sorted(workdays.items()))
+    with _CALENDARS_LOCK:
+        for known, cal in _CALENDARS:
+            if known == key:
+                return cal
+        cal = WorkCalendar(extra_holidays=holidays, extra_workdays=workdays)
+        _CALENDARS[:] = [(key, cal)]
+        return cal
 
 
 def _unit_change(current: StatusResult, previous: StatusResult) -> dict[str, dict[str, Any]]:
@@ -79,7 +99,7 @@ def gather(
     fig = figures or Pipelines(repo)
     settings = settings or DocSettings.from_config()
     today = today or today_local()
-    cal = work_calendar(repo)
+    cal = briefing_calendar(repo)
     period = request.period
     as_of, report_date = default_dates(period, cal, today)
     if request.report_date is not None:
@@ -130,7 +150,7 @@ def gather(
             "due_soon": lambda: fig.due_soon(
                 soon_q, cal, windows=(1, 3, DUE_SOON_DAYS), limit=DUE_SOON_ROWS
             ),
-            "discipline": lambda: m.update_discipline(repo, due_now, cal),
+            "discipline": lambda: fig.update_discipline(due_now, cal),
             "compare": lambda: m.compare_periods(
                 repo, base, period, "assigned", counter=fig.period_metrics
             ),
@@ -200,7 +220,7 @@ def key_figures(
     """A briefing's headline numbers, cheaply: the period against the previous one and last year."""
     fig = figures or Pipelines(repo)
     today = today or today_local()
-    cal = work_calendar(repo)
+    cal = briefing_calendar(repo)
     as_of, _report = default_dates(request.period, cal, today)
     scope = resolve_scope(repo, request.scope_kind, request.scope_key, as_of)
     acc = Accountability.of(repo.units(), as_of)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -13,6 +13,7 @@ from core.metrics.overdue import _wd_range
 from core.metrics.query import MetricsQuery, classify_stages
 from core.metrics.status import _names
 from core.repository import Repository
+from core.scope import Scope
 
 # --- update discipline ------------------------------------------------------------------------
 
@@ -260,12 +261,51 @@ def discipline_pipeline(q: MetricsQuery, cal: WorkCalendar) -> list[dict[str, An
     return stages
 
 
+# The counts of one lead unit's update duties, as `discipline_pipeline` groups them.
+DISCIPLINE_COUNTS: tuple[str, ...] = (
+    "tasks",
+    "late_entry",
+    "overdue_duties",
+    "overdue_updated",
+    "monthly_duties",
+    "monthly_updated",
+)
+
+
+# Above this many tasks, a deadline window's tasks are not looked up by key (see below).
+BY_KEY_LIMIT = 50_000
+
+
 def update_discipline(repo: Repository, q: MetricsQuery, cal: WorkCalendar) -> dict[str, Any]:
     """Update discipline per lead unit (chất lượng cập nhật), with the share updated on time.
 
     With `rollup_successors`, a unit that had ended by D is counted under its successor.
+    A deadline window (a period's tasks due) is matched on `task_facts` first, whose indexes
+    serve both the deadline and the extensions' deadlines (`tasks` has no index on the
+    latter: matched there, the window read every task assigned by D); its tasks are then read
+    by key.
     """
-    rows = repo.aggregate_tasks(discipline_pipeline(q, cal), q.scope)
+    stages = discipline_pipeline(q, cal)
+    if q.deadline_from is not None or q.deadline_to is not None:
+        keys = population_keys(repo, q, BY_KEY_LIMIT + 1)
+        if len(keys) <= BY_KEY_LIMIT:
+            stages[0] = {"$match": {"_id": {"$in": keys}}}
+    return discipline_result(repo, q, repo.aggregate_tasks(stages, q.scope))
+
+
+def population_keys(repo: Repository, q: MetricsQuery, limit: int) -> list[str]:
+    """The keys of (at most `limit` of) the tasks of `q`'s population, from `task_facts`."""
+    stages = [*classify_stages(q)[:-1], {"$project": {"_id": 1}}, {"$limit": limit}]
+    return [str(t["_id"]) for t in repo.aggregate_tasks(stages, q.scope, source="facts")]
+
+
+def discipline_result(
+    repo: Repository, q: MetricsQuery, rows: Iterable[Mapping[str, Any]]
+) -> dict[str, Any]:
+    """The update-discipline figures from counts per raw lead unit (`_id` and
+    `DISCIPLINE_COUNTS`, as the pipeline groups them): rolled up, named, totalled, with rates
+    and the Office's own duties."""
+    rows = list(rows)
     names = _names(repo, "unit")
     if q.rollup_successors:
         successors = successor_map(repo.units(), q.organisation_day)
@@ -278,17 +318,7 @@ def update_discipline(repo: Repository, q: MetricsQuery, cal: WorkCalendar) -> d
                     into[k] = into.get(k, 0) + int(v or 0)
         rows = sorted(merged.values(), key=lambda r: str(r["_id"]))
     out_rows = []
-    total = {
-        k: 0
-        for k in (
-            "tasks",
-            "late_entry",
-            "overdue_duties",
-            "overdue_updated",
-            "monthly_duties",
-            "monthly_updated",
-        )
-    }
+    total = dict.fromkeys(DISCIPLINE_COUNTS, 0)
     for raw in rows:
         row = {"key": raw["_id"], "name": names.get(raw["_id"], raw["_id"])}
         for k in total:
@@ -354,3 +384,41 @@ def _discipline_rates(row: dict[str, Any]) -> dict[str, Any]:
     row["update_rate"] = met / duties if duties else None
     row["late_entry_share"] = row["late_entry"] / row["tasks"] if row["tasks"] else None
     return row
+
+
+# What update discipline reads of a task beyond its facts (`core.readmodel.discipline`), as
+# milliseconds since 1970 (numbers decode much faster than dates): `entered` (the instant the
+# task was entered), `issued` (its document's issue day) and `updates` (the days of its
+# progress and completion reports); null when missing.
+DISCIPLINE_INPUTS: dict[str, Any] = {
+    "entered": {"$toLong": "$entered_at"},
+    "issued": {"$toLong": "$doc_issue_date"},
+    "updates": {
+        "$map": {
+            "input": {
+                "$concatArrays": [
+                    {"$map": {"input": {"$ifNull": ["$progress", []]}, "in": "$$this.date"}},
+                    {
+                        "$map": {
+                            "input": {"$ifNull": ["$completion_reports", []]},
+                            "in": "$$this.reported_date",
+                        }
+                    },
+                ]
+            },
+            "in": {"$toLong": "$$this"},
+        }
+    },
+}
+
+
+def discipline_inputs(
+    repo: Repository, ids: Sequence[str], scope: Scope
+) -> dict[str, dict[str, Any]]:
+    """Task key → `DISCIPLINE_INPUTS` (entry instant, issue day, days of its reports, in
+    milliseconds), for the tasks given (read by key)."""
+    stages: list[dict[str, Any]] = [
+        {"$match": {"_id": {"$in": list(ids)}}},
+        {"$project": DISCIPLINE_INPUTS},
+    ]
+    return {str(t["_id"]): t for t in repo.aggregate_tasks(stages, scope)}

@@ -4,6 +4,7 @@ core/backlog computed on them in milliseconds. MongoDB stays the store and the r
 pipelines answer while the model warms up, and property tests hold both equal.
 
 `columns` (the columns, snapshots), `rules` (the classification, numpy), `queries` (the
-figures), `model` (`ReadModel`: loading, the change stream, `sync`), `figures` (`Pipelines` /
-`Columns`, `figures_for`).
+figures), `discipline` (update discipline: the population from the columns, the report days
+read by key), `model` (`ReadModel`: loading, the change stream, `sync`), `figures`
+(`Pipelines` / `Columns`, `figures_for`).
 """

@@ -233,6 +233,10 @@ class FactColumns:
         keys[~old] = [self._added_ids[int(r) - base] for r in rows[~old]]
         return pa.array(keys, pa.string())
 
+    def id_list(self, rows: npt.NDArray[np.int64]) -> list[str]:
+        """The task keys of rows as Python strings (`id_of` for many rows at once)."""
+        return [str(k) for k in self.ids_of(rows).to_pylist()]
+
     # -- changes -------------------------------------------------------------------------------
 
     def _grow(self, rows: int, k_ext: int, k_coord: int) -> None:

@@ -13,7 +13,7 @@ from core import metrics as m
 from core.calendar import WorkCalendar
 from core.explorer import TaskPage, TaskSearch
 from core.periods import Period
-from core.readmodel import lists, queries
+from core.readmodel import discipline, lists, queries
 from core.readmodel.model import ReadModel
 from core.repository import Repository
 from core.rows import DueSoon, OverdueTaskRow, StatusResult
@@ -46,6 +46,8 @@ class Figures(Protocol):
     ) -> DueSoon: ...
 
     def task_page(self, s: TaskSearch) -> TaskPage | None: ...
+
+    def update_discipline(self, q: m.MetricsQuery, cal: WorkCalendar) -> dict[str, Any]: ...
 
 
 class Pipelines:
@@ -85,6 +87,9 @@ class Pipelines:
     def task_page(self, s: TaskSearch) -> TaskPage | None:
         """None: the task list's own pipelines answer (`core.explorer.search_tasks`)."""
         return None
+
+    def update_discipline(self, q: m.MetricsQuery, cal: WorkCalendar) -> dict[str, Any]:
+        return m.update_discipline(self.repo, q, cal)
 
 
 class Columns:
@@ -144,6 +149,11 @@ class Columns:
         """A page of the task list from the columns (core/readmodel/lists.py); None when the
         search is not one the columns answer."""
         return lists.task_page(self.model, self.repo, s)
+
+    def update_discipline(self, q: m.MetricsQuery, cal: WorkCalendar) -> dict[str, Any]:
+        """The population from the columns; the entry and report days of its tasks (not in
+        the columns) read from MongoDB by key, after the lock is released."""
+        return discipline.update_discipline(self.repo, self.model.run, q, cal)
 
 
 def figures_for(repo: Repository, model: ReadModel | None, sync_timeout: float = 1.0) -> Figures:

@@ -7,7 +7,8 @@ replaced collection (a staged import's rename, a restore's drop) ends the stream
 columns are read again (`rebuild_facts` rewrites it in place: ordinary changes). `sync()`
 waits (bounded) until the stream has passed the cluster time of the latest write the server
 knows, so a figure read right after a write includes it.
-Queries hold a lock while they read the columns; the thread holds it while it writes them.
+Queries share a lock while they read the columns (many at once); the thread holds it alone
+while it writes them.
 """
 
 from __future__ import annotations
@@ -33,6 +34,63 @@ def snapshot_path(folder: Path, uri: str, db_name: str) -> Path:
     return folder / f"facts-{db_name}-{digest}.arrow"
 
 
+class SharedLock:
+    """Many readers at once, or one writer. A waiting writer holds back new readers (the
+    change stream is never starved by a busy page); a thread already reading may read again,
+    and the writer may read or write again, without waiting for itself."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition(threading.Lock())
+        self._readers: dict[int, int] = {}  # thread → depth
+        self._writer: int | None = None
+        self._depth = 0
+        self._waiting = 0  # writers waiting
+
+    @contextmanager
+    def shared(self) -> Iterator[None]:
+        """Read: wait while a writer holds the lock or waits for it."""
+        me = threading.get_ident()
+        with self._cond:
+            if me != self._writer and me not in self._readers:
+                while self._writer is not None or self._waiting:
+                    self._cond.wait()
+            self._readers[me] = self._readers.get(me, 0) + 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers[me] -= 1
+                if not self._readers[me]:
+                    del self._readers[me]
+                    if not self._readers:
+                        self._cond.notify_all()
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Write: wait until no one else reads or writes."""
+        me = threading.get_ident()
+        with self._cond:
+            if self._writer != me:
+                if me in self._readers:
+                    raise RuntimeError("read model: a reader may not start writing")
+                self._waiting += 1
+                try:
+                    while self._writer is not None or self._readers:
+                        self._cond.wait()
+                finally:
+                    self._waiting -= 1
+                self._writer = me
+            self._depth += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._depth -= 1
+                if not self._depth:
+                    self._writer = None
+                    self._cond.notify_all()
+
+
 class ReadModel:
     """Columns of every task's status facts, warm after `start()`, in step with MongoDB."""
 
@@ -47,7 +105,8 @@ class ReadModel:
         self.snapshot_every_s = snapshot_every_s
         self._cols: FactColumns | None = None
         self._stream: FactsStream | None = None
-        self._lock = threading.RLock()
+        self._lock = SharedLock()
+        self._saving = threading.Lock()  # one snapshot written at a time
         self._moved = threading.Condition()
         self._seen: tuple[int, int] = (0, 0)
         self._stop = threading.Event()
@@ -83,7 +142,7 @@ class ReadModel:
             self._thread.join(timeout=10)
         if save:
             self.save_snapshot()
-        with self._lock:
+        with self._lock.exclusive():
             if self._stream is not None:
                 self._stream.close()
                 self._stream = None
@@ -122,7 +181,7 @@ class ReadModel:
     @contextmanager
     def reading(self) -> Iterator[FactColumns]:
         """The columns, unchanged while the block runs."""
-        with self._lock:
+        with self._lock.shared():
             if self._cols is None:
                 raise RuntimeError("read model not loaded")
             yield self._cols
@@ -134,7 +193,7 @@ class ReadModel:
 
     def stats(self) -> dict[str, Any]:
         """Rows, memory, where it was loaded from and how long it took."""
-        with self._lock:
+        with self._lock.shared():
             cols = self._cols
             return {
                 "rows": cols.n if cols else 0,
@@ -167,7 +226,7 @@ class ReadModel:
         self.save_snapshot()
 
     def _install(self, cols: FactColumns, stream: FactsStream, source: str, t0: float) -> None:
-        with self._lock:
+        with self._lock.exclusive():
             old = self._stream
             self._cols, self._stream = cols, stream
             self.generation += 1
@@ -182,7 +241,7 @@ class ReadModel:
         """Write the columns and the stream position to the snapshot file (if any)."""
         if self.snapshot is None:
             return
-        with self._lock:
+        with self._saving, self._lock.shared():
             if self._cols is None or self._stream is None:
                 return
             position = self._stream.position
@@ -236,7 +295,7 @@ class ReadModel:
             self._safe_reload()
             return
         if batch:
-            with self._lock:
+            with self._lock.exclusive():
                 self._apply(batch)
                 self.generation += 1
         seen = stream.position_time()
@@ -271,7 +330,7 @@ class ReadModel:
                 known[change.task_id] = cols.upsert(change.facts, row)
 
     def _reopen(self) -> None:
-        with self._lock:
+        with self._lock.exclusive():
             stream = self._stream
             position = stream.position if stream is not None else None
         if stream is not None:
@@ -283,7 +342,7 @@ class ReadModel:
         if new is None:
             self._safe_reload()
             return
-        with self._lock:
+        with self._lock.exclusive():
             self._stream = new
 
     def _safe_reload(self) -> None:
@@ -292,6 +351,6 @@ class ReadModel:
         except Exception as exc:
             self.error = str(exc)
             _LOG.warning("read model: reload failed: %s", exc)
-            with self._lock:
+            with self._lock.exclusive():
                 self._stream = None
             time.sleep(1.0)

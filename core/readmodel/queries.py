@@ -10,6 +10,7 @@ same helpers as the pipelines' (`core.metrics.status`).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -114,19 +115,37 @@ class DayIndex:
         return np.flatnonzero(marked)
 
 
+def _cache_lock(cols: FactColumns) -> threading.RLock:
+    """The lock under which readers build what the columns keep for the next readers (day
+    indexes, classifications): many queries read the columns at once, each is built once."""
+    lock: threading.RLock | None = cols.__dict__.get("_cache_lock")
+    if lock is None:
+        lock = cols.__dict__.setdefault("_cache_lock", threading.RLock())
+    return lock
+
+
 def day_index(cols: FactColumns, kind: str) -> DayIndex:
     """The columns' `DayIndex` of a kind, built on first use and again after many changes."""
     key = f"_index_{kind}"
     index: DayIndex | None = cols.__dict__.get(key)
-    if index is None or not index.usable(cols):
-        index = DayIndex(cols, kind)
-        cols.__dict__[key] = index
-    return index
+    if index is not None and index.usable(cols):
+        return index
+    with _cache_lock(cols):
+        index = cols.__dict__.get(key)
+        if index is None or not index.usable(cols):
+            index = DayIndex(cols, kind)
+            cols.__dict__[key] = index
+        return index
 
 
 def _all_classified(cols: FactColumns, d: int) -> tuple[I32, npt.NDArray[np.int8]]:
     """Every row's deadline in force and category as of day number `d` (kept for the last
     few days asked while the columns do not change: the figures of a page share one D)."""
+    with _cache_lock(cols):
+        return _classified_of(cols, d)
+
+
+def _classified_of(cols: FactColumns, d: int) -> tuple[I32, npt.NDArray[np.int8]]:
     key = (cols.changes, cols.n, d)
     cache: dict[tuple[int, int, int], tuple[I32, npt.NDArray[np.int8]]] = cols.__dict__.setdefault(
         "_classified", {}

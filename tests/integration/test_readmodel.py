@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from core import metrics as m
 from core.backlog import backlog
 from core.calendar import WorkCalendar
 from core.periods import custom_period
-from core.readmodel import queries
+from core.readmodel import discipline, queries
 from core.readmodel.columns import FactColumns
 from core.readmodel.figures import Columns, Pipelines, figures_for
 from core.readmodel.model import ReadModel
@@ -211,10 +211,148 @@ class _Fixed(Columns):
     ) -> dict[str, Any]:
         return queries.due_soon(self.repo, self._cols, q, cal, windows, limit)
 
+    def update_discipline(self, q: m.MetricsQuery, cal: WorkCalendar) -> dict[str, Any]:
+        return discipline.update_discipline(self.repo, lambda fn: fn(self._cols), q, cal)
+
+
+# --- update discipline ----------------------------------------------------------------------------
+
+
+@st.composite
+def reported_task(draw: st.DrawFn) -> dict[str, Any]:
+    """A random task (`rich_task`) with what update discipline reads beyond the facts: the
+    document's issue day, the instant the task was entered (any hour, so the local day and the
+    UTC day differ at times), progress reports and completion reports."""
+    task = draw(rich_task())
+    assigned = task["assigned_date"]
+    task["issue_date"] = assigned - timedelta(days=draw(st.integers(0, 6)))
+    hours = draw(st.integers(-12, 24 * 9))
+    issued = task["issue_date"]
+    midnight = datetime(issued.year, issued.month, issued.day, tzinfo=UTC)
+    task["entered_at"] = midnight + timedelta(hours=hours)
+    # Reports on any day, or around the deadline in force (the overdue update's window is the
+    # working day after it).
+    deadlines = [task["deadline"], *(e["new_deadline"] for e in task["extensions"])]
+    near = [d for d in deadlines if d is not None] or [assigned]
+    task["progress"] = [
+        {
+            "date": max(
+                assigned,
+                draw(st.sampled_from(near)) + timedelta(days=draw(st.integers(-2, 5)))
+                if draw(st.booleans())
+                else assigned + timedelta(days=draw(st.integers(0, 400))),
+            )
+        }
+        for _ in range(draw(st.integers(0, 3)))
+    ]
+    reports = []
+    for status in draw(st.lists(st.sampled_from(["sent_back", "confirmed"]), max_size=2)):
+        day = max(assigned, draw(st.sampled_from(near)) + timedelta(days=draw(st.integers(-2, 5))))
+        reports.append(
+            {
+                "reported_date": day,
+                "completed_date": day,
+                "result": "Đã thực hiện",
+                "report_number": "1/BC",
+                "unit": task["lead_unit"],
+                "status": status,
+            }
+        )
+    task["completion_reports"] = reports
+    return task
+
+
+def same_discipline(repo: Repository, cols: FactColumns, q: m.MetricsQuery, cal: Any) -> None:
+    expected = m.update_discipline(repo, q, cal)
+    assert discipline.update_discipline(repo, lambda fn: fn(cols), q, cal) == expected, q
+
+
+@st.composite
+def discipline_queries(draw: st.DrawFn) -> m.MetricsQuery:
+    """A query of update discipline: the whole population as of D or its month's deadlines
+    (as the briefing asks), sometimes a scope, a unit filter, priority only, the rollup."""
+    as_of = draw(days)
+    kw: dict[str, Any] = {"rollup_successors": draw(st.booleans())}
+    if draw(st.booleans()):
+        kw["deadline_from"], kw["deadline_to"] = as_of.replace(day=1), as_of
+    if draw(st.integers(0, 3)) == 0:
+        units = draw(st.lists(st.sampled_from(UNITS), min_size=1, max_size=3))
+        kw["scope"] = Scope.of_units(units, coordinating=draw(st.booleans()))
+    if draw(st.integers(0, 5)) == 0:
+        kw["lead_units"] = frozenset(draw(st.lists(st.sampled_from(UNITS), max_size=3)))
+    kw["priority_only"] = draw(st.integers(0, 5)) == 0
+    return m.MetricsQuery(as_of=as_of, **kw)
+
+
+@SETTINGS
+@given(
+    tasks=st.lists(reported_task(), min_size=10, max_size=60),
+    qs=st.lists(st.one_of(discipline_queries(), queries_()), min_size=3, max_size=3),
+)
+def test_update_discipline_equals_the_pipelines(
+    repo: Repository, live: ReadModel, tasks: list[dict[str, Any]], qs: list[m.MetricsQuery]
+) -> None:
+    """Late entry, overdue and monthly update duties per unit, any D, filter, scope and rollup
+    (a make-up working Saturday in the calendar): the population from the columns (read at
+    once, or kept in step by the stream) gives the pipeline's figures."""
+    reload_tasks(repo, tasks)
+    cal = WorkCalendar(extra_workdays={date(2024, 6, 22): "Làm bù"})
+    cols = columns(repo)
+    assert live.sync(10)
+    for q in qs:
+        q = replace(q, by="unit")
+        same_discipline(repo, cols, q, cal)
+        assert Columns(live).update_discipline(q, cal) == m.update_discipline(repo, q, cal)
+
 
 # --- hand-built edges -----------------------------------------------------------------------------
 
 D = date(2025, 6, 16)
+
+
+def test_discipline_edges_equal_the_pipelines(repo: Repository) -> None:
+    """Update discipline on D = Mon 16/06/2025: a report on the deadline day itself, on the
+    weekend after it, on the working day after it, too late; completion in the window; the
+    monthly report on the month's first day, on D, before the month, after D; entry on the
+    working day after issue, later, at night (the local day counts), before issue."""
+    load_org(repo)
+    f = TaskFactory(repo)
+    fri, thu = date(2025, 6, 13), date(2025, 6, 12)
+
+    def at(day: date, hour: int) -> datetime:  # local time on a day, stored in UTC
+        return datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(hours=hour - 7)
+
+    def add(**fields: Any) -> None:  # entered on the day of issue unless said otherwise
+        fields.setdefault("entered_at", at(fields["assigned_date"], 9))
+        f.add(**fields)
+
+    for report in (fri, date(2025, 6, 14), D, date(2025, 6, 17)):
+        add(assigned_date=date(2025, 5, 2), deadline=fri, progress=[{"date": report}])
+    add(assigned_date=date(2025, 5, 2), deadline=thu, progress=[{"date": thu}])
+    add(assigned_date=date(2025, 5, 2), deadline=thu, completed_date=date(2025, 6, 13))
+    add(assigned_date=date(2025, 5, 2), deadline=thu, completed_date=D)
+    for report in (date(2025, 5, 31), date(2025, 6, 1), D, date(2025, 6, 17)):
+        add(assigned_date=date(2025, 4, 1), progress=[{"date": report}])
+    add(assigned_date=date(2025, 6, 2), progress=[{"date": D}])  # assigned this month
+    for entered in (at(D, 9), at(date(2025, 6, 17), 9), at(D, 23), at(date(2025, 6, 12), 10)):
+        add(assigned_date=fri, issue_date=fri, deadline=date(2025, 7, 1), entered_at=entered)
+    add(assigned_date=date(2025, 6, 6), issue_date=date(2025, 6, 6), entered_at=at(D, 6))
+    f.save()
+    cols = columns(repo)
+    cal = WorkCalendar()
+    q = m.MetricsQuery(as_of=D)
+    got = discipline.update_discipline(repo, lambda fn: fn(cols), q, cal)
+    assert got == m.update_discipline(repo, q, cal)
+    total = got["total"]
+    assert (total["overdue_duties"], total["overdue_updated"]) == (7, 3)
+    assert (total["monthly_duties"], total["monthly_updated"]) == (4, 2)
+    assert total["late_entry"] == 2
+    for q in (
+        m.MetricsQuery(as_of=D, deadline_from=date(2025, 6, 1), deadline_to=D),
+        m.MetricsQuery(as_of=fri, rollup_successors=True),
+        m.MetricsQuery(as_of=date(2025, 6, 17)),
+    ):
+        same_discipline(repo, cols, q, cal)
 
 
 def test_edge_cases_equal_the_pipelines(repo: Repository) -> None:
@@ -309,6 +447,12 @@ def test_demo_province_equals_the_pipelines(mongod: dict[str, Any]) -> None:
             assert backlog(repo, m.MetricsQuery(as_of=as_of), cal, 20, fixed) == backlog(
                 repo, m.MetricsQuery(as_of=as_of), cal, 20
             )
+            for q in (
+                m.MetricsQuery(as_of=as_of, rollup_successors=True),
+                m.MetricsQuery(as_of=as_of, deadline_from=as_of.replace(day=1), deadline_to=as_of),
+                m.MetricsQuery(as_of=as_of, assigned_from=as_of - timedelta(days=120)),
+            ):
+                same_discipline(repo, cols, q, cal)
             period = custom_period(as_of - timedelta(days=90), as_of)
             for population in ("deadline", "assigned", "cumulative"):
                 q = m.MetricsQuery(as_of=as_of, rollup_successors=True)
