@@ -141,6 +141,7 @@ author = actor.name  # the logged-in author is recorded, never a typed name
 may_brief, may_letter = actor.may(roles.GENERATE_BRIEFING), actor.may(roles.DRAFT_LETTER)
 if may_brief or may_letter:
     st.caption(f"Người lập (ghi cùng tệp trong kho báo cáo): **{author}**")
+    b.warm_up_charts()  # the chart workers start while the author picks the period
 tab_report, tab_urge, tab_archive = st.tabs(
     ["Báo cáo định kỳ", "Công văn đôn đốc", "Báo cáo đã tạo"]
 )
