@@ -324,10 +324,15 @@ def _backlog(
     return core_backlog.backlog(_fig.repo, q, calendar(_fig.repo, key), longest, _fig)
 
 
+def discipline(repo: Repository, key: str, q: MetricsQuery) -> dict[str, Any]:
+    """`core.metrics.update_discipline` (its population from the read model when warm)."""
+    fig = figures(repo)
+    return _discipline(fig, key, _tag(fig), q)
+
+
 @st.cache_data(ttl=TTL, show_spinner=False)
-def discipline(_repo: Repository, key: str, q: MetricsQuery) -> dict[str, Any]:
-    """`core.metrics.update_discipline`."""
-    return metrics.update_discipline(_repo, q, calendar(_repo, key))
+def _discipline(_fig: Figures, key: str, tag: tuple[str, int], q: MetricsQuery) -> dict[str, Any]:
+    return _fig.update_discipline(q, calendar(_fig.repo, key))
 
 
 def tasks_page(repo: Repository, key: str, s: explorer.TaskSearch) -> explorer.TaskPage:

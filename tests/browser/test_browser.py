@@ -141,3 +141,31 @@ def test_a_fresh_servers_first_session_opens_a_deep_link(
     finally:
         tab.close()
         stop_app(proc, log_path)
+
+
+def test_table_downloads_are_written_on_click(
+    page: Any, app_url: str, browser_repo: Any, tmp_path: Path
+) -> None:
+    # The Excel and CSV files of a table are made when a button is pressed (not at every
+    # render): the files arrive whole, and each download is in the access log.
+    import openpyxl
+
+    page.goto(f"{app_url}/don-vi?ngay={AS_OF.isoformat()}")
+    wait_done(page)
+    before = browser_repo.db.access_log.count_documents({"event": "export"})
+    with page.expect_download(timeout=60_000) as got:
+        page.get_by_role("button", name="Tải Excel (.xlsx)").first.click()
+    path = tmp_path / got.value.suggested_filename
+    got.value.save_as(path)
+    assert path.name == "xep-hang-don-vi.xlsx"
+    sheet = openpyxl.load_workbook(path).active
+    assert sheet is not None
+    header = [c.value for c in next(sheet.iter_rows(max_row=1))]
+    assert "Đơn vị" in header and sheet.max_row > 20
+    with page.expect_download(timeout=60_000) as got_csv:
+        page.get_by_role("button", name="Tải CSV").first.click()
+    text = Path(got_csv.value.path()).read_bytes().decode("utf-8-sig")
+    assert text.splitlines()[0].startswith(",".join(header[:2]))
+    assert len(text.splitlines()) == sheet.max_row
+    wait_done(page)
+    assert browser_repo.db.access_log.count_documents({"event": "export"}) == before + 2
