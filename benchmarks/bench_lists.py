@@ -26,9 +26,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from demo_store import demo_store
+
 from core import explorer, localdb, repository
 from core.calendar import WorkCalendar
-from core.demo import load_demo
 from core.explorer import TaskSearch
 from core.readmodel import lists
 from core.readmodel.figures import Columns, figures_for
@@ -60,15 +61,7 @@ def median_s(fn: Callable[[], Any], repeat: int) -> float:
 
 
 def run_size(n: int, root: Path, port: int, repeat: int) -> list[dict[str, Any]]:
-    data_dir = root / f"bench_{n}"
-    status = localdb.start(data_dir=data_dir, port=port)
-    repo = repository.connect(status.uri, "bench")
-    if repo.db.tasks.estimated_document_count() != n:
-        repo.drop_all()
-        repo.ensure_schema()
-        t0 = time.perf_counter()
-        load_demo(repo, tasks=n, seed=7)
-        print(f"loaded {n:,} tasks in {time.perf_counter() - t0:.0f} s", flush=True)
+    _, repo, data_dir = demo_store(n, root, port)
     repo.ensure_schema()
     cal = WorkCalendar()
     model = ReadModel(repo).start(background=False)

@@ -30,10 +30,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from demo_store import demo_store
 
 from core import config, localdb, repository
 from core.dates import to_bson_day
-from core.demo import load_demo
 from core.metrics import MetricsQuery, status_metrics
 
 AS_OF = date(2026, 11, 14)
@@ -90,15 +90,7 @@ def timed(fn: Any, repeat: int) -> list[float]:
 
 
 def run_size(n: int, root: Path, port: int, repeat: int) -> dict[str, Any]:
-    data_dir = root / f"bench_{n}"
-    status = localdb.start(data_dir=data_dir, port=port)
-    repo = repository.connect(status.uri, "bench")
-    if repo.db.tasks.estimated_document_count() != n:
-        repo.drop_all()
-        repo.ensure_schema()
-        t0 = time.perf_counter()
-        load_demo(repo, tasks=n, seed=7)
-        print(f"loaded {n:,} tasks in {time.perf_counter() - t0:.0f} s", flush=True)
+    status, repo, data_dir = demo_store(n, root, port)
     query = MetricsQuery(as_of=AS_OF, by="unit")
     # Cold: restart mongod so its cache is empty.
     repository.close_all()

@@ -36,13 +36,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from demo_store import demo_store
 
 from core import config, localdb, repository
 from core import metrics as m
 from core.backlog import backlog
 from core.calendar import WorkCalendar
 from core.dates import to_bson_day
-from core.demo import load_demo
 from core.periods import period_containing
 from core.readmodel.columns import FactColumns
 from core.readmodel.figures import Columns, Pipelines
@@ -130,15 +130,7 @@ def load_raw_cursor(repo: repository.Repository) -> FactColumns:
 
 
 def run_size(n: int, root: Path, port: int, repeat: int) -> dict[str, Any]:
-    data_dir = root / f"bench_{n}"
-    status = localdb.start(data_dir=data_dir, port=port)
-    repo = repository.connect(status.uri, "bench")
-    if repo.db.tasks.estimated_document_count() != n:
-        repo.drop_all()
-        repo.ensure_schema()
-        t0 = time.perf_counter()
-        load_demo(repo, tasks=n, seed=7)
-        print(f"loaded {n:,} tasks in {time.perf_counter() - t0:.0f} s", flush=True)
+    _, repo, data_dir = demo_store(n, root, port)
     repo.ensure_schema()
     cal = WorkCalendar()
     q = m.MetricsQuery(as_of=AS_OF, by="unit")
