@@ -321,6 +321,7 @@ VALIDATORS: dict[str, dict[str, Any]] = {
                 "signer": STR_OR_NULL,
                 "doc_type": STR_OR_NULL,
                 "tracking_room": STR_OR_NULL,
+                "search_text": {"bsonType": "string"},
             },
             "additionalProperties": False,
         }
@@ -365,7 +366,11 @@ VALIDATORS: dict[str, dict[str, Any]] = {
     # computed while a write landed).
     "store_state": _schema(
         ["_id", "generation"],
-        {"generation": {"bsonType": ["int", "long"]}, "checked_at": DATE_OR_NULL},
+        {
+            "generation": {"bsonType": ["int", "long"]},
+            "checked_at": DATE_OR_NULL,
+            "facts_format": {"bsonType": ["int", "long"]},  # see FACTS_FORMAT
+        },
     ),
 }
 
@@ -518,9 +523,9 @@ INDEXES: list[tuple[str, str, list[tuple[str, Any]], dict[str, Any]]] = [
     ("feedback", "feedback_from_received", [("from_unit", 1), ("received_date", -1)], {}),
 ]
 
-# Fields of a task that the status metrics need. `task_facts` holds exactly these, kept in step
-# with `tasks` by every write of the repository: scanning ~150-byte facts instead of ~1.5 kB
-# tasks is what makes per-unit metrics over a million tasks fast (docs/performance.md).
+# Fields of a task that the status metrics need. `task_facts` holds these, kept in step with
+# `tasks` by every write of the repository: scanning ~500-byte facts instead of ~1.6 kB tasks is
+# what makes per-unit metrics over a million tasks fast (docs/performance.md).
 FACT_FIELDS: tuple[str, ...] = (
     "lead_unit",
     "coord_units",
@@ -535,6 +540,15 @@ FACT_FIELDS: tuple[str, ...] = (
 )
 
 
+# Besides them the facts carry the task's folded `search_text`, so that the read model's
+# change stream brings a task's text with its facts (core/readmodel/texts.py searches it in
+# memory). The pipelines never read it on `task_facts`; it costs them nothing measurable
+# (docs/performance.md). `FACTS_FORMAT` is raised when the facts' form changes: a store whose
+# facts are of an older form has them rebuilt at start (`Repository.ensure_schema`).
+FACT_TEXT = "search_text"
+FACTS_FORMAT = 2
+
+
 def task_facts(task: dict[str, Any]) -> dict[str, Any]:
     """The facts document of a stored task."""
     facts = {"_id": task["_id"], **{name: task.get(name) for name in FACT_FIELDS}}
@@ -544,6 +558,7 @@ def task_facts(task: dict[str, Any]) -> dict[str, Any]:
         {"approved_date": e["approved_date"], "new_deadline": e["new_deadline"]}
         for e in task.get("extensions") or []
     ]
+    facts[FACT_TEXT] = task.get(FACT_TEXT) or ""
     return facts
 
 
@@ -562,4 +577,5 @@ def task_facts_projection() -> dict[str, Any]:
                 },
             }
         },
+        FACT_TEXT: {"$ifNull": [f"${FACT_TEXT}", ""]},
     }

@@ -7,6 +7,7 @@ Strings (units, signers, document types, rooms) are int32 codes into a `Vocab` (
 Extensions and coordinating units are padded matrices, one row per position: `ext_appr[k]`,
 `ext_new[k]` (the k-th extension of each task, `NEVER` when it has fewer), `coord[k]`.
 A deleted task keeps its row with `assigned = NEVER`: it is in no population.
+Beside the columns, `texts` holds each task's folded search text (core/readmodel/texts.py).
 """
 
 from __future__ import annotations
@@ -24,13 +25,14 @@ import pyarrow.compute as pc
 import pyarrow.feather as feather
 
 from core.dates import from_bson_day
+from core.readmodel.texts import TaskTexts
 
 NEVER = np.int32(2**31 - 1)
 NONE_CODE = -1
 _EPOCH_ORD = date(1970, 1, 1).toordinal()
 _DAY_MS = 86_400_000
 _LOCAL_OFFSET_MS = 7 * 3_600_000  # Asia/Ho_Chi_Minh, UTC+7 without daylight saving
-SNAPSHOT_FORMAT = 1
+SNAPSHOT_FORMAT = 2  # 2: with the tasks' folded search text
 
 I32 = npt.NDArray[np.int32]
 DAY_COLUMNS = ("assigned", "deadline", "completed", "cancelled")
@@ -165,6 +167,9 @@ class FactColumns:
         self.changes = 0  # changes applied since the columns were built
         self._frozen = False  # columns are read-only views of a snapshot until the first change
         self.dirty: list[int] = []  # rows changed since the columns were built, in order
+        # The tasks' folded search texts (None: read without them; text searches then go to
+        # the pipelines).
+        self.texts: TaskTexts | None = None
 
     # -- building ------------------------------------------------------------------------------
 
@@ -196,6 +201,8 @@ class FactColumns:
             cols.coord[c_pos, c_rows] = cols.units.encode(coord.flatten())
         ids = table.column("_id").combine_chunks()
         cols._base_ids = ids
+        if "search_text" in table.column_names:
+            cols.texts = TaskTexts(table.column("search_text").fill_null(""))
         return cols
 
     # -- keys ----------------------------------------------------------------------------------
@@ -301,6 +308,8 @@ class FactColumns:
         self.coord[:, row] = NONE_CODE
         for k, u in enumerate(coords):
             self.coord[k, row] = self.units.code(u)
+        if self.texts is not None:
+            self.texts.set(row, doc.get("search_text"))
         self.changes += 1
         self.dirty.append(row)
         return row
@@ -331,6 +340,8 @@ class FactColumns:
             arrays[f"ext_new_{k}"] = pa.array(self.ext_new[k, :n])
         for k in range(self.coord.shape[0]):
             arrays[f"coord_{k}"] = pa.array(self.coord[k, :n])
+        if self.texts is not None:
+            arrays["search_text"] = self.texts.array(n)
         info = {
             "format": SNAPSHOT_FORMAT,
             "position": dict(position) if position else None,
@@ -367,6 +378,8 @@ class FactColumns:
         for attr, values in info["vocabs"].items():
             setattr(cols, attr, Vocab(values))
         cols._base_ids = table.column("_id").combine_chunks()
+        if "search_text" in table.column_names:
+            cols.texts = TaskTexts(table.column("search_text"))
         return cols, info
 
     def _thaw(self) -> None:
@@ -386,4 +399,5 @@ class FactColumns:
             self.ext_count,
             self.coord,
         ]
-        return int(sum(a.nbytes for a in arrays)) + int(self._base_ids.nbytes)
+        texts = self.texts.nbytes() if self.texts is not None else 0
+        return int(sum(a.nbytes for a in arrays)) + int(self._base_ids.nbytes) + texts

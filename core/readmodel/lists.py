@@ -5,8 +5,11 @@ The pipelines scan `task_facts` for these (`explorer.uses_facts`); here the popu
 classification are the figures' (`queries.classify`), the list's filters that have a column are
 applied with numpy, the page is chosen in the pipelines' order, and only its rows are read from
 MongoDB by key (the same projection and joins as the pipeline's, so the rows are identical).
-A search the columns cannot answer (text, a document, a sort or filter without a column) gets
-None: the caller asks the pipelines.
+A text search is answered too, from the folded texts held beside the columns
+(core/readmodel/texts.py), whatever its sort and filters: the pipelines must read every task's
+text for it. A search the columns cannot answer (a document; text when the model holds no
+texts; a sort on the assigned day without any status, deadline or text filter, which an index
+answers) gets None: the caller asks the pipelines.
 """
 
 from __future__ import annotations
@@ -44,10 +47,15 @@ class Chosen:
     capped: bool
 
 
-def answerable(s: TaskSearch) -> bool:
-    """Whether the columns answer this search (status, deadline range or deadline-in-force
-    sort, without text or document): the cases that scan `task_facts` in the pipelines."""
-    return uses_facts(s) and not s.text.strip() and s.document is None
+def answerable(s: TaskSearch, texts: bool = True) -> bool:
+    """Whether the columns answer this search: a status, deadline range or deadline-in-force
+    sort without text or document (the cases that scan `task_facts` in the pipelines), or a
+    phrase search without document when the model holds the texts (`texts`)."""
+    if s.document is not None:
+        return False
+    if explorer.text_search(s.text):
+        return texts
+    return uses_facts(s) and not s.text.strip()
 
 
 def _code_mask(column: npt.NDArray[np.int32], code: int | None) -> npt.NDArray[np.bool_]:
@@ -63,6 +71,11 @@ def choose(cols: FactColumns, s: TaskSearch) -> Chosen:
     got = classify(cols, s.metrics_query())
     rows, eff, cat = got.rows, got.eff, got.cat
     keep = np.ones(len(rows), np.bool_)
+    pattern = explorer.text_search(s.text)
+    if pattern:
+        if cols.texts is None:
+            raise ValueError("read model: no texts to search")
+        keep &= cols.texts.matches(pattern, cols.n)[rows]
     if s.categories:
         keep &= np.isin(cat, np.array([CATEGORIES.index(c) for c in s.categories], np.int8))
     if s.unit is not None:
@@ -142,7 +155,7 @@ def task_page(model: ReadModel, repo: Repository, s: TaskSearch) -> TaskPage | N
 
     The page is chosen under the model's lock; its rows are read from MongoDB after it (a
     task written in between keeps the facts of the moment the page was chosen)."""
-    if not answerable(s):
+    if not answerable(s, texts=model.has_texts):
         return None
     if not repo.reader.content:
         repo._require_content()  # a figures-only reader never gets a list

@@ -152,6 +152,12 @@ class ReadModel:
         """True once the columns are loaded and the stream is open."""
         return self._cols is not None and self._stream is not None
 
+    @property
+    def has_texts(self) -> bool:
+        """True when the columns hold the tasks' search texts (a text search is answered)."""
+        cols = self._cols
+        return cols is not None and cols.texts is not None
+
     def wait_warm(self, timeout: float = 60.0) -> bool:
         """Wait until warm (tests, benchmarks, the CLI)."""
         end = time.monotonic() + timeout
@@ -298,6 +304,9 @@ class ReadModel:
             with self._lock.exclusive():
                 self._apply(batch)
                 self.generation += 1
+                cols = self._cols
+                if cols is not None and cols.texts is not None:
+                    cols.texts.compact(cols.n)
         seen = stream.position_time()
         if seen is not None:
             with self._moved:

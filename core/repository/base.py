@@ -35,7 +35,14 @@ from core.repository.connection import (
     not_confirmed_message,
     not_written_message,
 )
-from core.schema import FACT_FIELDS, INDEXES, VALIDATORS, task_facts_projection
+from core.schema import (
+    FACT_FIELDS,
+    FACT_TEXT,
+    FACTS_FORMAT,
+    INDEXES,
+    VALIDATORS,
+    task_facts_projection,
+)
 from core.scope import Scope
 
 # Passes of `rebuild_facts` at most while task writes keep landing during a pass.
@@ -108,11 +115,16 @@ class StoreBase:
             {"_id": "tasks"}, {"$setOnInsert": {"generation": 0}}, upsert=True
         )
         self._schema_ready = True
+        state = self.db.store_state.find_one({"_id": "tasks"}) or {}
         if (
-            self.db.task_facts.estimated_document_count()
+            state.get("facts_format") != FACTS_FORMAT
+            or self.db.task_facts.estimated_document_count()
             != self.db.tasks.estimated_document_count()
         ):
             self.rebuild_facts()
+            self.db.store_state.update_one(
+                {"_id": "tasks"}, {"$set": {"facts_format": FACTS_FORMAT}}, upsert=True
+            )
 
     def rebuild_facts(self) -> int:
         """Bring `task_facts` in step with `tasks` on the server (after a restore or an upgrade).
@@ -148,6 +160,7 @@ class StoreBase:
             "_id": "$_id",
             **{name: {"$ifNull": [f"${name}", None]} for name in FACT_FIELDS},
             "extensions": "$extensions",
+            FACT_TEXT: f"${FACT_TEXT}",
         }
         self.db.tasks.aggregate(
             [

@@ -21,7 +21,8 @@ from core.repository.base import StoreBase
 from core.scope import Scope
 
 _TS = pa.timestamp("ms", tz="UTC")
-# The Arrow form of a `task_facts` document (core/schema.py FACT_FIELDS plus the extensions).
+# The Arrow form of a `task_facts` document (core/schema.py FACT_FIELDS, the extensions and
+# the folded search text).
 FACTS_ARROW_SCHEMA = pa.schema(
     [
         ("_id", pa.string()),
@@ -36,6 +37,7 @@ FACTS_ARROW_SCHEMA = pa.schema(
         ("signer", pa.string()),
         ("doc_type", pa.string()),
         ("tracking_room", pa.string()),
+        ("search_text", pa.string()),
     ]
 )
 

@@ -1,0 +1,113 @@
+"""The folded search text of every task, held beside the read model's columns, and the phrase
+search of the task list over it.
+
+The texts read at load time stay in one Arrow string array (about 230 bytes a task: 230 MB at a
+million tasks); a text written since is kept apart by row until the next compaction. A search
+is the pipelines' own regex (`core.explorer.text_search`: the folded words as one phrase, whole
+words) run by RE2 over the array (`pyarrow.compute.match_substring_regex`, which releases the
+GIL: the array is searched in two halves side by side) and by Python's `re` over the texts kept
+apart. The three engines agree on this regex: it holds only ASCII letters, digits, spaces and
+`\\b`, and `\\b` is the ASCII word boundary in RE2, in Python with `re.ASCII` and in MongoDB's
+PCRE (no Unicode properties): property tests hold the read model's pages equal to the
+pipelines' (tests/integration/test_readmodel_lists.py).
+"""
+
+from __future__ import annotations
+
+import re
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+
+_PARTS = 2  # this machine's cores; each part of the array is searched in its own thread
+_SPLIT_FROM = 200_000  # below this many texts one thread is as quick
+_POOL = ThreadPoolExecutor(max_workers=_PARTS, thread_name_prefix="cddh-text")
+# Texts written since the array was built are folded back into it when they exceed this share.
+_COMPACT_SHARE = 0.02
+_COMPACT_MIN = 20_000
+
+
+def _matches(array: pa.Array, pattern: str) -> npt.NDArray[np.bool_]:
+    found = pc.match_substring_regex(array, pattern).fill_null(False)
+    return np.asarray(found.to_numpy(zero_copy_only=False), np.bool_)
+
+
+class TaskTexts:
+    """The folded search text of rows 0…n-1 (a row without a text has "")."""
+
+    def __init__(self, base: pa.Array | pa.ChunkedArray | None = None) -> None:
+        if base is None:
+            base = pa.array([], pa.string())
+        if isinstance(base, pa.ChunkedArray):
+            base = base.combine_chunks() if base.num_chunks else pa.array([], pa.string())
+        self._base: pa.Array = base.cast(pa.string())
+        self._written: dict[int, str] = {}  # row → text written since the array was built
+
+    def __len__(self) -> int:
+        return max(len(self._base), max(self._written, default=-1) + 1)
+
+    def set(self, row: int, text: str | None) -> None:
+        """The text of a row (an upserted task)."""
+        self._written[row] = text or ""
+
+    def text(self, row: int) -> str:
+        """The text of one row."""
+        if row in self._written:
+            return self._written[row]
+        if row < len(self._base):
+            return str(self._base[row].as_py() or "")
+        return ""
+
+    def matches(self, pattern: str, n: int) -> npt.NDArray[np.bool_]:
+        """Which of rows 0…n-1 hold a match of `pattern` (a regex of `explorer.text_search`)."""
+        out = np.zeros(n, np.bool_)
+        base = self._base.slice(0, min(len(self._base), n))
+        size = len(base)
+        if size >= _SPLIT_FROM:
+            step = -(-size // _PARTS)
+            starts = range(0, size, step)
+            parts = list(_POOL.map(lambda a: _matches(base.slice(a, step), pattern), starts))
+            out[:size] = np.concatenate(parts)
+        elif size:
+            out[:size] = _matches(base, pattern)
+        if self._written:
+            rx = re.compile(pattern, re.ASCII)
+            for row, text in self._written.items():
+                if row < n:
+                    out[row] = rx.search(text) is not None
+        return out
+
+    def array(self, n: int) -> pa.Array:
+        """The texts of rows 0…n-1 as one Arrow array (the snapshot's column)."""
+        base = self._base.slice(0, min(len(self._base), n))
+        if not self._written:
+            return base if len(base) == n else pa.concat_arrays([base, _blank(n - len(base))])
+        values = np.asarray(base.to_numpy(zero_copy_only=False), dtype=object)
+        if len(values) < n:
+            values = np.concatenate([values, np.full(n - len(values), "", dtype=object)])
+        for row, text in self._written.items():
+            if row < n:
+                values[row] = text
+        return pa.array(values, pa.string())
+
+    def compact(self, n: int, force: bool = False) -> bool:
+        """Fold the texts written since into the array when they have grown past a small share
+        of it (or when `force`); True when it did."""
+        if not self._written:
+            return False
+        if not force and len(self._written) < max(_COMPACT_MIN, _COMPACT_SHARE * len(self._base)):
+            return False
+        self._base = self.array(n)
+        self._written = {}
+        return True
+
+    def nbytes(self) -> int:
+        """Memory held by the texts (bytes, the written ones roughly)."""
+        return int(self._base.nbytes) + sum(len(t) + 64 for t in self._written.values())
+
+
+def _blank(count: int) -> pa.Array:
+    return pa.array([""] * count, pa.string())
