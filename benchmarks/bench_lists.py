@@ -1,6 +1,7 @@
-"""Benchmark (issue 13): a status-filtered page of the task list, pipelines against read model.
+"""Benchmark (issue 13): pages of the task list, pipelines against read model.
 
     nice -n 10 .venv/bin/python benchmarks/bench_lists.py --sizes 100000 --dir /tmp/lists_bench --keep
+    .venv/bin/python benchmarks/bench_lists.py --uri 'mongodb://…' --db cddh   # a store of yours
 
 For each size, on a throwaway mongod (its own folder and port; the demo province
 `load_demo(seed=7)` is loaded when the folder does not hold it yet), as of 14/11/2026, pages of
@@ -48,6 +49,12 @@ SEARCHES: dict[str, TaskSearch] = {
         deadline_to=date(2026, 12, 31),
         sort="deadline_asc",
     ),
+    "text «Sở Y tế», newest assigned first": TaskSearch(as_of=AS_OF, text="Sở Y tế"),
+    "text «báo cáo», newest assigned first": TaskSearch(as_of=AS_OF, text="báo cáo"),
+    "text no task holds": TaskSearch(as_of=AS_OF, text="không có ở đâu cả"),
+    "text «nông thôn mới», open overdue": TaskSearch(
+        as_of=AS_OF, text="nông thôn mới", categories=("open_overdue",)
+    ),
 }
 
 
@@ -62,6 +69,15 @@ def median_s(fn: Callable[[], Any], repeat: int) -> float:
 
 def run_size(n: int, root: Path, port: int, repeat: int) -> list[dict[str, Any]]:
     _, repo, data_dir = demo_store(n, root, port)
+    try:
+        return run_store(repo, n, repeat)
+    finally:
+        repository.close_all()
+        localdb.stop(data_dir=data_dir)
+
+
+def run_store(repo: repository.Repository, n: int, repeat: int) -> list[dict[str, Any]]:
+    """Every search on one store, both ways (each read-model page checked equal first)."""
     repo.ensure_schema()
     cal = WorkCalendar()
     model = ReadModel(repo).start(background=False)
@@ -98,8 +114,6 @@ def run_size(n: int, root: Path, port: int, repeat: int) -> list[dict[str, Any]]
                 out.append(row)
     finally:
         model.stop(save=False)
-        repository.close_all()
-        localdb.stop(data_dir=data_dir)
     return out
 
 
@@ -110,7 +124,13 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=27963)
     parser.add_argument("--dir", type=Path, default=None, help="keep data here between runs")
     parser.add_argument("--keep", action="store_true", help="do not delete the data folder")
+    parser.add_argument("--uri", default=None, help="measure this store instead (with --db)")
+    parser.add_argument("--db", default="cddh")
     args = parser.parse_args()
+    if args.uri:
+        repo = repository.connect(args.uri, args.db)
+        print_table(run_store(repo, repo.db.tasks.estimated_document_count(), args.repeat))
+        return
     root = args.dir or Path(tempfile.mkdtemp(prefix="cddh-bench-lists-"))
     rows: list[dict[str, Any]] = []
     try:
@@ -119,6 +139,11 @@ def main() -> None:
     finally:
         if not args.keep and args.dir is None:
             shutil.rmtree(root, ignore_errors=True)
+    print_table(rows)
+
+
+def print_table(rows: list[dict[str, Any]]) -> None:
+    """The Markdown table of `rows`."""
     print("\n| tasks | page | matching | pipelines | read model warm | + sync | of which columns |")
     print("|---:|---|---:|---:|---:|---:|---:|")
     for r in rows:

@@ -4,12 +4,12 @@ search of the task list over it.
 The texts read at load time stay in one Arrow string array (about 230 bytes a task: 230 MB at a
 million tasks); a text written since is kept apart by row until the next compaction. A search
 is the pipelines' own regex (`core.explorer.text_search`: the folded words as one phrase, whole
-words) run by RE2 over the array (`pyarrow.compute.match_substring_regex`, which releases the
-GIL: the array is searched in two halves side by side) and by Python's `re` over the texts kept
-apart. The three engines agree on this regex: it holds only ASCII letters, digits, spaces and
-`\\b`, and `\\b` is the ASCII word boundary in RE2, in Python with `re.ASCII` and in MongoDB's
-PCRE (no Unicode properties): property tests hold the read model's pages equal to the
-pipelines' (tests/integration/test_readmodel_lists.py).
+words), run by RE2 over the array (`pyarrow.compute`, which releases the GIL: the array is
+searched in two halves side by side; `_matches` says how it skips ahead) and by Python's `re`
+over the texts kept apart. The three engines agree on this regex: it holds only ASCII letters,
+digits, spaces and `\\b`, and `\\b` is the ASCII word boundary in RE2, in Python with
+`re.ASCII` and in MongoDB's PCRE (no Unicode properties). Property tests hold the read model's
+pages equal to the pipelines' (tests/integration/test_readmodel_lists.py).
 """
 
 from __future__ import annotations
@@ -30,9 +30,41 @@ _COMPACT_SHARE = 0.02
 _COMPACT_MIN = 20_000
 
 
-def _matches(array: pa.Array, pattern: str) -> npt.NDArray[np.bool_]:
+def _found(array: pa.Array, pattern: str) -> npt.NDArray[np.bool_]:
     found = pc.match_substring_regex(array, pattern).fill_null(False)
     return np.asarray(found.to_numpy(zero_copy_only=False), np.bool_)
+
+
+# The bytes that are regex word characters (`\\w` in ASCII mode: letters, digits, underscore).
+# A byte of a multi-byte UTF-8 character is none of them, as the character is not.
+_WORD_BYTE = np.zeros(256, np.bool_)
+_WORD_BYTE[[*range(48, 58), *range(65, 91), *range(97, 123), 95]] = True
+
+
+def _matches(array: pa.Array, pattern: str) -> npt.NDArray[np.bool_]:
+    """Which texts of `array` hold a match of `pattern`.
+
+    A pattern that starts with `\\b` is looked for without it, and the byte before each text's
+    first find is checked to be no word character: RE2 then skips ahead to the phrase's first
+    letters, several times faster than when each position must be checked for a word boundary
+    first (0.07 s against 0.4 s at a million texts for "so y te"). The few texts whose first
+    find is inside a word are searched again with the whole pattern (a later find may be
+    whole)."""
+    if not pattern.startswith(r"\b"):
+        return _found(array, pattern)
+    at = pc.find_substring_regex(array, pattern[2:]).fill_null(-1)
+    first = np.asarray(at.to_numpy(zero_copy_only=False), np.int64)
+    out = first >= 0
+    inside = np.flatnonzero(first > 0)
+    if len(inside):
+        offsets = np.frombuffer(array.buffers()[1], np.int32)[
+            array.offset : array.offset + len(array)
+        ]
+        data = np.frombuffer(array.buffers()[2], np.uint8)
+        glued = inside[_WORD_BYTE[data[offsets[inside] + first[inside] - 1]]]
+        if len(glued):
+            out[glued] = _found(array.take(pa.array(glued)), pattern)
+    return out
 
 
 class TaskTexts:

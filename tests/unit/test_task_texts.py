@@ -59,13 +59,23 @@ def test_matches_equal_pythons_re_over_every_text(
 
 def test_whole_words_and_one_phrase() -> None:
     """A phrase of whole words: "so y te" is found in "sở y tế", not in "số y tếp" nor in
-    "so, y te"; an underscore joins words as the regex's `\\w` does."""
-    values = [fold(v) for v in ["Sở Y tế tỉnh", "số y tếp", "so, y te", "x_so y te", "(so y te)"]]
-    texts = TaskTexts(pa.array(values, pa.string()))
-    assert texts.matches(text_search("Sở Y tế"), len(values)).tolist() == [
-        True,
-        False,
-        False,
-        False,
-        True,
+    "so, y te"; an underscore joins words as the regex's `\\w` does; a first find inside a
+    word does not hide a whole one further on; a character of several bytes before the
+    phrase is no word character."""
+    values = [
+        fold(v)
+        for v in [
+            "Sở Y tế tỉnh",
+            "số y tếp",
+            "so, y te",
+            "x_so y te",
+            "(so y te)",
+            "x_so y te và Sở Y tế",
+            "中文so y te",
+            "ß_so y te",
+        ]
     ]
+    texts = TaskTexts(pa.array(values, pa.string()))
+    expect = [True, False, False, False, True, True, True, False]
+    assert expected(values, text_search("Sở Y tế")) == expect
+    assert texts.matches(text_search("Sở Y tế"), len(values)).tolist() == expect
