@@ -1,6 +1,7 @@
 """Benchmark (issue 13): the read model against the pipelines and the vectorised pandas way.
 
     nice -n 10 .venv/bin/python benchmarks/bench_readmodel.py --sizes 100000 1000000 --dir /tmp/rm_bench --keep
+    .venv/bin/python benchmarks/bench_readmodel.py --uri 'mongodb://…' --db cddh   # a store of yours
 
 For each size, in one run on a throwaway mongod (its own folder and port; the demo province
 `load_demo(seed=7)` is loaded when the folder does not hold it yet), as of 14/11/2026:
@@ -14,7 +15,8 @@ For each size, in one run on a throwaway mongod (its own folder and port; the de
   stream, first answer);
 * a 12-month trend per unit, the unit × year heatmap (12 years), due soon, overdue age, the 20
   longest overdue, the whole backlog — pipelines and read model;
-* memory: the columns' bytes and the process's resident memory before and after loading.
+* memory: the columns' bytes, the search texts' bytes, the snapshot file, and the process's
+  resident memory before and after loading.
 
 It checks that the read model and the pipelines give the same objects, and prints Markdown
 tables for docs/performance.md.
@@ -131,6 +133,15 @@ def load_raw_cursor(repo: repository.Repository) -> FactColumns:
 
 def run_size(n: int, root: Path, port: int, repeat: int) -> dict[str, Any]:
     _, repo, data_dir = demo_store(n, root, port)
+    try:
+        return run_store(repo, n, root, repeat)
+    finally:
+        repository.close_all()
+        localdb.stop(data_dir=data_dir)
+
+
+def run_store(repo: repository.Repository, n: int, root: Path, repeat: int) -> dict[str, Any]:
+    """Every measurement on one store (the snapshot written in `root`)."""
     repo.ensure_schema()
     cal = WorkCalendar()
     q = m.MetricsQuery(as_of=AS_OF, by="unit")
@@ -152,6 +163,10 @@ def run_size(n: int, root: Path, port: int, repeat: int) -> dict[str, Any]:
     out["load_arrow"] = time.perf_counter() - t0
     out["rss_delta_mb"] = rss_mb() - before
     out["columns_mb"] = model.stats()["bytes"] / 2**20
+    with model.reading() as held:
+        texts = held.texts.nbytes() if held.texts is not None else 0
+    out["texts_mb"] = texts / 2**20
+    out["columns_mb"] -= out["texts_mb"]
     out["snapshot_mb"] = snap.stat().st_size / 2**20 if snap.exists() else 0.0
     t0 = time.perf_counter()
     raw = load_raw_cursor(repo)
@@ -213,8 +228,6 @@ def run_size(n: int, root: Path, port: int, repeat: int) -> dict[str, Any]:
     out["restart_from"] = again.loaded_from
     assert first == expected
     again.stop(save=False)
-    repository.close_all()
-    localdb.stop(data_dir=data_dir)
     return out
 
 
@@ -225,11 +238,18 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=27921)
     parser.add_argument("--dir", type=Path, default=None, help="keep data here between runs")
     parser.add_argument("--keep", action="store_true", help="do not delete the data folder")
+    parser.add_argument("--uri", default=None, help="measure this store instead (with --db)")
+    parser.add_argument("--db", default="cddh")
     args = parser.parse_args()
     root = args.dir or Path(tempfile.mkdtemp(prefix="cddh-bench-rm-"))
     rows = []
     try:
-        for n in args.sizes:
+        if args.uri:
+            repo = repository.connect(args.uri, args.db)
+            n = repo.db.tasks.estimated_document_count()
+            rows.append(run_store(repo, n, root, args.repeat))
+            print(rows[-1], flush=True)
+        for n in [] if args.uri else args.sizes:
             rows.append(run_size(n, root, args.port, args.repeat))
             print(rows[-1], flush=True)
     finally:
@@ -242,16 +262,17 @@ def main() -> None:
     )
     print(
         "| tasks | pipelines | vectorised pandas | read model warm | + sync | pandas / read model "
-        "| restart from snapshot | load (pymongoarrow) | load (raw cursor) | columns | RSS growth |"
+        "| restart from snapshot | load (pymongoarrow) | load (raw cursor) | columns | search texts "
+        "| RSS growth | snapshot |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         print(
             f"| {r['n']:,} | {r['pipe_status'] * 1000:.0f} ms | {r['pandas']:.2f} s "
             f"| {r['rm_status'] * 1000:.1f} ms | {r['rm_status_sync'] * 1000:.1f} ms "
             f"| {r['pandas'] / r['rm_status']:.0f}× | {r['restart']:.2f} s ({r['restart_from']}) "
             f"| {r['load_arrow']:.2f} s | {r['load_raw']:.2f} s | {r['columns_mb']:.0f} MB "
-            f"| {r['rss_delta_mb']:.0f} MB |"
+            f"| {r['texts_mb']:.0f} MB | {r['rss_delta_mb']:.0f} MB | {r['snapshot_mb']:.0f} MB |"
         )
     print("\n| figure | " + " | ".join(f"{r['n']:,}: pipelines / read model" for r in rows) + " |")
     print("|---|" + "---:|" * len(rows))

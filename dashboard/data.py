@@ -26,6 +26,7 @@ from core.dates import today_local
 from core.errors import DatabaseUnavailable
 from core.metrics import MetricsQuery
 from core.periods import Period, default_rule
+from core.readmodel import lists
 from core.readmodel.figures import Figures, Pipelines, figures_for
 from core.readmodel.model import ReadModel, snapshot_path
 from core.repository import Repository
@@ -337,10 +338,10 @@ def _discipline(_fig: Figures, key: str, tag: tuple[str, int], q: MetricsQuery) 
 
 def tasks_page(repo: Repository, key: str, s: explorer.TaskSearch) -> explorer.TaskPage:
     """One page of the task list (`core.explorer.search_tasks`, with days late). The lists
-    filtered by status or deadline, or sorted on the deadline in force, come from the read
-    model when it may answer (`figures`: warm, caught up, a whole-province reader), the others
-    from the pipelines of the reader's repository."""
-    fig = figures(repo) if explorer.uses_facts(s) else Pipelines(repo)
+    filtered by status or deadline, sorted on the deadline in force, or searched by text come
+    from the read model when it may answer (`figures`: warm, caught up, a whole-province
+    reader), the others from the pipelines of the reader's repository."""
+    fig = figures(repo) if lists.answerable(s) else Pipelines(repo)
     return _tasks_page(fig, key, _tag(fig), s)
 
 

@@ -3,13 +3,14 @@ pipelines, and a write made through the repository moves the figure on the next 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 import pytest
 import streamlit as st
 
-from core import config
+from core import config, explorer
 from core import metrics as m
 from core.periods import period_containing
 from core.repository import Repository
@@ -76,3 +77,31 @@ def test_pipelines_answer_when_the_read_model_is_off(
     repo = data.base_repo()  # the system's repository: no user is logged in here
     assert data.figures(repo).name == "pipelines"
     st.cache_resource.clear()
+
+
+def test_a_text_search_comes_from_the_read_model_and_moves_with_a_write(
+    app_data: Repository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The task list searched by text is answered by the read model (the pipelines' text
+    search is never asked) with the pipelines' page, and a task's corrected content is found
+    by its new words, not its old ones, on the next read."""
+    repo = app_data
+    key = data.repo_key()
+    f = TaskFactory(repo)
+    f.add(assigned_date=date(2025, 5, 1), deadline=date(2025, 6, 2), content="Rà soát cầu yếu")
+    f.add(assigned_date=date(2025, 5, 2), content="Kiểm tra đê điều")
+    f.save()
+    task_id = f"{f.tasks[0].document}#1"
+    s = explorer.TaskSearch(as_of=D, text="cầu yếu")
+    expected = explorer.search_tasks(repo, s, data.calendar(repo, key))
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the pipelines' text search was asked")
+
+    monkeypatch.setattr(explorer, "_search_text_tasks", refuse)
+    page = data.tasks_page(repo, key, s)
+    assert page == expected and [r["id"] for r in page.rows] == [task_id]
+    repo.update_task(task_id, {"content": "Sửa chữa đường tỉnh 741"}, actor="t", expected_version=1)
+    assert data.tasks_page(repo, key, s).total == 0
+    found = data.tasks_page(repo, key, replace(s, text="duong tinh 741"))
+    assert [r["id"] for r in found.rows] == [task_id]
