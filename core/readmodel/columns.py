@@ -359,7 +359,13 @@ class FactColumns:
     @classmethod
     def load(cls, path: Path) -> tuple[FactColumns, dict[str, Any]]:
         """Columns and their metadata (position, …) from a snapshot written by `save`."""
-        table = feather.read_table(path, memory_map=False)
+        with pa.OSFile(str(path)) as source:
+            names = pa.ipc.open_file(source).schema.names
+        # The search texts (most of the file) are mapped, not read: their pages come in at
+        # the first text search, off the path of a restart's first figure.
+        table = feather.read_table(
+            path, columns=[c for c in names if c != "search_text"], memory_map=False
+        )
         info = json.loads((table.schema.metadata or {})[b"cddh"])
         if info.get("format") != SNAPSHOT_FORMAT:
             raise ValueError("snapshot format")
@@ -378,8 +384,9 @@ class FactColumns:
         for attr, values in info["vocabs"].items():
             setattr(cols, attr, Vocab(values))
         cols._base_ids = table.column("_id").combine_chunks()
-        if "search_text" in table.column_names:
-            cols.texts = TaskTexts(table.column("search_text"))
+        if "search_text" in names:
+            texts = feather.read_table(path, columns=["search_text"], memory_map=True)
+            cols.texts = TaskTexts(texts.column("search_text"))
         return cols, info
 
     def _thaw(self) -> None:

@@ -73,9 +73,9 @@ class TaskTexts:
     def __init__(self, base: pa.Array | pa.ChunkedArray | None = None) -> None:
         if base is None:
             base = pa.array([], pa.string())
-        if isinstance(base, pa.ChunkedArray):
-            base = base.combine_chunks() if base.num_chunks else pa.array([], pa.string())
-        self._base: pa.Array = base.cast(pa.string())
+        if isinstance(base, pa.ChunkedArray):  # one chunk is used as it is (a mapped file's)
+            base = base.chunk(0) if base.num_chunks == 1 else base.combine_chunks()
+        self._base: pa.Array = base if base.type == pa.string() else base.cast(pa.string())
         self._written: dict[int, str] = {}  # row → text written since the array was built
 
     def __len__(self) -> int:
@@ -115,15 +115,15 @@ class TaskTexts:
     def array(self, n: int) -> pa.Array:
         """The texts of rows 0…n-1 as one Arrow array (the snapshot's column)."""
         base = self._base.slice(0, min(len(self._base), n))
-        if not self._written:
-            return base if len(base) == n else pa.concat_arrays([base, _blank(n - len(base))])
-        values = np.asarray(base.to_numpy(zero_copy_only=False), dtype=object)
-        if len(values) < n:
-            values = np.concatenate([values, np.full(n - len(values), "", dtype=object)])
-        for row, text in self._written.items():
-            if row < n:
-                values[row] = text
-        return pa.array(values, pa.string())
+        if len(base) < n:
+            base = pa.concat_arrays([base, _blank(n - len(base))])
+        written = sorted((row, text) for row, text in self._written.items() if row < n)
+        if not written:
+            return base
+        mask = np.zeros(n, np.bool_)
+        mask[[row for row, _ in written]] = True
+        values = pa.array([text for _, text in written], pa.string())
+        return pc.replace_with_mask(base, pa.array(mask), values)
 
     def compact(self, n: int, force: bool = False) -> bool:
         """Fold the texts written since into the array when they have grown past a small share
@@ -142,4 +142,4 @@ class TaskTexts:
 
 
 def _blank(count: int) -> pa.Array:
-    return pa.array([""] * count, pa.string())
+    return pa.array(np.full(count, "", dtype=object), pa.string())
