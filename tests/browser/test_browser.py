@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -168,4 +169,11 @@ def test_table_downloads_are_written_on_click(
     assert text.splitlines()[0].startswith(",".join(header[:2]))
     assert len(text.splitlines()) == sheet.max_row
     wait_done(page)
+    # The log is written by the server beside the download: give a loaded machine a moment.
+    deadline = time.monotonic() + 15
+    while (
+        browser_repo.db.access_log.count_documents({"event": "export"}) < before + 2
+        and time.monotonic() < deadline
+    ):
+        time.sleep(0.2)
     assert browser_repo.db.access_log.count_documents({"event": "export"}) == before + 2
