@@ -2,8 +2,9 @@
 building the chart (`core/charts`), then, for an Altair chart, its Vega-Lite spec with Altair's
 schema validation (what `st.altair_chart` did on every render) and without it (what
 `dashboard/chart_view.py` does; the specs are validated once by tests/dashboard/test_chart_specs.py).
-The status breakdown and the trend are plain Vega-Lite dictionaries (their build is their spec:
-"—"); `--altair` times the Altair charts they replaced (tests/dashboard/test_chart_dicts.py) too.
+The status breakdown, the trend, the overdue units and the ranking are plain Vega-Lite
+dictionaries (their build is their spec: "—"); `--altair` times the Altair charts they replaced
+(kept in tests/dashboard/test_chart_dicts.py) too.
 
     .venv/bin/python benchmarks/bench_charts.py [--repeat 20]
 
@@ -57,10 +58,14 @@ def inputs(altair: bool = False) -> dict[str, Callable[[], Any]]:
         "heatmap 15 × 12": lambda: charts.rate_heatmap(heat),
     }
     if altair:
-        from tests.dashboard.test_chart_dicts import altair_status_breakdown, altair_trend_lines
+        from tests.dashboard import test_chart_dicts as before
 
-        out["status breakdown (Altair, before)"] = lambda: altair_status_breakdown(total)
-        out["trend, 12 periods (Altair, before)"] = lambda: altair_trend_lines(points)
+        out["status breakdown (Altair, before)"] = lambda: before.altair_status_breakdown(total)
+        out["overdue units (Altair, before)"] = lambda: before.altair_overdue_by_unit(
+            units[:15], selectable=True
+        )
+        out["trend, 12 periods (Altair, before)"] = lambda: before.altair_trend_lines(points)
+        out["ranking (Altair, before)"] = lambda: before.altair_rate_ranking(units, selectable=True)
     return out
 
 

@@ -407,63 +407,109 @@ def status_stack(
     return _base(chart, scale)
 
 
+# The view that holds a clickable chart's unit selection (Altair names it at random).
+SELECT_VIEW = "view_don_vi"
+
+
+def _unit_selection() -> list[dict[str, Any]]:
+    """The selection "don_vi" on field "Mã" (a click selects a unit), held by `SELECT_VIEW`."""
+    return [
+        {"name": "don_vi", "select": {"type": "point", "fields": ["Mã"]}, "views": [SELECT_VIEW]}
+    ]
+
+
 def rate_ranking(
     rows: Sequence[Mapping[str, Any]],
     rate: str = "on_time_rate_due",
     scale: float = 1.0,
     width: int = 560,
     selectable: bool = False,
-) -> alt.Chart:
+) -> dict[str, Any]:
     """Ranked units in the order given (`rank_rows`: worst first), each named with its rank
-    («12. Sở Y tế») and its bar labelled with the rate and numerator/denominator («66,7% (2/3)»).
+    («12. Sở Y tế») and its bar labelled with the rate and numerator/denominator («66,7% (2/3)»)
+    (Vega-Lite).
 
     A unit at 0% keeps a visible row: a faint track spans the whole scale behind every bar,
     and with `selectable` a click anywhere on the row selects the unit (selection "don_vi" on
     field "Mã").
     """
-    data = [r for r in rows if r.get("ranked", r.get(rate) is not None)]
     records = []
-    for r in data:
+    for r in rows:
+        if not r.get("ranked", r.get(rate) is not None):
+            continue
         value = float(r[rate]) * 100
         volume = int(r.get("volume") or 0)
         part = rate_numerator(r, rate)
         text = f"{format_percent(value)} ({part}/{volume})"
         name = f"{r['rank']}. {r['name']}" if r.get("rank") is not None else str(r["name"])
         records.append({"Đơn vị": name, "Mã": r["key"], "Tỷ lệ": value, "Nhãn": text, "Nền": 100.0})
-    df = pd.DataFrame(records, columns=["Đơn vị", "Mã", "Tỷ lệ", "Nhãn", "Nền"])
-    order = list(df["Đơn vị"])
-    y = alt.Y("Đơn vị:N", sort=order, title=None, axis=alt.Axis(labelLimit=int(300 * scale)))
-    base = alt.Chart(df)
-    track = base.mark_bar(color="#EEEEEE").encode(
-        y=y,
-        # Room right of 100% for the labels; the axis stops at 100.
-        x=alt.X(
-            "Nền:Q",
-            title="Tỷ lệ (%)",
-            scale=alt.Scale(domain=[0, 140]),
-            axis=alt.Axis(values=[0, 20, 40, 60, 80, 100]),
-        ),
-        tooltip=["Đơn vị:N", alt.Tooltip("Nhãn:N", title="Tỷ lệ (số nhiệm vụ)")],
-    )
+    datasets: dict[str, list[dict[str, Any]]] = {}
+    y = {
+        "field": "Đơn vị",
+        "type": "nominal",
+        "sort": [v["Đơn vị"] for v in records],
+        "title": None,
+        "axis": {"labelLimit": int(300 * scale)},
+    }
+    track: dict[str, Any] = {
+        "mark": {"type": "bar", "color": "#EEEEEE"},
+        "encoding": {
+            "y": y,
+            # Room right of 100% for the labels; the axis stops at 100.
+            "x": {
+                "field": "Nền",
+                "type": "quantitative",
+                "title": "Tỷ lệ (%)",
+                "scale": {"domain": [0, 140]},
+                "axis": {"values": [0, 20, 40, 60, 80, 100]},
+            },
+            "tooltip": [
+                {"field": "Đơn vị", "type": "nominal"},
+                {"field": "Nhãn", "type": "nominal", "title": "Tỷ lệ (số nhiệm vụ)"},
+            ],
+        },
+    }
     colour = (
         STATUS_COLORS["open_overdue"]
         if rate == "overdue_share_assigned"
         else STATUS_COLORS["completed_on_time"]
     )
-    bars = base.mark_bar(color=colour).encode(
-        y=y, x="Tỷ lệ:Q", tooltip=["Đơn vị:N", alt.Tooltip("Nhãn:N", title="Tỷ lệ")]
-    )
-    labels = base.mark_text(align="left", dx=4, fontSize=int(12 * scale), color="#222222").encode(
-        y=y, x="Tỷ lệ:Q", text="Nhãn:N"
-    )
+    bars = {
+        "mark": {"type": "bar", "color": colour},
+        "encoding": {
+            "y": y,
+            "x": {"field": "Tỷ lệ", "type": "quantitative"},
+            "tooltip": [
+                {"field": "Đơn vị", "type": "nominal"},
+                {"field": "Nhãn", "type": "nominal", "title": "Tỷ lệ"},
+            ],
+        },
+    }
+    labels = {
+        "mark": {
+            "type": "text",
+            "align": "left",
+            "dx": 4,
+            "fontSize": int(12 * scale),
+            "color": "#222222",
+        },
+        "encoding": {
+            "y": y,
+            "x": {"field": "Tỷ lệ", "type": "quantitative"},
+            "text": {"field": "Nhãn", "type": "nominal"},
+        },
+    }
+    body: dict[str, Any] = {
+        "data": _named_data(records, datasets),
+        "layer": [track, bars, labels],
+        "title": {"text": _title_lines(RATE_LABELS[rate])},
+        "width": width,
+        "height": max(60, int(24 * len(records) * scale)),
+    }
     if selectable:
-        track = track.add_params(alt.selection_point(name="don_vi", fields=["Mã"]))
-    chart = alt.layer(track, bars, labels).properties(
-        title=alt.TitleParams(_title_lines(RATE_LABELS[rate])),
-        width=width,
-        height=max(60, int(24 * len(df) * scale)),
-    )
-    return _base(chart, scale)  # type: ignore[arg-type]
+        track["name"] = SELECT_VIEW
+        body["params"] = _unit_selection()
+    return _screen_spec(body, datasets, scale)
 
 
 def overdue_by_unit(
@@ -471,12 +517,12 @@ def overdue_by_unit(
     scale: float = 1.0,
     width: int = 560,
     selectable: bool = False,
-) -> alt.Chart:
+) -> dict[str, Any]:
     """Open overdue tasks per unit (`backlog()["units"]`, most first): overdue more than 120
-    working days in the darkest tone, the rest in vermillion, the total written at the end.
+    working days in the darkest tone, the rest in vermillion, the total written at the end
+    (Vega-Lite).
 
     The x scale leaves room right of the longest bar for its total."""
-    names = [str(u["name"]) for u in units]
     parts = []
     for u in units:
         long = int(u.get("over_120", 0))
@@ -489,51 +535,72 @@ def overdue_by_unit(
                 "Số": int(u["open_overdue"]) - long,
             }
         )
-    df = pd.DataFrame(parts, columns=["Đơn vị", "Mã", "Nhóm", "Số"])
-    totals = pd.DataFrame(
-        [{"Đơn vị": u["name"], "Mã": u["key"], "Tổng": int(u["open_overdue"])} for u in units],
-        columns=["Đơn vị", "Mã", "Tổng"],
-    )
-    y = alt.Y("Đơn vị:N", sort=names, title=None, axis=alt.Axis(labelLimit=int(300 * scale)))
-    bars = (
-        alt.Chart(df)
-        .mark_bar()
-        .encode(
-            y=y,
-            x=alt.X(
-                "sum(Số):Q",
-                title="Nhiệm vụ quá hạn",
-                axis=COUNT_AXIS,
-                scale=alt.Scale(
-                    domainMax=max([int(u["open_overdue"]) for u in units] or [1]) * 1.15
-                ),
-            ),
-            color=alt.Color(
-                "Nhóm:N",
-                scale=alt.Scale(
-                    domain=["Trên 120 ngày", "Đến 120 ngày"],
-                    range=["#8C3A00", STATUS_COLORS["open_overdue"]],
-                ),
-                legend=None,  # the page says it in words: dark = over 120 working days
-            ),
-            order=alt.Order("Nhóm:N", sort="descending"),
-            detail="Mã:N",  # kept through the sum: a click selects the unit's code
-            tooltip=["Đơn vị:N", "Nhóm:N", alt.Tooltip("Số:Q", format=",d")],
-        )
-    )
+    totals = [{"Đơn vị": u["name"], "Mã": u["key"], "Tổng": int(u["open_overdue"])} for u in units]
+    datasets: dict[str, list[dict[str, Any]]] = {}
+    y = {
+        "field": "Đơn vị",
+        "type": "nominal",
+        "sort": [str(u["name"]) for u in units],
+        "title": None,
+        "axis": {"labelLimit": int(300 * scale)},
+    }
+    bars: dict[str, Any] = {
+        "data": _named_data(parts, datasets),
+        "mark": {"type": "bar"},
+        "encoding": {
+            "y": y,
+            "x": {
+                "field": "Số",
+                "type": "quantitative",
+                "aggregate": "sum",
+                "title": "Nhiệm vụ quá hạn",
+                "axis": _count_axis(),
+                "scale": {"domainMax": max([int(u["open_overdue"]) for u in units] or [1]) * 1.15},
+            },
+            "color": {
+                "field": "Nhóm",
+                "type": "nominal",
+                "scale": {
+                    "domain": ["Trên 120 ngày", "Đến 120 ngày"],
+                    "range": ["#8C3A00", STATUS_COLORS["open_overdue"]],
+                },
+                "legend": None,  # the page says it in words: dark = over 120 working days
+            },
+            "order": {"field": "Nhóm", "type": "nominal", "sort": "descending"},
+            # kept through the sum: a click selects the unit's code
+            "detail": {"field": "Mã", "type": "nominal"},
+            "tooltip": [
+                {"field": "Đơn vị", "type": "nominal"},
+                {"field": "Nhóm", "type": "nominal"},
+                {"field": "Số", "type": "quantitative", "format": ",d"},
+            ],
+        },
+    }
+    text = {
+        "data": _named_data(totals, datasets),
+        "mark": {
+            "type": "text",
+            "align": "left",
+            "dx": 4,
+            "fontSize": int(12 * scale),
+            "color": "#222222",
+        },
+        "encoding": {
+            "y": y,
+            "x": {"field": "Tổng", "type": "quantitative"},
+            "text": {"field": "Tổng", "type": "quantitative", "format": ",d"},
+        },
+    }
+    body: dict[str, Any] = {
+        "layer": [bars, text],
+        "title": "Đơn vị đang có nhiệm vụ quá hạn",
+        "width": width,
+        "height": max(60, int(24 * len(units) * scale)),
+    }
     if selectable:
-        bars = bars.add_params(alt.selection_point(name="don_vi", fields=["Mã"]))
-    text = (
-        alt.Chart(totals)
-        .mark_text(align="left", dx=4, fontSize=int(12 * scale), color="#222222")
-        .encode(y=y, x="Tổng:Q", text=alt.Text("Tổng:Q", format=",d"))
-    )
-    chart = alt.layer(bars, text).properties(
-        title="Đơn vị đang có nhiệm vụ quá hạn",
-        width=width,
-        height=max(60, int(24 * len(names) * scale)),
-    )
-    return _base(chart, scale)  # type: ignore[arg-type]
+        bars["name"] = SELECT_VIEW
+        body["params"] = _unit_selection()
+    return _screen_spec(body, datasets, scale)
 
 
 # --- print: the charts of the Word briefing ---------------------------------------------------
