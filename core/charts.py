@@ -1,4 +1,5 @@
-"""Altair charts built from metric summaries, shared by the dashboard and the briefings (biểu đồ).
+"""Charts built from metric summaries, shared by the dashboard and the briefings (biểu đồ): Altair
+charts, and the screen charts a page draws at every click as plain Vega-Lite dictionaries.
 
 One fixed colour per status category everywhere (Okabe–Ito palette: distinguishable for
 colour-blind readers and on a projector). Titles, axes and tooltips are Vietnamese.
@@ -6,6 +7,8 @@ colour-blind readers and on a projector). Titles, axes and tooltips are Vietname
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
@@ -85,56 +88,146 @@ def _base(chart: alt.Chart, scale: float = 1.0) -> alt.Chart:
     return cast(alt.Chart, configured)
 
 
+# --- screen charts as plain Vega-Lite --------------------------------------------------------
+#
+# The charts a page draws at every click are written as Vega-Lite dictionaries: building them with
+# Altair cost 20-45 ms each (benchmarks/bench_charts.py), the dictionaries well under one. They are
+# the very specifications Altair made of the same charts (`_base`: theme view size left out, as
+# dashboard/chart_view.py draws them), down to the names of their datasets;
+# tests/dashboard/test_chart_dicts.py holds them equal to the Altair charts they replace.
+
+
+def _screen_config(scale: float) -> dict[str, Any]:
+    """`_base`'s configuration: Vietnamese numbers, fonts and sizes for the screen."""
+    size = int(13 * scale)
+    fonts = {
+        "labelFont": FONT,
+        "titleFont": FONT,
+        "labelFontSize": size,
+        "titleFontSize": size,
+        "labelLimit": 420,
+    }
+    return {
+        "locale": json.loads(json.dumps(VN_LOCALE)),  # a copy: a page may not change the original
+        "axis": dict(fonts),
+        "legend": dict(fonts),
+        "title": {"font": FONT, "fontSize": int(15 * scale)},
+        "text": {"font": FONT},
+    }
+
+
+def _screen_spec(
+    body: dict[str, Any], datasets: dict[str, list[dict[str, Any]]], scale: float
+) -> dict[str, Any]:
+    """A whole screen chart: `body` (marks, data, title, size) with `_base`'s settings."""
+    return {
+        "$schema": alt.SCHEMA_URL,
+        "config": _screen_config(scale),
+        "autosize": {"type": "fit-x", "contains": "padding"},
+        **body,
+        "datasets": datasets,
+    }
+
+
+def _named_data(
+    values: list[dict[str, Any]], datasets: dict[str, list[dict[str, Any]]]
+) -> dict[str, str]:
+    """Put rows among the chart's datasets under the name Altair gives them (a hash of their
+    JSON) and return the reference to them."""
+    if values == [{}]:
+        name = "empty"
+    else:
+        text = json.dumps(values, sort_keys=True, default=str)
+        name = "data-" + hashlib.sha256(text.encode()).hexdigest()[:32]
+    datasets[name] = values
+    return {"name": name}
+
+
+def _count_axis() -> dict[str, Any]:
+    """`COUNT_AXIS` as Vega-Lite."""
+    return {"format": ",d", "tickMinStep": 1}
+
+
+def _status_scale_spec() -> dict[str, list[str]]:
+    """`status_scale()` as Vega-Lite."""
+    return {
+        "domain": [STATUS_LABELS[c] for c in CATEGORIES],
+        "range": [STATUS_COLORS[c] for c in CATEGORIES],
+    }
+
+
 def status_breakdown(
     total: Mapping[str, Any],
     scale: float = 1.0,
     width: int = 560,
     categories: Sequence[str] = CATEGORIES,
-) -> alt.Chart:
-    """A horizontal bar per status category with its count written at its end.
+) -> dict[str, Any]:
+    """A horizontal bar per status category with its count written at its end (Vega-Lite).
 
     `categories`: the ones that can occur in the population shown (tasks due in a period all have
     a deadline: the two "no deadline" rows would always be empty).
     """
-    df = pd.DataFrame(
-        [
-            {
-                "Trạng thái": STATUS_LABELS[c],
-                "Số nhiệm vụ": int(total.get(c, 0)),
-                "Nhãn": format_count(int(total.get(c, 0))),
-            }
-            for c in categories
-        ],
-        columns=["Trạng thái", "Số nhiệm vụ", "Nhãn"],
+    counts = [int(total.get(c, 0)) for c in categories]
+    values = [
+        {"Trạng thái": STATUS_LABELS[c], "Số nhiệm vụ": n, "Nhãn": format_count(n)}
+        for c, n in zip(categories, counts, strict=True)
+    ]
+    top = max(counts or [1])
+    datasets: dict[str, list[dict[str, Any]]] = {}
+    y = {
+        "field": "Trạng thái",
+        "type": "nominal",
+        "sort": [v["Trạng thái"] for v in values],
+        "title": None,
+    }
+    bars = {
+        "mark": {"type": "bar"},
+        "encoding": {
+            "y": y,
+            "x": {
+                "field": "Số nhiệm vụ",
+                "type": "quantitative",
+                "title": "Số nhiệm vụ",
+                "axis": _count_axis(),
+                "scale": {"domainMax": max(top, 1) * 1.15},
+            },
+            "color": {
+                "field": "Trạng thái",
+                "type": "nominal",
+                "scale": _status_scale_spec(),
+                "legend": None,
+            },
+            "tooltip": [
+                {"field": "Trạng thái", "type": "nominal"},
+                {"field": "Số nhiệm vụ", "type": "quantitative", "format": ",d"},
+            ],
+        },
+    }
+    labels = {
+        "mark": {
+            "type": "text",
+            "align": "left",
+            "dx": 4,
+            "fontSize": int(12 * scale),
+            "color": "#222222",
+        },
+        "encoding": {
+            "y": y,
+            "x": {"field": "Số nhiệm vụ", "type": "quantitative"},
+            "text": {"field": "Nhãn", "type": "nominal"},
+        },
+    }
+    return _screen_spec(
+        {
+            "data": _named_data(values, datasets),
+            "layer": [bars, labels],
+            "title": "Nhiệm vụ theo trạng thái",
+            "width": width,
+            "height": int(32 * len(values) * scale),
+        },
+        datasets,
+        scale,
     )
-    top = max([int(total.get(c, 0)) for c in categories] or [1])
-    y = alt.Y("Trạng thái:N", sort=list(df["Trạng thái"]), title=None)
-    bars = (
-        alt.Chart(df)
-        .mark_bar()
-        .encode(
-            y=y,
-            x=alt.X(
-                "Số nhiệm vụ:Q",
-                title="Số nhiệm vụ",
-                axis=COUNT_AXIS,
-                scale=alt.Scale(domainMax=max(top, 1) * 1.15),
-            ),
-            color=alt.Color("Trạng thái:N", scale=status_scale(), legend=None),
-            tooltip=["Trạng thái:N", alt.Tooltip("Số nhiệm vụ:Q", format=",d")],
-        )
-    )
-    labels = (
-        alt.Chart(df)
-        .mark_text(align="left", dx=4, fontSize=int(12 * scale), color="#222222")
-        .encode(y=y, x="Số nhiệm vụ:Q", text="Nhãn:N")
-    )
-    chart = alt.layer(bars, labels).properties(
-        title="Nhiệm vụ theo trạng thái",
-        width=width,
-        height=int(32 * len(df) * scale),
-    )
-    return _base(chart, scale)  # type: ignore[arg-type]
 
 
 def trend_lines(
@@ -142,48 +235,81 @@ def trend_lines(
     rate: str = "on_time_rate_due",
     scale: float = 1.0,
     width: int = 560,
-) -> alt.Chart:
-    """The rate per period (oldest first) with the number of tasks due in the tooltip.
+) -> dict[str, Any]:
+    """The rate per period (oldest first) with the number of tasks due in the tooltip
+    (Vega-Lite).
 
     A point marked `partial` (the running period) is drawn hollow at the end of a dashed
     segment and labelled «(đang diễn ra)» in the tooltip: it is not a finished period.
     """
-    df = pd.DataFrame(
-        [
-            {
-                "Kỳ": p["label"],
-                "Thứ tự": i,
-                "Tỷ lệ": float(p[rate]) * 100 if p.get(rate) is not None else None,
-                "Đã đến hạn": int(p["completed_on_time"] + p["completed_late"] + p["open_overdue"]),
-                "Đủ kỳ": "Kỳ đang diễn ra" if p.get("partial") else "Kỳ đã kết thúc",
-            }
-            for i, p in enumerate(points)
-        ],
-        columns=["Kỳ", "Thứ tự", "Tỷ lệ", "Đã đến hạn", "Đủ kỳ"],
-    )
-    x = alt.X("Kỳ:N", sort=list(df["Kỳ"]), title="Kỳ báo cáo", axis=PERIOD_AXIS)
-    y = alt.Y("Tỷ lệ:Q", title="Tỷ lệ (%)", scale=alt.Scale(domain=[0, 100]))
-    tooltip = ["Kỳ:N", alt.Tooltip("Tỷ lệ:Q", format=".1f"), "Đã đến hạn:Q", "Đủ kỳ:N"]
-    whole = df[df["Đủ kỳ"] == "Kỳ đã kết thúc"]
-    layers: list[Any] = [
-        alt.Chart(whole).mark_line(point=True, color="#0072B2").encode(x=x, y=y, tooltip=tooltip)
+    values = [
+        {
+            "Kỳ": p["label"],
+            "Thứ tự": i,
+            "Tỷ lệ": float(p[rate]) * 100 if p.get(rate) is not None else None,
+            "Đã đến hạn": int(p["completed_on_time"] + p["completed_late"] + p["open_overdue"]),
+            "Đủ kỳ": "Kỳ đang diễn ra" if p.get("partial") else "Kỳ đã kết thúc",
+        }
+        for i, p in enumerate(points)
     ]
-    if len(whole) < len(df):
-        tail = df.iloc[max(0, len(whole) - 1) :]
+    datasets: dict[str, list[dict[str, Any]]] = {}
+    x = {
+        "field": "Kỳ",
+        "type": "nominal",
+        "sort": [v["Kỳ"] for v in values],
+        "title": "Kỳ báo cáo",
+        "axis": {"labelAngle": -50, "labelOverlap": False},
+    }
+    y = {
+        "field": "Tỷ lệ",
+        "type": "quantitative",
+        "title": "Tỷ lệ (%)",
+        "scale": {"domain": [0, 100]},
+    }
+    tooltip = [
+        {"field": "Kỳ", "type": "nominal"},
+        {"field": "Tỷ lệ", "type": "quantitative", "format": ".1f"},
+        {"field": "Đã đến hạn", "type": "quantitative"},
+        {"field": "Đủ kỳ", "type": "nominal"},
+    ]
+    encoding = {"x": x, "y": y, "tooltip": tooltip}
+    whole = [v for v in values if v["Đủ kỳ"] == "Kỳ đã kết thúc"]
+    layers: list[tuple[list[dict[str, Any]], dict[str, Any]]] = [
+        (whole, {"type": "line", "point": True, "color": "#0072B2"})
+    ]
+    if len(whole) < len(values):
         layers.append(
-            alt.Chart(tail)
-            .mark_line(color="#0072B2", strokeDash=[6, 4])
-            .encode(x=x, y=y, tooltip=tooltip)
+            (
+                values[max(0, len(whole) - 1) :],
+                {"type": "line", "color": "#0072B2", "strokeDash": [6, 4]},
+            )
         )
         layers.append(
-            alt.Chart(df[df["Đủ kỳ"] == "Kỳ đang diễn ra"])
-            .mark_point(color="#0072B2", filled=False, size=int(90 * scale), strokeWidth=2)
-            .encode(x=x, y=y, tooltip=tooltip)
+            (
+                [v for v in values if v["Đủ kỳ"] == "Kỳ đang diễn ra"],
+                {
+                    "type": "point",
+                    "color": "#0072B2",
+                    "filled": False,
+                    "size": int(90 * scale),
+                    "strokeWidth": 2,
+                },
+            )
         )
-    chart = alt.layer(*layers).properties(
-        title=f"Xu hướng {short_rate_label(rate).lower()}", width=width, height=int(260 * scale)
-    )
-    return _base(chart, scale)  # type: ignore[arg-type]
+    body: dict[str, Any] = {
+        "title": f"Xu hướng {short_rate_label(rate).lower()}",
+        "width": width,
+        "height": int(260 * scale),
+    }
+    if len(layers) == 1:  # one layer: its data belongs to the whole chart (as Altair puts it)
+        body["data"] = _named_data(whole, datasets)
+        body["layer"] = [{"mark": layers[0][1], "encoding": encoding}]
+    else:
+        body["layer"] = [
+            {"data": _named_data(rows, datasets), "mark": mark, "encoding": encoding}
+            for rows, mark in layers
+        ]
+    return _screen_spec(body, datasets, scale)
 
 
 def rate_heatmap(
@@ -281,63 +407,109 @@ def status_stack(
     return _base(chart, scale)
 
 
+# The view that holds a clickable chart's unit selection (Altair names it at random).
+SELECT_VIEW = "view_don_vi"
+
+
+def _unit_selection() -> list[dict[str, Any]]:
+    """The selection "don_vi" on field "Mã" (a click selects a unit), held by `SELECT_VIEW`."""
+    return [
+        {"name": "don_vi", "select": {"type": "point", "fields": ["Mã"]}, "views": [SELECT_VIEW]}
+    ]
+
+
 def rate_ranking(
     rows: Sequence[Mapping[str, Any]],
     rate: str = "on_time_rate_due",
     scale: float = 1.0,
     width: int = 560,
     selectable: bool = False,
-) -> alt.Chart:
+) -> dict[str, Any]:
     """Ranked units in the order given (`rank_rows`: worst first), each named with its rank
-    («12. Sở Y tế») and its bar labelled with the rate and numerator/denominator («66,7% (2/3)»).
+    («12. Sở Y tế») and its bar labelled with the rate and numerator/denominator («66,7% (2/3)»)
+    (Vega-Lite).
 
     A unit at 0% keeps a visible row: a faint track spans the whole scale behind every bar,
     and with `selectable` a click anywhere on the row selects the unit (selection "don_vi" on
     field "Mã").
     """
-    data = [r for r in rows if r.get("ranked", r.get(rate) is not None)]
     records = []
-    for r in data:
+    for r in rows:
+        if not r.get("ranked", r.get(rate) is not None):
+            continue
         value = float(r[rate]) * 100
         volume = int(r.get("volume") or 0)
         part = rate_numerator(r, rate)
         text = f"{format_percent(value)} ({part}/{volume})"
         name = f"{r['rank']}. {r['name']}" if r.get("rank") is not None else str(r["name"])
         records.append({"Đơn vị": name, "Mã": r["key"], "Tỷ lệ": value, "Nhãn": text, "Nền": 100.0})
-    df = pd.DataFrame(records, columns=["Đơn vị", "Mã", "Tỷ lệ", "Nhãn", "Nền"])
-    order = list(df["Đơn vị"])
-    y = alt.Y("Đơn vị:N", sort=order, title=None, axis=alt.Axis(labelLimit=int(300 * scale)))
-    base = alt.Chart(df)
-    track = base.mark_bar(color="#EEEEEE").encode(
-        y=y,
-        # Room right of 100% for the labels; the axis stops at 100.
-        x=alt.X(
-            "Nền:Q",
-            title="Tỷ lệ (%)",
-            scale=alt.Scale(domain=[0, 140]),
-            axis=alt.Axis(values=[0, 20, 40, 60, 80, 100]),
-        ),
-        tooltip=["Đơn vị:N", alt.Tooltip("Nhãn:N", title="Tỷ lệ (số nhiệm vụ)")],
-    )
+    datasets: dict[str, list[dict[str, Any]]] = {}
+    y = {
+        "field": "Đơn vị",
+        "type": "nominal",
+        "sort": [v["Đơn vị"] for v in records],
+        "title": None,
+        "axis": {"labelLimit": int(300 * scale)},
+    }
+    track: dict[str, Any] = {
+        "mark": {"type": "bar", "color": "#EEEEEE"},
+        "encoding": {
+            "y": y,
+            # Room right of 100% for the labels; the axis stops at 100.
+            "x": {
+                "field": "Nền",
+                "type": "quantitative",
+                "title": "Tỷ lệ (%)",
+                "scale": {"domain": [0, 140]},
+                "axis": {"values": [0, 20, 40, 60, 80, 100]},
+            },
+            "tooltip": [
+                {"field": "Đơn vị", "type": "nominal"},
+                {"field": "Nhãn", "type": "nominal", "title": "Tỷ lệ (số nhiệm vụ)"},
+            ],
+        },
+    }
     colour = (
         STATUS_COLORS["open_overdue"]
         if rate == "overdue_share_assigned"
         else STATUS_COLORS["completed_on_time"]
     )
-    bars = base.mark_bar(color=colour).encode(
-        y=y, x="Tỷ lệ:Q", tooltip=["Đơn vị:N", alt.Tooltip("Nhãn:N", title="Tỷ lệ")]
-    )
-    labels = base.mark_text(align="left", dx=4, fontSize=int(12 * scale), color="#222222").encode(
-        y=y, x="Tỷ lệ:Q", text="Nhãn:N"
-    )
+    bars = {
+        "mark": {"type": "bar", "color": colour},
+        "encoding": {
+            "y": y,
+            "x": {"field": "Tỷ lệ", "type": "quantitative"},
+            "tooltip": [
+                {"field": "Đơn vị", "type": "nominal"},
+                {"field": "Nhãn", "type": "nominal", "title": "Tỷ lệ"},
+            ],
+        },
+    }
+    labels = {
+        "mark": {
+            "type": "text",
+            "align": "left",
+            "dx": 4,
+            "fontSize": int(12 * scale),
+            "color": "#222222",
+        },
+        "encoding": {
+            "y": y,
+            "x": {"field": "Tỷ lệ", "type": "quantitative"},
+            "text": {"field": "Nhãn", "type": "nominal"},
+        },
+    }
+    body: dict[str, Any] = {
+        "data": _named_data(records, datasets),
+        "layer": [track, bars, labels],
+        "title": {"text": _title_lines(RATE_LABELS[rate])},
+        "width": width,
+        "height": max(60, int(24 * len(records) * scale)),
+    }
     if selectable:
-        track = track.add_params(alt.selection_point(name="don_vi", fields=["Mã"]))
-    chart = alt.layer(track, bars, labels).properties(
-        title=alt.TitleParams(_title_lines(RATE_LABELS[rate])),
-        width=width,
-        height=max(60, int(24 * len(df) * scale)),
-    )
-    return _base(chart, scale)  # type: ignore[arg-type]
+        track["name"] = SELECT_VIEW
+        body["params"] = _unit_selection()
+    return _screen_spec(body, datasets, scale)
 
 
 def overdue_by_unit(
@@ -345,12 +517,12 @@ def overdue_by_unit(
     scale: float = 1.0,
     width: int = 560,
     selectable: bool = False,
-) -> alt.Chart:
+) -> dict[str, Any]:
     """Open overdue tasks per unit (`backlog()["units"]`, most first): overdue more than 120
-    working days in the darkest tone, the rest in vermillion, the total written at the end.
+    working days in the darkest tone, the rest in vermillion, the total written at the end
+    (Vega-Lite).
 
     The x scale leaves room right of the longest bar for its total."""
-    names = [str(u["name"]) for u in units]
     parts = []
     for u in units:
         long = int(u.get("over_120", 0))
@@ -363,51 +535,72 @@ def overdue_by_unit(
                 "Số": int(u["open_overdue"]) - long,
             }
         )
-    df = pd.DataFrame(parts, columns=["Đơn vị", "Mã", "Nhóm", "Số"])
-    totals = pd.DataFrame(
-        [{"Đơn vị": u["name"], "Mã": u["key"], "Tổng": int(u["open_overdue"])} for u in units],
-        columns=["Đơn vị", "Mã", "Tổng"],
-    )
-    y = alt.Y("Đơn vị:N", sort=names, title=None, axis=alt.Axis(labelLimit=int(300 * scale)))
-    bars = (
-        alt.Chart(df)
-        .mark_bar()
-        .encode(
-            y=y,
-            x=alt.X(
-                "sum(Số):Q",
-                title="Nhiệm vụ quá hạn",
-                axis=COUNT_AXIS,
-                scale=alt.Scale(
-                    domainMax=max([int(u["open_overdue"]) for u in units] or [1]) * 1.15
-                ),
-            ),
-            color=alt.Color(
-                "Nhóm:N",
-                scale=alt.Scale(
-                    domain=["Trên 120 ngày", "Đến 120 ngày"],
-                    range=["#8C3A00", STATUS_COLORS["open_overdue"]],
-                ),
-                legend=None,  # the page says it in words: dark = over 120 working days
-            ),
-            order=alt.Order("Nhóm:N", sort="descending"),
-            detail="Mã:N",  # kept through the sum: a click selects the unit's code
-            tooltip=["Đơn vị:N", "Nhóm:N", alt.Tooltip("Số:Q", format=",d")],
-        )
-    )
+    totals = [{"Đơn vị": u["name"], "Mã": u["key"], "Tổng": int(u["open_overdue"])} for u in units]
+    datasets: dict[str, list[dict[str, Any]]] = {}
+    y = {
+        "field": "Đơn vị",
+        "type": "nominal",
+        "sort": [str(u["name"]) for u in units],
+        "title": None,
+        "axis": {"labelLimit": int(300 * scale)},
+    }
+    bars: dict[str, Any] = {
+        "data": _named_data(parts, datasets),
+        "mark": {"type": "bar"},
+        "encoding": {
+            "y": y,
+            "x": {
+                "field": "Số",
+                "type": "quantitative",
+                "aggregate": "sum",
+                "title": "Nhiệm vụ quá hạn",
+                "axis": _count_axis(),
+                "scale": {"domainMax": max([int(u["open_overdue"]) for u in units] or [1]) * 1.15},
+            },
+            "color": {
+                "field": "Nhóm",
+                "type": "nominal",
+                "scale": {
+                    "domain": ["Trên 120 ngày", "Đến 120 ngày"],
+                    "range": ["#8C3A00", STATUS_COLORS["open_overdue"]],
+                },
+                "legend": None,  # the page says it in words: dark = over 120 working days
+            },
+            "order": {"field": "Nhóm", "type": "nominal", "sort": "descending"},
+            # kept through the sum: a click selects the unit's code
+            "detail": {"field": "Mã", "type": "nominal"},
+            "tooltip": [
+                {"field": "Đơn vị", "type": "nominal"},
+                {"field": "Nhóm", "type": "nominal"},
+                {"field": "Số", "type": "quantitative", "format": ",d"},
+            ],
+        },
+    }
+    text = {
+        "data": _named_data(totals, datasets),
+        "mark": {
+            "type": "text",
+            "align": "left",
+            "dx": 4,
+            "fontSize": int(12 * scale),
+            "color": "#222222",
+        },
+        "encoding": {
+            "y": y,
+            "x": {"field": "Tổng", "type": "quantitative"},
+            "text": {"field": "Tổng", "type": "quantitative", "format": ",d"},
+        },
+    }
+    body: dict[str, Any] = {
+        "layer": [bars, text],
+        "title": "Đơn vị đang có nhiệm vụ quá hạn",
+        "width": width,
+        "height": max(60, int(24 * len(units) * scale)),
+    }
     if selectable:
-        bars = bars.add_params(alt.selection_point(name="don_vi", fields=["Mã"]))
-    text = (
-        alt.Chart(totals)
-        .mark_text(align="left", dx=4, fontSize=int(12 * scale), color="#222222")
-        .encode(y=y, x="Tổng:Q", text=alt.Text("Tổng:Q", format=",d"))
-    )
-    chart = alt.layer(bars, text).properties(
-        title="Đơn vị đang có nhiệm vụ quá hạn",
-        width=width,
-        height=max(60, int(24 * len(names) * scale)),
-    )
-    return _base(chart, scale)  # type: ignore[arg-type]
+        bars["name"] = SELECT_VIEW
+        body["params"] = _unit_selection()
+    return _screen_spec(body, datasets, scale)
 
 
 # --- print: the charts of the Word briefing ---------------------------------------------------

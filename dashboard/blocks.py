@@ -27,14 +27,22 @@ from dashboard.filters import Filters
 
 
 def show_backlog(
-    f: Filters, q: MetricsQuery, unit_code: str | None = None, longest: int = 10
+    f: Filters,
+    q: MetricsQuery,
+    unit_code: str | None = None,
+    longest: int = 10,
+    computed: Backlog | None = None,
 ) -> Backlog:
     """«Tồn đọng tại ngày D»: open overdue (the headline) with its age, open within deadline,
     due soon, priority tasks overdue; on the province's page the units holding the overdue
-    tasks; the tasks overdue the longest, each a link. Returns the backlog."""
-    repo, key = db.get_repo(), db.repo_key()
+    tasks; the tasks overdue the longest, each a link. Returns the backlog (`computed`: the
+    page's own `db.backlog(…, q, longest if auth.reads_content() else 0)`, asked beside its
+    other figures with `db.in_background`)."""
     content = auth.reads_content()  # a reader of figures only gets no task list
-    b = db.backlog(repo, key, q, longest if content else 0)
+    if computed is not None:
+        b = computed
+    else:
+        b = db.backlog(db.get_repo(), db.repo_key(), q, longest if content else 0)
     st.subheader(f"Tồn đọng tại ngày {fmt.fmt_date(f.as_of)}")
     st.caption(
         "Mọi nhiệm vụ đã giao đến ngày này mà chưa hoàn thành, thuộc kỳ nào cũng vậy; đơn vị chịu "
@@ -198,12 +206,15 @@ def count_word(f: Filters) -> str:
     return "Nhiệm vụ được giao" if f.population != "deadline" else "Số nhiệm vụ có hạn trong kỳ"
 
 
-def show_period(f: Filters, q: MetricsQuery) -> Comparison:
+def show_period(f: Filters, q: MetricsQuery, computed: Comparison | None = None) -> Comparison:
     """«Kết quả kỳ»: the chosen period's figures. Compared with the previous period and the same
     period last year only when the period has ended; «lũy kế» only with last year's same window
-    (against the previous period it could only grow). Returns the comparison."""
-    repo, key = db.get_repo(), db.repo_key()
-    cmp = db.compare(repo, key, q, f.period, f.population)
+    (against the previous period it could only grow). Returns the comparison (`computed`: the
+    page's own `db.compare(…, q, f.period, f.population)`, asked beside its other figures)."""
+    if computed is not None:
+        cmp = computed
+    else:
+        cmp = db.compare(db.get_repo(), db.repo_key(), q, f.period, f.population)
     now, prev, last_year = cmp["current"], cmp["previous"], cmp["last_year"]
     title = f"Kết quả kỳ: {f.period.label}"
     if f.period.kind != "custom":

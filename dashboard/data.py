@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import streamlit as st
 
@@ -44,6 +46,27 @@ from core.services import work_calendar
 _LOG = logging.getLogger("cddh.dashboard")
 
 TTL = 300  # seconds a summary may be stale (reads only; the data changes a few times a day)
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
+# Threads computing a page's independent figures side by side (`in_background`), shared by
+# every session of the server process.
+_FIGURE_THREADS = ThreadPoolExecutor(max_workers=12, thread_name_prefix="cddh-figures")
+
+
+def in_background(fn: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> Future[_T]:
+    """Start one of the cached reads below in another thread and return its future, so that a
+    page asks for its independent figures at once and draws each when it is in. The read model
+    answers readers side by side (its lock is shared), numpy and pyarrow release Python's lock
+    for much of their work, and a query waiting on MongoDB no longer holds back the others.
+
+    Only for the cached reads of this module, called with the repository and key the page got
+    from `get_repo()` and `repo_key()` (they read the session; the thread has none): Streamlit's
+    caches work from a thread without a script run, with the same keys (a figure computed here
+    is served from the cache at the next render)."""
+    return _FIGURE_THREADS.submit(fn, *args, **kwargs)
+
 
 # --- connection -----------------------------------------------------------------------------------
 

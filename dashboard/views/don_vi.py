@@ -174,9 +174,29 @@ def show_unit(code: str) -> None:
             "hoặc nhiệm vụ đã tính cho đơn vị kế thừa)."
         )
         return
-    blocks.show_backlog(f, base, unit_code=code, longest=15)
+    # The page's figures are independent of one another: asked at once, drawn as they come in.
+    content = auth.reads_content()  # task lists and discipline: not for a reader of figures only
+    backlog = db.in_background(db.backlog, repo, key, base, 15 if content else 0)
+    compared = db.in_background(db.compare, repo, key, base, f.period, f.population)
+    trend = db.in_background(db.trend_by_unit, repo, key, base, f.period, 12)
+    if content:
+        soon_in = db.in_background(db.due_soon, repo, key, base, limit=15)
+        coord_in = db.in_background(
+            db.tasks_page,
+            repo,
+            key,
+            explorer.TaskSearch(
+                as_of=f.as_of,
+                unit=code,
+                coordinating=True,
+                priority_only=f.priority_only,
+                page_size=10,
+            ),
+        )
+        disc_in = db.in_background(db.discipline, repo, key, period_q)
+    blocks.show_backlog(f, base, unit_code=code, longest=15, computed=backlog.result())
     st.divider()
-    cmp = blocks.show_period(f, base)
+    cmp = blocks.show_period(f, base, computed=compared.result())
     now = cmp["current"]
 
     width = 900 if f.meeting_mode else 560
@@ -184,7 +204,7 @@ def show_unit(code: str) -> None:
     with left:
         blocks.show_status_chart(f, now, width)
     with right:
-        trend_rows = db.trend_by_unit(repo, key, base, f.period, 12)
+        trend_rows = trend.result()
         by_period: dict[str, list[TrendRow]] = {}
         labels: dict[str, str] = {}
         for trend_row in trend_rows:
@@ -199,9 +219,9 @@ def show_unit(code: str) -> None:
         else:
             st.info("Chưa có nhiệm vụ đến hạn trong 12 kỳ gần nhất.")
 
-    if auth.reads_content():  # task lists: not for a reader of figures only
+    if content:  # task lists: not for a reader of figures only
         st.subheader("Nhiệm vụ sắp đến hạn")
-        soon = db.due_soon(repo, key, base, limit=15)
+        soon = soon_in.result()
         st.caption(
             f"Trong 1 ngày làm việc: {fmt.fmt_count(soon['windows']['1'])}; 3 ngày: "
             f"{fmt.fmt_count(soon['windows']['3'])}; 7 ngày: {fmt.fmt_count(soon['windows']['7'])}."
@@ -219,17 +239,7 @@ def show_unit(code: str) -> None:
             )
 
         st.subheader("Nhiệm vụ đơn vị phối hợp (không chủ trì)")
-        coord = db.tasks_page(
-            repo,
-            key,
-            explorer.TaskSearch(
-                as_of=f.as_of,
-                unit=code,
-                coordinating=True,
-                priority_only=f.priority_only,
-                page_size=10,
-            ),
-        )
+        coord = coord_in.result()
         st.caption(f"Tổng số: {fmt.fmt_count(coord.total)} nhiệm vụ do đơn vị khác chủ trì.")
         for row in coord.rows:
             st.page_link(
@@ -247,9 +257,9 @@ def show_unit(code: str) -> None:
                 query_params=nav.link_params(f, dv=code, phoihop="1"),
             )
 
-    if auth.reads_content():  # computed from each task's reports
+    if content:  # computed from each task's reports
         st.subheader("Chất lượng cập nhật")
-        disc = db.discipline(repo, key, period_q)
+        disc = disc_in.result()
         duty = disc["total"]
         d1, d2, d3 = st.columns(3)
         d1.metric(
