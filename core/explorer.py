@@ -467,10 +467,12 @@ def days_late(row: Mapping[str, Any], as_of: date, cal: WorkCalendar) -> int | N
 
 
 class PageSource(Protocol):
-    """Who may answer a page instead of the pipelines (the read model: `Figures.task_page`);
-    None from it means "ask the pipelines"."""
+    """Who may answer a page, or count a list, instead of the pipelines (the read model:
+    `Figures.task_page`, `Figures.task_count`); None from it means "ask the pipelines"."""
 
     def task_page(self, s: TaskSearch) -> TaskPage | None: ...
+
+    def task_count(self, s: TaskSearch) -> tuple[int, bool] | None: ...
 
 
 def search_tasks(
@@ -482,18 +484,19 @@ def search_tasks(
     """One page of the task list, sorted and paged on the server, with the total.
 
     With a working calendar, each row also gets `days_late` (`days_late`). With a `source`
-    (the read model), the pages it answers come from it, the others from the pipelines.
+    (the read model), the pages it answers come from it, the others from the pipelines (and
+    their count from it when it can count them: `PageSource.task_count`).
     """
     page = source.task_page(s) if source is not None else None
     if page is None:
-        page = _search(repo, s)
+        page = _search(repo, s, source)
     if cal is not None:
         for row in page.rows:
             row["days_late"] = days_late(row, s.as_of, cal)
     return page
 
 
-def _search(repo: Repository, s: TaskSearch) -> TaskPage:
+def _search(repo: Repository, s: TaskSearch, counter: PageSource | None = None) -> TaskPage:
     if text_search(s.text):
         return _search_text_tasks(repo, s)
     source = "facts" if uses_facts(s) else "tasks"
@@ -503,6 +506,11 @@ def _search(repo: Repository, s: TaskSearch) -> TaskPage:
         facet = result[0] if result else {"rows": [], "total": []}
         rows, total = facet["rows"], int(facet["total"][0]["n"]) if facet["total"] else 0
     else:
+        known = counter.task_count(s) if counter is not None else None
+        if known is not None:
+            total, capped = known
+            rows_shown = [task_row(t) for t in result]
+            return TaskPage(rows_shown, total, s.page, s.page_size, capped)
         counted = repo.aggregate_tasks(
             [{"$match": task_match(s)}, {"$limit": COUNT_CAP + 1}, {"$count": "n"}], s.scope
         )

@@ -363,8 +363,9 @@ def tasks_page(repo: Repository, key: str, s: explorer.TaskSearch) -> explorer.T
     """One page of the task list (`core.explorer.search_tasks`, with days late). The lists
     filtered by status or deadline, sorted on the deadline in force, or searched by text come
     from the read model when it may answer (`figures`: warm, caught up, a whole-province
-    reader), the others from the pipelines of the reader's repository."""
-    fig = figures(repo) if lists.answerable(s) else Pipelines(repo)
+    reader), the others from the pipelines of the reader's repository (counted by the read
+    model when it may)."""
+    fig = figures(repo) if lists.answerable(s) or lists.countable(s) else Pipelines(repo)
     return _tasks_page(fig, key, _tag(fig), s)
 
 

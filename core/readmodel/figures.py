@@ -47,6 +47,8 @@ class Figures(Protocol):
 
     def task_page(self, s: TaskSearch) -> TaskPage | None: ...
 
+    def task_count(self, s: TaskSearch) -> tuple[int, bool] | None: ...
+
     def update_discipline(self, q: m.MetricsQuery, cal: WorkCalendar) -> dict[str, Any]: ...
 
 
@@ -86,6 +88,10 @@ class Pipelines:
 
     def task_page(self, s: TaskSearch) -> TaskPage | None:
         """None: the task list's own pipelines answer (`core.explorer.search_tasks`)."""
+        return None
+
+    def task_count(self, s: TaskSearch) -> tuple[int, bool] | None:
+        """None: the task list's own pipelines count."""
         return None
 
     def update_discipline(self, q: m.MetricsQuery, cal: WorkCalendar) -> dict[str, Any]:
@@ -149,6 +155,10 @@ class Columns:
         """A page of the task list from the columns (core/readmodel/lists.py); None when the
         search is not one the columns answer."""
         return lists.task_page(self.model, self.repo, s)
+
+    def task_count(self, s: TaskSearch) -> tuple[int, bool] | None:
+        """The capped count of a list the pipelines page (core/readmodel/lists.py)."""
+        return lists.task_count(self.model, self.repo, s)
 
     def update_discipline(self, q: m.MetricsQuery, cal: WorkCalendar) -> dict[str, Any]:
         """The population from the columns; the entry and report days of its tasks (not in

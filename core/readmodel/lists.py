@@ -64,10 +64,12 @@ def _code_mask(column: npt.NDArray[np.int32], code: int | None) -> npt.NDArray[n
     return np.asarray(column == code, np.bool_)
 
 
-def choose(cols: FactColumns, s: TaskSearch) -> Chosen:
-    """The page of `s` on the columns: the population and categories of the figures, the
-    list's filters (`explorer.task_match`), its order (`TASK_SORTS`, ties by `_id`) and its
-    count capped as the pipelines cap it (`explorer.COUNT_CAP`)."""
+Matching = tuple[npt.NDArray[np.int64], I32, npt.NDArray[np.int8]]
+
+
+def matching(cols: FactColumns, s: TaskSearch) -> Matching:
+    """The rows that match `s` (the population and categories of the figures, and the list's
+    filters, `explorer.task_match`), with their deadlines in force and categories."""
     got = classify(cols, s.metrics_query())
     rows, eff, cat = got.rows, got.eff, got.cat
     keep = np.ones(len(rows), np.bool_)
@@ -94,7 +96,20 @@ def choose(cols: FactColumns, s: TaskSearch) -> Chosen:
         keep &= _code_mask(cols.doc_type[rows], cols.doc_types.index.get(s.doc_type))
     if s.sort in ("deadline_asc", "overdue_desc"):
         keep &= cols.deadline[rows] != NEVER  # `deadline: {$ne: null}` in `task_match`
-    rows, eff, cat = rows[keep], eff[keep], cat[keep]
+    return rows[keep], eff[keep], cat[keep]
+
+
+def count(cols: FactColumns, s: TaskSearch) -> tuple[int, bool]:
+    """How many tasks match `s`, capped as the pipelines cap it (`explorer.COUNT_CAP`), and
+    whether the cap was reached."""
+    n = len(matching(cols, s)[0])
+    return min(n, explorer.COUNT_CAP), n > explorer.COUNT_CAP
+
+
+def choose(cols: FactColumns, s: TaskSearch) -> Chosen:
+    """The page of `s` on the columns: the rows that match (`matching`), in the list's order
+    (`TASK_SORTS`, ties by `_id`), and their count capped as the pipelines cap it."""
+    rows, eff, cat = matching(cols, s)
     count = len(rows)
     cap = explorer.COUNT_CAP
     take = s.page * s.page_size
@@ -148,6 +163,24 @@ def page_rows(repo: Repository, s: TaskSearch, chosen: Chosen) -> TaskPage:
         t["cat"] = cat
         rows.append(task_row(t))
     return TaskPage(rows, chosen.total, s.page, s.page_size, chosen.capped)
+
+
+def countable(s: TaskSearch, texts: bool = True) -> bool:
+    """Whether the columns count the tasks of this search (every search but one on a
+    document, or a text search when the model holds no texts)."""
+    return s.document is None and (texts or not explorer.text_search(s.text))
+
+
+def task_count(model: ReadModel, repo: Repository, s: TaskSearch) -> tuple[int, bool] | None:
+    """The capped count of a list whose page the pipelines choose (a list in the order of
+    the assigned day, without status or text, which an index pages but whose count would
+    read up to `COUNT_CAP` tasks); None when the columns cannot count it."""
+    if not countable(s, texts=model.has_texts):
+        return None
+    if not repo.reader.content:
+        repo._require_content()
+    counted: tuple[int, bool] = model.run(lambda cols: count(cols, s))
+    return counted
 
 
 def task_page(model: ReadModel, repo: Repository, s: TaskSearch) -> TaskPage | None:

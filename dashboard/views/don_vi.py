@@ -240,7 +240,8 @@ def show_unit(code: str) -> None:
 
         st.subheader("Nhiệm vụ đơn vị phối hợp (không chủ trì)")
         coord = coord_in.result()
-        st.caption(f"Tổng số: {fmt.fmt_count(coord.total)} nhiệm vụ do đơn vị khác chủ trì.")
+        more = "hơn " if coord.capped else ""  # counting stops at explorer.COUNT_CAP
+        st.caption(f"Tổng số: {more}{fmt.fmt_count(coord.total)} nhiệm vụ do đơn vị khác chủ trì.")
         for row in coord.rows:
             st.page_link(
                 nav.PAGE_TASKS,

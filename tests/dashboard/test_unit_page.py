@@ -162,6 +162,7 @@ def test_the_unit_page_draws_cores_figures_each_in_its_place(
         f"7 ngày: {fmt.fmt_count(soon['7'])}." in captions
     )
     coordinating = want["coordinating"]
+    assert not coordinating.capped
     assert (
         f"Tổng số: {fmt.fmt_count(coordinating.total)} nhiệm vụ do đơn vị khác chủ trì." in captions
     )
@@ -192,3 +193,15 @@ def test_the_unit_page_asks_each_figure_once_beside_the_others_then_from_the_cac
     assert_clean(at)
     assert calls.threads == before
     assert not context_warnings
+
+
+def test_a_capped_count_of_coordinated_tasks_says_more_than(
+    demo_env: Repository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The coordinated tasks are counted up to `explorer.COUNT_CAP`: past it the page says
+    «hơn» (more than), not a count that looks exact."""
+    monkeypatch.setattr(explorer, "COUNT_CAP", 3)
+    at = open_app("views/don_vi.py", **PARAMS)
+    assert_clean(at)
+    captions = [c.value for c in at.caption]
+    assert "Tổng số: hơn 3 nhiệm vụ do đơn vị khác chủ trì." in captions, captions

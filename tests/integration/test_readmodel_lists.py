@@ -62,9 +62,10 @@ def answerable(s: TaskSearch) -> TaskSearch:
 
 
 @st.composite
-def searches(draw: st.DrawFn) -> TaskSearch:
+def searches(draw: st.DrawFn, answered: bool = True) -> TaskSearch:
     """A random search of the list that the read model answers: status, deadline range or a
-    deadline-in-force sort, with any of the list's filters, page and page size."""
+    deadline-in-force sort, with any of the list's filters, page and page size (any search
+    of the list when not `answered`)."""
     kw: dict[str, Any] = {
         "as_of": draw(days),
         "categories": tuple(draw(st.lists(st.sampled_from(m.CATEGORIES), max_size=3))),
@@ -93,7 +94,7 @@ def searches(draw: st.DrawFn) -> TaskSearch:
             kw["deadline_from"] = low
         if window != 3:
             kw["deadline_to"] = low + timedelta(days=draw(st.integers(0, 150)))
-    return answerable(TaskSearch(**kw))
+    return answerable(TaskSearch(**kw)) if answered else TaskSearch(**kw)
 
 
 def same_page(repo: Repository, cols: FactColumns, s: TaskSearch) -> None:
@@ -131,6 +132,41 @@ def test_pages_equal_the_pipelines(
         assert page == explorer.search_tasks(repo, replace(s, page=number))
         shown += [r["id"] for r in page.rows]
     assert len(shown) == len(set(shown)) == first.total
+
+
+@SETTINGS
+@given(
+    tasks=st.lists(rich_task(), min_size=0, max_size=40),
+    ss=st.lists(searches(answered=False), min_size=4, max_size=4),
+    cap=st.sampled_from([3, explorer.COUNT_CAP]),
+)
+def test_counts_equal_the_pipelines(
+    repo: Repository,
+    live: ReadModel,
+    tasks: list[dict[str, Any]],
+    ss: list[TaskSearch],
+    cap: int,
+) -> None:
+    """Any search of the list, the columns' capped count is the pipelines'; a list the
+    pipelines page (the assigned day's order, no status or deadline filter) counted by the
+    read model is the pipelines' page all the same."""
+    reload_tasks(repo, tasks)
+    cols = columns(repo)
+    assert live.sync(10)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(explorer, "COUNT_CAP", cap)
+        for s in ss:
+            expected = explorer.search_tasks(repo, s)
+            assert lists.count(cols, s) == (expected.total, expected.capped), s
+            plain = replace(
+                s, categories=(), deadline_from=None, deadline_to=None, sort="assigned_desc"
+            )
+            assert not lists.answerable(plain) and lists.countable(plain)
+            source = Columns(live)
+            assert source.task_count(plain) is not None
+            assert explorer.search_tasks(repo, plain, CAL, source=source) == (
+                explorer.search_tasks(repo, plain, CAL)
+            ), plain
 
 
 def test_searches_the_columns_do_not_answer_go_to_the_pipelines(repo: Repository) -> None:
