@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import json
 import os
 import socket
 import subprocess
@@ -62,6 +64,50 @@ def test_serve_watches_no_file_unless_told(monkeypatch: pytest.MonkeyPatch) -> N
     assert asked == ["--server.fileWatcherType", "auto", "--server.address=::"]
     monkeypatch.setenv("STREAMLIT_SERVER_FILE_WATCHER_TYPE", "poll")
     assert serve.streamlit_args(["--server.address=::"]) == ["--server.address=::"]
+
+
+def _page_imports(root: Path) -> list[str]:
+    """The modules dashboard/app.py and the pages import (a name imported from a package
+    counts when it is a module of this repository)."""
+    wanted: set[str] = set()
+    for path in [
+        root / "dashboard" / "app.py",
+        *sorted((root / "dashboard" / "views").glob("*.py")),
+    ]:
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                wanted.add(node.module)
+                for alias in node.names:
+                    sub = root.joinpath(*node.module.split("."), alias.name)
+                    if sub.with_suffix(".py").exists() or sub.is_dir():
+                        wanted.add(f"{node.module}.{alias.name}")
+            elif isinstance(node, ast.Import):
+                wanted.update(alias.name for alias in node.names)
+    return sorted(wanted)
+
+
+def test_serve_freezes_every_module_the_pages_import_before_serving() -> None:
+    """`serve.freeze_imports` imports every module that dashboard/app.py and the pages import
+    (so that the objects frozen out of the collector's way are all of them) and freezes them,
+    quietly. Run in a fresh interpreter: its modules are those the freeze imported."""
+    root = Path(serve.__file__).resolve().parents[1]
+    wanted = _page_imports(root)
+    assert "dashboard.data" in wanted and "pandas" in wanted
+    code = (
+        "import json, sys\n"
+        "from dashboard import serve\n"
+        "frozen = serve.freeze_imports()\n"
+        f"missing = [m for m in {wanted!r} if m not in sys.modules]\n"
+        "print(json.dumps({'frozen': frozen, 'missing': missing}))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    assert "No runtime found" not in out.stderr, out.stderr
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    assert got["missing"] == [], got["missing"]
+    assert got["frozen"] > 50_000  # pandas, Altair and Streamlit alone are over 100,000
 
 
 def test_dashboard_serve_without_address_listens_only_on_loopback(mongod: dict[str, Any]) -> None:
