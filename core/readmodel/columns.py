@@ -33,6 +33,7 @@ _EPOCH_ORD = date(1970, 1, 1).toordinal()
 _DAY_MS = 86_400_000
 _LOCAL_OFFSET_MS = 7 * 3_600_000  # Asia/Ho_Chi_Minh, UTC+7 without daylight saving
 SNAPSHOT_FORMAT = 2  # 2: with the tasks' folded search text
+_SNAPSHOT_BATCH = 1 << 22  # rows a record batch of the snapshot holds
 
 I32 = npt.NDArray[np.int32]
 DAY_COLUMNS = ("assigned", "deadline", "completed", "cancelled")
@@ -353,19 +354,20 @@ class FactColumns:
         table = pa.table(arrays).replace_schema_metadata({"cddh": json.dumps(info)})
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp")
-        feather.write_feather(table, tmp, compression="uncompressed")
+        # Few, large record batches: a restart maps them and uses each column as it is
+        # (several batches would be concatenated, i.e. copied). A text column of one batch
+        # stays well under Arrow's 2 GiB a string array (4M tasks at ~230 bytes).
+        feather.write_feather(table, tmp, compression="uncompressed", chunksize=_SNAPSHOT_BATCH)
         tmp.replace(path)
 
     @classmethod
     def load(cls, path: Path) -> tuple[FactColumns, dict[str, Any]]:
         """Columns and their metadata (position, …) from a snapshot written by `save`."""
-        with pa.OSFile(str(path)) as source:
-            names = pa.ipc.open_file(source).schema.names
-        # The search texts (most of the file) are mapped, not read: their pages come in at
-        # the first text search, off the path of a restart's first figure.
-        table = feather.read_table(
-            path, columns=[c for c in names if c != "search_text"], memory_map=False
-        )
+        # The file is mapped, not read: the columns are views of its pages (read-only until
+        # the first change, `_thaw`), which the OS brings in as the first answers touch them —
+        # a restart costs milliseconds, not a read of every column. (A snapshot written over
+        # it later is a new file renamed into place: the mapping keeps the old one.)
+        table = pa.ipc.open_file(pa.memory_map(str(path))).read_all()
         info = json.loads((table.schema.metadata or {})[b"cddh"])
         if info.get("format") != SNAPSHOT_FORMAT:
             raise ValueError("snapshot format")
@@ -383,10 +385,10 @@ class FactColumns:
         cols._frozen = True
         for attr, values in info["vocabs"].items():
             setattr(cols, attr, Vocab(values))
-        cols._base_ids = table.column("_id").combine_chunks()
-        if "search_text" in names:
-            texts = feather.read_table(path, columns=["search_text"], memory_map=True)
-            cols.texts = TaskTexts(texts.column("search_text"))
+        ids = table.column("_id")
+        cols._base_ids = ids.chunk(0) if ids.num_chunks == 1 else ids.combine_chunks()
+        if "search_text" in table.column_names:
+            cols.texts = TaskTexts(table.column("search_text"))
         return cols, info
 
     def _thaw(self) -> None:

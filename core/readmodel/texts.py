@@ -73,9 +73,11 @@ class TaskTexts:
     def __init__(self, base: pa.Array | pa.ChunkedArray | None = None) -> None:
         if base is None:
             base = pa.array([], pa.string())
-        if isinstance(base, pa.ChunkedArray):  # one chunk is used as it is (a mapped file's)
-            base = base.chunk(0) if base.num_chunks == 1 else base.combine_chunks()
-        self._base: pa.Array = base if base.type == pa.string() else base.cast(pa.string())
+        if isinstance(base, pa.Array):
+            base = pa.chunked_array([base])
+        # Kept in its chunks: a mapped snapshot's are views of the file, combining them would
+        # copy every text at a restart.
+        self._base: pa.ChunkedArray = base if base.type == pa.string() else base.cast(pa.string())
         self._written: dict[int, str] = {}  # row → text written since the array was built
 
     def __len__(self) -> int:
@@ -93,18 +95,33 @@ class TaskTexts:
             return str(self._base[row].as_py() or "")
         return ""
 
+    def _pieces(self, n: int) -> list[tuple[int, pa.Array]]:
+        """(first row, texts) of the stored texts of rows 0…n-1, a large chunk cut in two so
+        that both threads have work."""
+        out: list[tuple[int, pa.Array]] = []
+        start = 0
+        for chunk in self._base.chunks:
+            if start >= n:
+                break
+            chunk = chunk.slice(0, n - start)
+            if len(chunk) >= _SPLIT_FROM:
+                half = -(-len(chunk) // _PARTS)
+                out += [(start + a, chunk.slice(a, half)) for a in range(0, len(chunk), half)]
+            elif len(chunk):
+                out.append((start, chunk))
+            start += len(chunk)
+        return out
+
     def matches(self, pattern: str, n: int) -> npt.NDArray[np.bool_]:
         """Which of rows 0…n-1 hold a match of `pattern` (a regex of `explorer.text_search`)."""
         out = np.zeros(n, np.bool_)
-        base = self._base.slice(0, min(len(self._base), n))
-        size = len(base)
-        if size >= _SPLIT_FROM:
-            step = -(-size // _PARTS)
-            starts = range(0, size, step)
-            parts = list(_POOL.map(lambda a: _matches(base.slice(a, step), pattern), starts))
-            out[:size] = np.concatenate(parts)
-        elif size:
-            out[:size] = _matches(base, pattern)
+        pieces = self._pieces(n)
+        if sum(len(texts) for _, texts in pieces) >= _SPLIT_FROM:
+            found = list(_POOL.map(lambda piece: _matches(piece[1], pattern), pieces))
+        else:
+            found = [_matches(texts, pattern) for _, texts in pieces]
+        for (start, texts), hits in zip(pieces, found, strict=True):
+            out[start : start + len(texts)] = hits
         if self._written:
             rx = re.compile(pattern, re.ASCII)
             for row, text in self._written.items():
@@ -112,18 +129,20 @@ class TaskTexts:
                     out[row] = rx.search(text) is not None
         return out
 
-    def array(self, n: int) -> pa.Array:
-        """The texts of rows 0…n-1 as one Arrow array (the snapshot's column)."""
-        base = self._base.slice(0, min(len(self._base), n))
-        if len(base) < n:
-            base = pa.concat_arrays([base, _blank(n - len(base))])
+    def array(self, n: int) -> pa.ChunkedArray:
+        """The texts of rows 0…n-1 (the snapshot's column), in the stored chunks."""
+        chunks: list[pa.Array] = []
+        start = 0
         written = sorted((row, text) for row, text in self._written.items() if row < n)
-        if not written:
-            return base
-        mask = np.zeros(n, np.bool_)
-        mask[[row for row, _ in written]] = True
-        values = pa.array([text for _, text in written], pa.string())
-        return pc.replace_with_mask(base, pa.array(mask), values)
+        for chunk in self._base.chunks:
+            if start >= n:
+                break
+            chunk = chunk.slice(0, n - start)
+            chunks.append(_replaced(chunk, start, written))
+            start += len(chunk)
+        if start < n:
+            chunks.append(_replaced(_blank(n - start), start, written))
+        return pa.chunked_array(chunks, pa.string())
 
     def compact(self, n: int, force: bool = False) -> bool:
         """Fold the texts written since into the array when they have grown past a small share
@@ -139,6 +158,17 @@ class TaskTexts:
     def nbytes(self) -> int:
         """Memory held by the texts (bytes, the written ones roughly)."""
         return int(self._base.nbytes) + sum(len(t) + 64 for t in self._written.values())
+
+
+def _replaced(texts: pa.Array, start: int, written: list[tuple[int, str]]) -> pa.Array:
+    """`texts` (rows `start`…) with the rows of `written` (sorted by row) replaced."""
+    rows = [(row - start, text) for row, text in written if start <= row < start + len(texts)]
+    if not rows:
+        return texts
+    mask = np.zeros(len(texts), np.bool_)
+    mask[[row for row, _ in rows]] = True
+    values = pa.array([text for _, text in rows], pa.string())
+    return pc.replace_with_mask(texts, pa.array(mask), values)
 
 
 def _blank(count: int) -> pa.Array:

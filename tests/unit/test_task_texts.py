@@ -4,6 +4,7 @@ part or two, and Python's `re` over the texts written since give the same rows a
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pyarrow as pa
@@ -34,13 +35,17 @@ def expected(values: list[str], pattern: str) -> list[bool]:
     written=st.lists(st.tuples(st.integers(0, 40), text_of), max_size=8),
     query=query_of,
     split=st.booleans(),
+    cuts=st.lists(st.integers(0, 30), max_size=3),
 )
 def test_matches_equal_pythons_re_over_every_text(
-    base: list[str], written: list[tuple[int, str]], query: str, split: bool
+    base: list[str], written: list[tuple[int, str]], query: str, split: bool, cuts: list[int]
 ) -> None:
     pattern = text_search(query)
     assume(pattern)  # a search of no letter or digit is no search (explorer.text_search)
-    texts = TaskTexts(pa.array(base, pa.string()))
+    # the stored texts in chunks, as a snapshot's record batches give them
+    bounds = sorted({0, len(base), *(c for c in cuts if c < len(base))})
+    chunks = [pa.array(base[a:b], pa.string()) for a, b in itertools.pairwise(bounds)]
+    texts = TaskTexts(pa.chunked_array(chunks, pa.string()))
     latest = list(base)
     for row, text in written:
         texts.set(row, text)
