@@ -58,6 +58,16 @@ def answerable(s: TaskSearch, texts: bool = True) -> bool:
     return uses_facts(s) and not s.text.strip()
 
 
+def _coordinating(cols: FactColumns, code: int | None) -> npt.NDArray[np.bool_]:
+    """Which rows name the unit `code` among their coordinating units (one pass over each
+    position of the padded matrix: cheaper than gathering the matrix's columns first)."""
+    hit = np.zeros(cols.n, np.bool_)
+    if code is not None:
+        for position in cols.coord[:, : cols.n]:
+            hit |= position == code
+    return hit
+
+
 def _code_mask(column: npt.NDArray[np.int32], code: int | None) -> npt.NDArray[np.bool_]:
     if code is None:  # a value no task has
         return np.zeros(len(column), np.bool_)
@@ -83,11 +93,7 @@ def matching(cols: FactColumns, s: TaskSearch) -> Matching:
     if s.unit is not None:
         code = cols.units.index.get(s.unit)
         if s.coordinating:
-            keep &= (
-                np.zeros(len(rows), np.bool_)
-                if code is None
-                else (cols.coord[:, rows] == code).any(axis=0)
-            )
+            keep &= _coordinating(cols, code)[rows]
         else:
             keep &= _code_mask(cols.lead[rows], code)
     if s.signer is not None:
