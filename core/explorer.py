@@ -502,21 +502,22 @@ def _search(repo: Repository, s: TaskSearch, counter: PageSource | None = None) 
     source = "facts" if uses_facts(s) else "tasks"
     bound = _eff_bound(repo, s, source)
     result = repo.aggregate_tasks(task_page_pipeline(s, bound), s.scope, source=source)
+    counted: tuple[int, bool] | None  # (the count shown, capped at COUNT_CAP or not)
     if s.needs_classification:
         facet = result[0] if result else {"rows": [], "total": []}
         rows, total = facet["rows"], int(facet["total"][0]["n"]) if facet["total"] else 0
+        counted = min(total, COUNT_CAP), total > COUNT_CAP
     else:
-        known = counter.task_count(s) if counter is not None else None
-        if known is not None:
-            total, capped = known
-            rows_shown = [task_row(t) for t in result]
-            return TaskPage(rows_shown, total, s.page, s.page_size, capped)
-        counted = repo.aggregate_tasks(
-            [{"$match": task_match(s)}, {"$limit": COUNT_CAP + 1}, {"$count": "n"}], s.scope
-        )
-        rows, total = result, int(counted[0]["n"]) if counted else 0
-    capped = total > COUNT_CAP
-    return TaskPage([task_row(t) for t in rows], min(total, COUNT_CAP), s.page, s.page_size, capped)
+        rows = result
+        counted = counter.task_count(s) if counter is not None else None
+        if counted is None:
+            found = repo.aggregate_tasks(
+                [{"$match": task_match(s)}, {"$limit": COUNT_CAP + 1}, {"$count": "n"}], s.scope
+            )
+            total = int(found[0]["n"]) if found else 0
+            counted = min(total, COUNT_CAP), total > COUNT_CAP
+    shown, capped = counted
+    return TaskPage([task_row(t) for t in rows], shown, s.page, s.page_size, capped)
 
 
 def task_detail(

@@ -365,7 +365,7 @@ def tasks_page(repo: Repository, key: str, s: explorer.TaskSearch) -> explorer.T
     from the read model when it may answer (`figures`: warm, caught up, a whole-province
     reader), the others from the pipelines of the reader's repository (counted by the read
     model when it may)."""
-    fig = figures(repo) if lists.answerable(s) or lists.countable(s) else Pipelines(repo)
+    fig = figures(repo) if lists.countable(s) else Pipelines(repo)  # (what it answers, it counts)
     return _tasks_page(fig, key, _tag(fig), s)
 
 
