@@ -116,6 +116,26 @@ def _screen_config(scale: float) -> dict[str, Any]:
     }
 
 
+def _bar_labels(
+    y: dict[str, Any], x_field: str, text: dict[str, Any], scale: float
+) -> dict[str, Any]:
+    """The layer writing each horizontal bar's figure just past its end."""
+    return {
+        "mark": {
+            "type": "text",
+            "align": "left",
+            "dx": 4,
+            "fontSize": int(12 * scale),
+            "color": "#222222",
+        },
+        "encoding": {
+            "y": y,
+            "x": {"field": x_field, "type": "quantitative"},
+            "text": text,
+        },
+    }
+
+
 def _screen_spec(
     body: dict[str, Any], datasets: dict[str, list[dict[str, Any]]], scale: float
 ) -> dict[str, Any]:
@@ -203,20 +223,7 @@ def status_breakdown(
             ],
         },
     }
-    labels = {
-        "mark": {
-            "type": "text",
-            "align": "left",
-            "dx": 4,
-            "fontSize": int(12 * scale),
-            "color": "#222222",
-        },
-        "encoding": {
-            "y": y,
-            "x": {"field": "Số nhiệm vụ", "type": "quantitative"},
-            "text": {"field": "Nhãn", "type": "nominal"},
-        },
-    }
+    labels = _bar_labels(y, "Số nhiệm vụ", {"field": "Nhãn", "type": "nominal"}, scale)
     return _screen_spec(
         {
             "data": _named_data(values, datasets),
@@ -485,20 +492,7 @@ def rate_ranking(
             ],
         },
     }
-    labels = {
-        "mark": {
-            "type": "text",
-            "align": "left",
-            "dx": 4,
-            "fontSize": int(12 * scale),
-            "color": "#222222",
-        },
-        "encoding": {
-            "y": y,
-            "x": {"field": "Tỷ lệ", "type": "quantitative"},
-            "text": {"field": "Nhãn", "type": "nominal"},
-        },
-    }
+    labels = _bar_labels(y, "Tỷ lệ", {"field": "Nhãn", "type": "nominal"}, scale)
     body: dict[str, Any] = {
         "data": _named_data(records, datasets),
         "layer": [track, bars, labels],
@@ -578,18 +572,7 @@ def overdue_by_unit(
     }
     text = {
         "data": _named_data(totals, datasets),
-        "mark": {
-            "type": "text",
-            "align": "left",
-            "dx": 4,
-            "fontSize": int(12 * scale),
-            "color": "#222222",
-        },
-        "encoding": {
-            "y": y,
-            "x": {"field": "Tổng", "type": "quantitative"},
-            "text": {"field": "Tổng", "type": "quantitative", "format": ",d"},
-        },
+        **_bar_labels(y, "Tổng", {"field": "Tổng", "type": "quantitative", "format": ",d"}, scale),
     }
     body: dict[str, Any] = {
         "layer": [bars, text],
