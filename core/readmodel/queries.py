@@ -98,6 +98,11 @@ class DayIndex:
         """Whether the index still serves these columns (few rows changed since)."""
         return len(cols.dirty) - self.dirty_at_build < 20_000 and cols.n - self.n < 20_000
 
+    def count(self, lo: int, hi: int) -> int:
+        """How many entries have a day in [lo, hi] (when built)."""
+        i = int(np.searchsorted(self.days, np.int32(lo), side="left"))
+        return int(np.searchsorted(self.days, np.int32(hi), side="right")) - i
+
     def candidates(self, cols: FactColumns, lo: int, hi: int) -> I64:
         """Rows that may have a day in [lo, hi] (a superset; sorted, unique)."""
         i = int(np.searchsorted(self.days, np.int32(lo), side="left"))
@@ -113,6 +118,49 @@ class DayIndex:
         marked = np.zeros(cols.n, np.bool_)
         marked[found] = True
         return np.flatnonzero(marked)
+
+
+class UnitIndex:
+    """Rows grouped by lead unit, for the questions about one unit or a few (a unit's page):
+    their rows are gathered instead of every row of the column being tested. Rows changed
+    after it was built (`FactColumns.dirty`) are checked directly."""
+
+    def __init__(self, cols: FactColumns) -> None:
+        n = cols.n
+        slots = len(cols.units.values) + 1  # code + 1: slot 0 holds tasks without a unit
+        codes = cols.lead[:n] + 1
+        # Few units: 16-bit keys sort by radix, several times faster than a 32-bit sort.
+        keys = codes.astype(np.int16) if slots < np.iinfo(np.int16).max else codes
+        self.rows: I64 = np.argsort(keys, kind="stable").astype(np.int64)
+        self.starts: I64 = np.searchsorted(codes[self.rows], np.arange(slots + 1)).astype(np.int64)
+        self.n = n
+        self.dirty_at_build = len(cols.dirty)
+
+    def usable(self, cols: FactColumns) -> bool:
+        """Whether the index still serves these columns (few rows changed since)."""
+        return len(cols.dirty) - self.dirty_at_build < 20_000 and cols.n - self.n < 20_000
+
+    def _slots(self, codes: I32) -> list[int]:
+        """Slots of the given unit codes held by the index (a unit first seen since has
+        none: its rows are among those changed since)."""
+        last = len(self.starts) - 1
+        return [int(c) + 1 for c in codes if int(c) + 1 < last]
+
+    def count(self, codes: I32) -> int:
+        """How many rows `candidates` gives at least (the rows of those units when built)."""
+        return sum(int(self.starts[s + 1] - self.starts[s]) for s in self._slots(codes))
+
+    def candidates(self, cols: FactColumns, codes: I32) -> I64:
+        """Rows that may be led by one of the units (a superset; sorted, unique)."""
+        parts = [self.rows[self.starts[s] : self.starts[s + 1]] for s in self._slots(codes)]
+        extra = [*cols.dirty[self.dirty_at_build :], *range(self.n, cols.n)]
+        if extra:
+            parts.append(np.array(extra, np.int64))
+        if not parts:
+            return np.zeros(0, np.int64)
+        if len(parts) == 1 and not extra:
+            return parts[0]  # one unit's rows: already in row order (a stable sort)
+        return np.unique(np.concatenate(parts))
 
 
 def _cache_lock(cols: FactColumns) -> threading.RLock:
@@ -135,6 +183,19 @@ def day_index(cols: FactColumns, kind: str) -> DayIndex:
         if index is None or not index.usable(cols):
             index = DayIndex(cols, kind)
             cols.__dict__[key] = index
+        return index
+
+
+def unit_index(cols: FactColumns) -> UnitIndex:
+    """The columns' `UnitIndex`, built on first use and again after many changes."""
+    index: UnitIndex | None = cols.__dict__.get("_index_unit")
+    if index is not None and index.usable(cols):
+        return index
+    with _cache_lock(cols):
+        index = cols.__dict__.get("_index_unit")
+        if index is None or not index.usable(cols):
+            index = UnitIndex(cols)
+            cols.__dict__["_index_unit"] = index
         return index
 
 
@@ -191,13 +252,22 @@ def population(cols: FactColumns, q: MetricsQuery) -> Population:
     ranged = low_dl is not None or high_dl is not None
     lo = low_dl if low_dl is not None else np.iinfo(np.int32).min
     hi = high_dl if high_dl is not None else int(NEVER) - 1
+    window = (lo, hi) if ranged else None
+    # A few units' tasks (a unit's page): their rows, unless a period's are fewer.
+    led = unit_index(cols) if q.lead_units is not None else None
+    led_codes = cols.units.codes_of(q.lead_units) if q.lead_units is not None else None
+    led_count = led.count(led_codes) if led is not None and led_codes is not None else n
     if ranged and low_dl is not None and high_dl is not None and high_dl - low_dl <= 800:
         # A deadline window (a period): the rows that may be due in it, from the index.
-        cand = day_index(cols, "deadline").candidates(cols, lo, hi)
-        return _sparse(cols, q, cand, d, (lo, hi))
+        due = day_index(cols, "deadline")
+        if led is not None and led_codes is not None and led_count < due.count(lo, hi):
+            return _sparse(cols, q, led.candidates(cols, led_codes), d, window)
+        return _sparse(cols, q, due.candidates(cols, lo, hi), d, window)
+    if led is not None and led_codes is not None and led_count * 8 < n:
+        return _sparse(cols, q, led.candidates(cols, led_codes), d, window)
     if q.assigned_from is not None and high - day_number(q.assigned_from) <= 800:
         cand = day_index(cols, "assigned").candidates(cols, day_number(q.assigned_from), high)
-        return _sparse(cols, q, cand, d, (lo, hi) if ranged else None)
+        return _sparse(cols, q, cand, d, window)
     assigned = cols.assigned[:n]
     mask = (assigned <= high) & (cols.cancelled[:n] > d)
     if q.assigned_from is not None:
@@ -221,7 +291,7 @@ def population(cols: FactColumns, q: MetricsQuery) -> Population:
         if ranged:
             mask &= (eff >= lo) & (eff <= hi)
         return Population(mask, eff, cat, None)
-    return _sparse(cols, q, np.flatnonzero(mask), d, (lo, hi) if ranged else None, checked=True)
+    return _sparse(cols, q, np.flatnonzero(mask), d, window, checked=True)
 
 
 def _sparse(

@@ -444,6 +444,14 @@ def test_demo_province_equals_the_pipelines(mongod: dict[str, Any]) -> None:
             same_figures(repo, cols, scoped)
             cal = WorkCalendar()
             fixed = _Fixed(repo, cols)
+            for lead in ([units[0]], units[1:]):  # a unit's page: its rows from the unit index
+                one = m.MetricsQuery(as_of=as_of, lead_units=frozenset(lead))
+                same_figures(repo, cols, replace(one, by="unit", rollup_successors=True))
+                assert backlog(repo, one, cal, 15, fixed) == backlog(repo, one, cal, 15)
+                period = custom_period(as_of - timedelta(days=30), as_of)
+                assert queries.period_metrics(repo, cols, one, [period]) == m.period_metrics(
+                    repo, one, [period]
+                )
             assert backlog(repo, m.MetricsQuery(as_of=as_of), cal, 20, fixed) == backlog(
                 repo, m.MetricsQuery(as_of=as_of), cal, 20
             )
@@ -709,6 +717,54 @@ def test_periods_see_tasks_changed_after_the_index_was_built(
         got = Columns(live).period_metrics(q, [june], population)
         assert got == m.period_metrics(repo, q, [june], population)
     assert Columns(live).period_metrics(q, [june], "deadline")[0]["total"]["assigned"] == 3
+
+
+def _same_unit_figures(repo: Repository, live: ReadModel, units: frozenset[str]) -> None:
+    """Every figure of a unit's page for `units`, from the model and from the pipelines."""
+    assert live.sync(10)
+    fig, cal = Columns(live), WorkCalendar()
+    june = custom_period(date(2025, 6, 1), date(2025, 6, 30))
+    for by in ("none", "unit"):
+        q = m.MetricsQuery(as_of=D, by=by, lead_units=units)
+        assert fig.status_metrics(q) == m.status_metrics(repo, q), q
+        for population in ("deadline", "assigned"):
+            assert fig.period_metrics(q, [june], population) == m.period_metrics(
+                repo, q, [june], population
+            )
+    q = m.MetricsQuery(as_of=D, lead_units=units)
+    assert backlog(repo, q, cal, 10, fig) == backlog(repo, q, cal, 10)
+    assert fig.due_soon(q, cal, limit=5) == m.due_soon(repo, q, cal, limit=5)
+
+
+def test_a_units_figures_see_tasks_changed_after_the_unit_index_was_built(
+    repo: Repository, live: ReadModel
+) -> None:
+    """A unit's figures gather its rows from an index of the rows by lead unit, built on the
+    first such question; a task moved to the unit or away from it afterwards, a new task, and
+    a unit whose first task comes afterwards are counted all the same."""
+    load_org(repo)
+    f = TaskFactory(repo)
+    for i in range(30):
+        f.add(lead_unit="STC", assigned_date=date(2025, 5, 5), deadline=date(2025, 6, 2 + i % 20))
+    f.add(lead_unit="SYT", assigned_date=date(2025, 5, 5), deadline=date(2025, 6, 10))
+    f.add(lead_unit="SYT", assigned_date=date(2025, 5, 5), deadline=date(2025, 6, 20))
+    f.save()
+    syt = frozenset({"SYT"})
+    _same_unit_figures(repo, live, syt)
+    with live.reading() as cols:
+        assert "_index_unit" in cols.__dict__  # SYT leads 2 of 32 tasks: its rows were gathered
+    repo.update_task(f"{f.tasks[0].document}#1", {"lead_unit": "SYT"}, "test", 1)
+    repo.update_task(f"{f.tasks[-1].document}#1", {"lead_unit": "STC"}, "test", 1)
+    g = TaskFactory(repo)
+    g._n = 100
+    g.add(lead_unit="SYT", assigned_date=date(2025, 6, 2), deadline=date(2025, 6, 12))
+    g.add(lead_unit="X-A1", assigned_date=date(2025, 7, 2), deadline=date(2025, 7, 9))
+    g.save()
+    _same_unit_figures(repo, live, syt)
+    _same_unit_figures(repo, live, frozenset({"X-A1"}))
+    _same_unit_figures(repo, live, frozenset({"SYT", "X-A1"}))
+    q = m.MetricsQuery(as_of=D, by="none", lead_units=syt)
+    assert Columns(live).status_metrics(q)["total"]["assigned"] == 3
 
 
 def test_briefing_numbers_equal_the_pipelines(mongod: dict[str, Any]) -> None:
