@@ -69,6 +69,19 @@ def scope_mask(cols: FactColumns, scope: Scope, rows: Any = None) -> npt.NDArray
     return np.asarray(mask, np.bool_)
 
 
+def _sorted_unique(rows: I64) -> I64:
+    """`np.unique` of row numbers, by a sort and a comparison of neighbours: three times
+    faster than numpy 2's hash table on the tens of thousands of rows a period or a unit has
+    at 1M tasks."""
+    out = np.sort(rows)
+    if len(out) < 2:
+        return out
+    keep = np.empty(len(out), np.bool_)
+    keep[0] = True
+    np.not_equal(out[1:], out[:-1], out=keep[1:])
+    return out[keep]
+
+
 class DayIndex:
     """Rows sorted by a day (the assigned day; or every deadline a task may have in force: the
     original and each extension's), for range questions (a period) that touch few rows.
@@ -114,7 +127,7 @@ class DayIndex:
             stale[np.array(extra, np.int64)] = True
             found = np.concatenate([found[~stale[found]], np.array(extra, np.int64)])
         if len(found) * 64 < cols.n:
-            return np.unique(found)
+            return _sorted_unique(found)
         marked = np.zeros(cols.n, np.bool_)
         marked[found] = True
         return np.flatnonzero(marked)
@@ -160,7 +173,7 @@ class UnitIndex:
             return np.zeros(0, np.int64)
         if len(parts) == 1 and not extra:
             return parts[0]  # one unit's rows: already in row order (a stable sort)
-        return np.unique(np.concatenate(parts))
+        return _sorted_unique(np.concatenate(parts))
 
 
 def _cache_lock(cols: FactColumns) -> threading.RLock:
