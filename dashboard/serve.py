@@ -16,6 +16,11 @@ several times a second and walks them all on the event loop after every run (mea
 tasks with py-spy: 0.2–0.3 s of each unit page's render went there, docs/performance.md);
 a province's server runs released code, not code being edited.
 
+Nor does it rewrite the pages for Streamlit's «magic» (a bare value on its own line shown as
+if written with `st.write`) unless asked (`--runner.magicEnabled true`): no page relies on it
+(tests/ops/test_serve_and_stop.py checks), and the rewrite parses each page's syntax tree on
+its first visit, 34 ms of the Đơn vị page's first render against 3 ms to compile it plainly.
+
 Before serving, it imports what every page uses and freezes those objects out of the garbage
 collector's way (`gc.freeze`): Streamlit runs a full collection after every run of a page,
 which otherwise walks the ~150,000 objects of pandas, Altair, Streamlit and cddh each time
@@ -57,14 +62,21 @@ def _address_configured(args: list[str]) -> bool:
     return False
 
 
+# Streamlit options the dashboard sets unless the command line or the environment does:
+# option → (value, the environment variable that sets it instead).
+DEFAULTS = {
+    "--server.fileWatcherType": ("none", "STREAMLIT_SERVER_FILE_WATCHER_TYPE"),
+    "--runner.magicEnabled": ("false", "STREAMLIT_RUNNER_MAGIC_ENABLED"),
+}
+
+
 def streamlit_args(args: list[str]) -> list[str]:
-    """The options passed to `streamlit run`: the given ones, plus 127.0.0.1 when none binds
-    and no file watching unless asked."""
+    """The options passed to `streamlit run`: the given ones, plus 127.0.0.1 when none binds,
+    no file watching and no «magic» unless asked."""
     out = list(args)
-    if not _given(out, "--server.fileWatcherType") and not os.environ.get(
-        "STREAMLIT_SERVER_FILE_WATCHER_TYPE"
-    ):
-        out = ["--server.fileWatcherType", "none", *out]
+    for option, (value, variable) in reversed(DEFAULTS.items()):
+        if not _given(out, option) and not os.environ.get(variable):
+            out = [option, value, *out]
     if _address_configured(out):
         return out
     return ["--server.address", DEFAULT_ADDRESS, *out]

@@ -48,7 +48,8 @@ def _non_loopback_ipv4() -> str | None:
 def test_serve_binds_loopback_unless_told(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("STREAMLIT_SERVER_FILE_WATCHER_TYPE", raising=False)
     monkeypatch.delenv("STREAMLIT_SERVER_ADDRESS", raising=False)
-    quiet = ["--server.fileWatcherType", "none"]
+    monkeypatch.delenv("STREAMLIT_RUNNER_MAGIC_ENABLED", raising=False)
+    quiet = ["--server.fileWatcherType", "none", "--runner.magicEnabled", "false"]
     assert serve.streamlit_args(["--server.port", "1"]) == [
         "--server.address", "127.0.0.1", *quiet, "--server.port", "1"
     ]  # fmt: skip
@@ -58,12 +59,32 @@ def test_serve_binds_loopback_unless_told(monkeypatch: pytest.MonkeyPatch) -> No
     assert serve.streamlit_args(["--server.address=::"]) == [*quiet, "--server.address=::"]
 
 
-def test_serve_watches_no_file_unless_told(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_serve_watches_no_file_and_adds_no_magic_unless_told(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.delenv("STREAMLIT_SERVER_FILE_WATCHER_TYPE", raising=False)
+    monkeypatch.setenv("STREAMLIT_RUNNER_MAGIC_ENABLED", "true")
     asked = serve.streamlit_args(["--server.fileWatcherType", "auto", "--server.address=::"])
     assert asked == ["--server.fileWatcherType", "auto", "--server.address=::"]
     monkeypatch.setenv("STREAMLIT_SERVER_FILE_WATCHER_TYPE", "poll")
-    assert serve.streamlit_args(["--server.address=::"]) == ["--server.address=::"]
+    monkeypatch.delenv("STREAMLIT_RUNNER_MAGIC_ENABLED")
+    magic_on = serve.streamlit_args(["--runner.magicEnabled=true", "--server.address=::"])
+    assert magic_on == ["--runner.magicEnabled=true", "--server.address=::"]
+    assert serve.streamlit_args(["--server.address=::"]) == [
+        "--runner.magicEnabled", "false", "--server.address=::"
+    ]  # fmt: skip
+
+
+def test_no_page_relies_on_streamlit_magic() -> None:
+    """The server turns Streamlit's «magic» off (dashboard/serve.py): no page may hold a bare
+    value meant to be shown by it, which would then show nothing."""
+    from streamlit.runtime.scriptrunner import magic
+
+    scripts = [ROOT / "dashboard" / "app.py", *sorted((ROOT / "dashboard" / "views").glob("*.py"))]
+    assert len(scripts) > 10
+    for script in scripts:
+        rewritten = ast.unparse(magic.add_magic(script.read_text(encoding="utf-8"), str(script)))
+        assert "__streamlitmagic__." not in rewritten, script.name
 
 
 def _page_imports(root: Path) -> list[str]:
