@@ -689,8 +689,12 @@ def documents_with_progress(
             [{"$match": population_match(q)}, {"$group": {"_id": "$document"}}], scope
         )
         match = {"$and": [match, {"_id": {"$in": sorted(r["_id"] for r in found)}}]}
-    docs = repo.documents_page(match, skip=(s.page - 1) * s.page_size, limit=s.page_size)
-    total = repo.count_documents(match)
+    skip = (s.page - 1) * s.page_size
+    if s.text.strip():  # every abstract is read: the page and the count in one pass
+        docs, total = repo.documents_page_counted(match, skip=skip, limit=s.page_size)
+    else:  # in the order of an index, and counted on it
+        docs = repo.documents_page(match, skip=skip, limit=s.page_size)
+        total = repo.count_documents(match)
     counts = {
         r["_id"]: r
         for r in repo.aggregate_tasks(progress_pipeline([d["_id"] for d in docs], q), scope)

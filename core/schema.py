@@ -470,8 +470,11 @@ INDEXES: list[tuple[str, str, list[tuple[str, Any]], dict[str, Any]]] = [
     ("delegations", "delegations_to", [("to_leader", 1), ("date_from", 1)], {}),
     ("delegations", "delegations_from", [("from_leader", 1), ("date_from", 1)], {}),
     ("documents", "documents_number_year", [("number", 1), ("issue_date", 1)], {}),
-    ("documents", "documents_issue_date", [("issue_date", -1)], {}),
-    ("documents", "documents_signer", [("signer", 1), ("issue_date", -1)], {}),
+    # The Văn bản list's order (newest first, then key) read straight from the index: with
+    # the issue day alone, MongoDB sorted every document to show 20 (0.4 s at 320,000).
+    ("documents", "documents_issued", [("issue_date", -1), ("_id", 1)], {}),
+    ("documents", "documents_signer_issued", [("signer", 1), ("issue_date", -1), ("_id", 1)], {}),
+    ("documents", "documents_type_issued", [("type", 1), ("issue_date", -1), ("_id", 1)], {}),
     ("tasks", "tasks_document_seq", [("document", 1), ("seq", 1)], {"unique": True}),
     ("tasks", "tasks_assigned", [("assigned_date", 1)], {}),
     ("tasks", "tasks_deadline", [("deadline", 1)], {}),
@@ -521,6 +524,12 @@ INDEXES: list[tuple[str, str, list[tuple[str, Any]], dict[str, Any]]] = [
     ("access_log", "access_log_event_at", [("event", 1), ("at", -1)], {}),
     ("feedback", "feedback_status_due", [("status", 1), ("due_date", 1)], {}),
     ("feedback", "feedback_from_received", [("from_unit", 1), ("received_date", -1)], {}),
+]
+
+# Indexes of earlier versions that ones above replace: `ensure_schema` drops them.
+RETIRED_INDEXES: list[tuple[str, str]] = [
+    ("documents", "documents_issue_date"),
+    ("documents", "documents_signer"),
 ]
 
 # Fields of a task that the status metrics need. `task_facts` holds these, kept in step with

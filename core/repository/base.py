@@ -40,6 +40,7 @@ from core.schema import (
     FACT_TEXT,
     FACTS_FORMAT,
     INDEXES,
+    RETIRED_INDEXES,
     VALIDATORS,
     task_facts_projection,
 )
@@ -111,6 +112,9 @@ class StoreBase:
                 )
         for coll, index_name, keys, options in INDEXES:
             self.db[coll].create_index(keys, name=index_name, **options)
+        for coll, index_name in RETIRED_INDEXES:
+            if index_name in self.db[coll].index_information():
+                self.db[coll].drop_index(index_name)
         self.db.store_state.update_one(
             {"_id": "tasks"}, {"$setOnInsert": {"generation": 0}}, upsert=True
         )

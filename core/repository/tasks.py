@@ -314,6 +314,31 @@ class TaskStore(StoreBase):
         cursor = self.db.documents.find(match).sort([("issue_date", -1), ("_id", 1)])
         return list(cursor.skip(skip).limit(limit))
 
+    def documents_page_counted(
+        self, query: Mapping[str, Any], *, skip: int = 0, limit: int = 50
+    ) -> tuple[list[dict[str, Any]], int]:
+        """A page of the documents the reader may see (newest first) and how many match, in
+        one pass: for a query no index answers (a text searched in every abstract), where
+        `documents_page` and `count_documents` would each read every document."""
+        self._require_content()
+        match = _and(dict(query), self._document_scope())
+        stages: list[dict[str, Any]] = [
+            {"$match": match},
+            {
+                "$facet": {
+                    "rows": [
+                        {"$sort": {"issue_date": -1, "_id": 1}},
+                        {"$skip": skip},
+                        {"$limit": max(limit, 1)},
+                    ],
+                    "total": [{"$count": "n"}],
+                }
+            },
+        ]
+        found = next(self.db.documents.aggregate(stages), {"rows": [], "total": []})
+        total = int(found["total"][0]["n"]) if found["total"] else 0
+        return list(found["rows"]) if limit else [], total
+
     def count_documents(self, query: Mapping[str, Any]) -> int:
         """Number of the documents the reader may see matching a query."""
         self._require_content()

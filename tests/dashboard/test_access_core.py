@@ -98,6 +98,8 @@ def test_unit_officer_sees_only_documents_holding_his_tasks(
     assert 0 < len(docs) < demo_repo.count_documents({})
     held = set(demo_repo.db.tasks.distinct("document", store.reader.task_match()))
     assert {d["_id"] for d in docs} == held
+    page, total = store.documents_page_counted({}, limit=len(held) + 5)
+    assert total == len(held) and {d["_id"] for d in page} == held
     foreign = demo_repo.db.documents.find_one({"_id": {"$nin": sorted(held)}})
     assert foreign is not None and store.document(foreign["_id"]) is None
 
@@ -116,6 +118,7 @@ def test_viewer_reads_figures_but_never_task_content(
         lambda: store.task(any_task["_id"], Scope.everything()),
         lambda: store.find_tasks({}, Scope.everything()),
         lambda: store.documents_page({}),
+        lambda: store.documents_page_counted({}),
         lambda: store.aggregate_tasks([{"$match": {}}, {"$limit": 1}], Scope.everything()),
         lambda: store.aggregate_tasks(
             [{"$group": {"_id": "$lead_unit", "ids": {"$push": "$_id"}}}],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import re
 from dataclasses import replace
 from datetime import date, timedelta
@@ -230,6 +232,27 @@ def test_documents_with_progress_priority_only(demo_repo: Repository) -> None:
     assert [r["id"] for r in second] == [
         r["id"] for r in all_rows if r["id"] in _priority_counts(demo_repo)
     ][10:20]
+
+
+@pytest.mark.parametrize("text", ["so y te", "QĐ-UBND", "an ninh", "kế hoạch", "zzz"])
+def test_a_document_search_pages_and_counts_in_one_pass_as_in_two(
+    demo_repo: Repository, text: str
+) -> None:
+    """A searched list of documents (one aggregation: the page and the count together) gives
+    the rows and total of the index-ordered find and its count, on every page."""
+    match = explorer.document_match(explorer.DocumentSearch(as_of=AS_OF, text=text))
+    total = demo_repo.count_documents(match)
+    assert (total == 0) == (text == "zzz")
+    for skip in (0, 7, max(total - 3, 0), total + 10):
+        rows, counted = demo_repo.documents_page_counted(match, skip=skip, limit=7)
+        assert counted == total
+        assert rows == demo_repo.documents_page(match, skip=skip, limit=7)
+    found, _total = explorer.documents_with_progress(
+        demo_repo, explorer.DocumentSearch(as_of=AS_OF, text=text, page_size=5), Scope.everything()
+    )
+    assert [r["id"] for r in found] == [
+        d["_id"] for d in demo_repo.documents_page(match, limit=5)
+    ]
 
 
 def test_longest_overdue_sort_lists_open_overdue_tasks_with_their_days(

@@ -46,6 +46,31 @@ def test_schema_is_idempotent_and_indexes_are_named(repo: Repository) -> None:
     assert "$jsonSchema" in options[0]["options"]["validator"]
 
 
+def _stages(plan: dict[str, Any]) -> list[str]:
+    """Every stage name of an explain plan."""
+    out = [plan["stage"]]
+    for child in [plan.get("inputStage"), *plan.get("inputStages", [])]:
+        if child:
+            out += _stages(child)
+    return out
+
+
+def test_document_lists_read_their_order_from_an_index(repo: Repository) -> None:
+    """The Văn bản list (newest first, then key; also by signer) is read in index order and
+    stops after its page, instead of sorting every document; an index of an earlier version
+    that a new one replaces is dropped by `ensure_schema`."""
+    repo.db.documents.create_index([("issue_date", -1)], name="documents_issue_date")
+    repo.ensure_schema()
+    names = repo.index_names("documents")
+    assert "documents_issue_date" not in names
+    assert {"documents_issued", "documents_signer_issued"} <= set(names)
+    order = [("issue_date", -1), ("_id", 1)]
+    for match in ({"issue_date": {"$lte": datetime(2025, 6, 1)}}, {"signer": "CT"}):
+        plan = repo.db.documents.find(match).sort(order).limit(20).explain()
+        stages = _stages(plan["queryPlanner"]["winningPlan"])
+        assert "IXSCAN" in stages and "SORT" not in stages, (match, stages)
+
+
 def test_document_and_task_round_trip(repo: Repository) -> None:
     load_org(repo)
     key = repo.save_document(_doc(), actor="tester")
