@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
-
 import re
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
+
+import pytest
 
 from core import explorer, metrics
 from core.dates import from_bson_day, to_bson_day
@@ -250,9 +250,7 @@ def test_a_document_search_pages_and_counts_in_one_pass_as_in_two(
     found, _total = explorer.documents_with_progress(
         demo_repo, explorer.DocumentSearch(as_of=AS_OF, text=text, page_size=5), Scope.everything()
     )
-    assert [r["id"] for r in found] == [
-        d["_id"] for d in demo_repo.documents_page(match, limit=5)
-    ]
+    assert [r["id"] for r in found] == [d["_id"] for d in demo_repo.documents_page(match, limit=5)]
 
 
 def test_longest_overdue_sort_lists_open_overdue_tasks_with_their_days(
