@@ -335,7 +335,7 @@ class TaskStore(StoreBase):
                 }
             },
         ]
-        found = next(self.db.documents.aggregate(stages), {"rows": [], "total": []})
+        found: dict[str, Any] = next(self.db.documents.aggregate(stages), {"rows": [], "total": []})
         total = int(found["total"][0]["n"]) if found["total"] else 0
         return list(found["rows"]) if limit else [], total
 
