@@ -199,3 +199,40 @@ def test_tasks_added_later_and_the_entry_backlog(as_user: Bind, cal: object) -> 
     assert entry_backlog(office, cal, today=TODAY) == []  # type: ignore[arg-type]
     more = add_tasks(office, registered.document, [task_form(lead_unit="STC", coord_units=[])])
     assert more.tasks == ["2025-15/QĐ-UBND#3"]
+
+
+def test_the_entry_backlog_lists_recent_documents_without_tasks_oldest_first(
+    as_user: Bind, cal: object
+) -> None:
+    """Documents issued in the last 92 days holding no task, oldest first (same day: by key);
+    an older one, or one holding a task, is not listed."""
+    office = as_user(SPECIALIST)
+    today = date(2025, 9, 30)
+    entered = [
+        ("30/QĐ-UBND", date(2025, 9, 20), False),
+        ("12/QĐ-UBND", date(2025, 9, 20), False),
+        ("11/QĐ-UBND", date(2025, 8, 4), False),
+        ("10/QĐ-UBND", date(2025, 5, 2), False),  # issued before the 92 days
+        ("13/QĐ-UBND", date(2025, 9, 22), True),  # holds a task
+        ("14/QĐ-UBND", date(2025, 9, 25), False),
+    ]
+    for number, issued, with_task in entered:
+        enter_document(
+            office,
+            doc_form(number=number, issued=issued),
+            [task_form()] if with_task else [],
+            today=today,
+        )
+    backlog = entry_backlog(office, cal, today=today)  # type: ignore[arg-type]
+    assert [b.document for b in backlog] == [
+        "2025-11/QĐ-UBND",
+        "2025-12/QĐ-UBND",
+        "2025-30/QĐ-UBND",
+        "2025-14/QĐ-UBND",
+    ]
+    assert [b.issue_date for b in backlog] == [
+        date(2025, 8, 4),
+        date(2025, 9, 20),
+        date(2025, 9, 20),
+        date(2025, 9, 25),
+    ]
