@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from core.readmodel import queries
 from core.readmodel.columns import FactColumns
 from core.repository import FactChange, FactsFeedLost, FactsStream, Repository
 
@@ -243,6 +244,21 @@ class ReadModel:
             old.close()
         _LOG.info("read model: %s tasks from %s in %.2f s", cols.n, source, self.load_seconds)
 
+    def prepare(self) -> None:
+        """Build the indexes the figures use (rows by deadline, by assigned day, by unit) now,
+        in the loading thread, rather than in the first page that needs each (0.1–0.2 s at 1M
+        tasks); the figures answer meanwhile and build what they need themselves."""
+        t0 = time.perf_counter()
+        try:
+            with self.reading() as cols:
+                queries.day_index(cols, "deadline")
+                queries.day_index(cols, "assigned")
+                queries.unit_index(cols)
+        except Exception as exc:  # only slower first figures
+            _LOG.warning("read model: indexes not prepared: %s", exc)
+            return
+        _LOG.info("read model: indexes prepared in %.2f s", time.perf_counter() - t0)
+
     def save_snapshot(self) -> None:
         """Write the columns and the stream position to the snapshot file (if any)."""
         if self.snapshot is None:
@@ -272,6 +288,7 @@ class ReadModel:
             self.error = str(exc)
             _LOG.warning("read model not loaded: %s", exc)
             return
+        self.prepare()
         failures = 0
         while not self._stop.is_set():
             try:
@@ -357,6 +374,7 @@ class ReadModel:
     def _safe_reload(self) -> None:
         try:
             self._reload()
+            self.prepare()
         except Exception as exc:
             self.error = str(exc)
             _LOG.warning("read model: reload failed: %s", exc)

@@ -6,6 +6,7 @@ next read); restarted from its snapshot.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -734,6 +735,29 @@ def _same_unit_figures(repo: Repository, live: ReadModel, units: frozenset[str])
     q = m.MetricsQuery(as_of=D, lead_units=units)
     assert backlog(repo, q, cal, 10, fig) == backlog(repo, q, cal, 10)
     assert fig.due_soon(q, cal, limit=5) == m.due_soon(repo, q, cal, limit=5)
+
+
+def test_the_model_prepares_its_indexes_after_loading(repo: Repository) -> None:
+    """The rows by deadline, by assigned day and by unit are built in the loading thread,
+    not by the first page asking for them."""
+    load_org(repo)
+    f = TaskFactory(repo)
+    f.add(assigned_date=date(2025, 1, 6), deadline=date(2025, 2, 10))
+    f.save()
+    model = ReadModel(repo).start(background=False)
+    try:
+        wanted = {"_index_deadline", "_index_assigned", "_index_unit"}
+        end = time.monotonic() + 30
+        while time.monotonic() < end:
+            with model.reading() as cols:
+                if wanted <= set(cols.__dict__):
+                    break
+            time.sleep(0.05)
+        with model.reading() as cols:
+            assert wanted <= set(cols.__dict__)
+            assert cols.__dict__["_index_unit"].n == cols.n == 1
+    finally:
+        model.stop(save=False)
 
 
 def test_a_units_figures_see_tasks_changed_after_the_unit_index_was_built(
