@@ -12,7 +12,8 @@ drawing (no "Running…" status, nothing stale, quiet for 0.5 s, the quiet time 
 - clicks in one tab, each a question not asked before (nothing cached): period kind → quarter,
   → year (the yearly view: 12 years and the unit × year heatmap), the Đơn vị page from the
   navigation, one unit's page by choosing it, the Nhiệm vụ page from the navigation, the status
-  filter «Quá hạn», a text search typed in the search box;
+  filter «Quá hạn», a text search typed in the search box; then every other page of the
+  navigation in turn (Văn bản, Lãnh đạo, …, Tài khoản, back to Tổng quan);
 - new tabs (a new page load and websocket) on a unit's page, the status-filtered list and a
   search.
 
@@ -26,6 +27,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import sys
 import tempfile
 import time
@@ -56,8 +58,26 @@ def timed(page: Any, action: Callable[[], Any], expect: str | None = None) -> fl
 
 
 def nav_click(page: Any, label: str) -> Callable[[], Any]:
-    link = page.locator('[data-testid="stSidebarNav"] a').filter(has_text=label).first
+    """Click the navigation's page `label` (its title, or the title with a count: «(3)»)."""
+    title = re.compile("^" + re.escape(label) + r"( \(\d+\))?$")
+    link = page.locator('[data-testid="stSidebarNav"] a').filter(has_text=title).first
     return lambda: link.click()
+
+
+# Every other page of the Office Chief, reached from the navigation (key → title).
+OTHER_PAGES = {
+    "documents": "Văn bản",
+    "leaders": "Lãnh đạo",
+    "discipline": "Chất lượng cập nhật",
+    "briefing": "Báo cáo",
+    "office_work": "Việc của Văn phòng",
+    "entry": "Nhập văn bản",
+    "import": "Nhập tệp",
+    "users": "Người dùng",
+    "access_log": "Nhật ký truy cập",
+    "account": "Tài khoản",
+    "overview": "Tổng quan",
+}
 
 
 def search_box(page: Any, text: str) -> Callable[[], Any]:
@@ -89,6 +109,9 @@ def round_of(page: Any, context: Any, url: str, day: str, i: int) -> dict[str, f
     assert title(page) == "Nhiệm vụ", title(page)
     out["click_status_overdue"] = timed(page, status_filter(page, "Quá hạn"))
     out["click_search"] = timed(page, search_box(page, text))
+    for key, label in OTHER_PAGES.items():
+        out[f"click_{key}_page"] = timed(page, nav_click(page, label))
+        assert title(page), label
     tab = context.new_page()
     tab.set_default_timeout(180_000)
     try:
