@@ -7,7 +7,8 @@ Strings (units, signers, document types, rooms) are int32 codes into a `Vocab` (
 Extensions and coordinating units are padded matrices, one row per position: `ext_appr[k]`,
 `ext_new[k]` (the k-th extension of each task, `NEVER` when it has fewer), `coord[k]`.
 A deleted task keeps its row with `assigned = NEVER`: it is in no population.
-Beside the columns, `texts` holds each task's folded search text (core/readmodel/texts.py).
+Beside the columns, `texts` holds each task's folded search text (core/readmodel/texts.py) and
+`updates` the instants of its progress and completion reports (core/readmodel/updates.py).
 """
 
 from __future__ import annotations
@@ -26,23 +27,28 @@ import pyarrow.feather as feather
 
 from core.dates import from_bson_day
 from core.readmodel.texts import TaskTexts
+from core.readmodel.updates import TaskUpdates
 
 NEVER = np.int32(2**31 - 1)
 NONE_CODE = -1
 _EPOCH_ORD = date(1970, 1, 1).toordinal()
 _DAY_MS = 86_400_000
 _LOCAL_OFFSET_MS = 7 * 3_600_000  # Asia/Ho_Chi_Minh, UTC+7 without daylight saving
-SNAPSHOT_FORMAT = 2  # 2: with the tasks' folded search text
+SNAPSHOT_FORMAT = 3  # 2: with the tasks' folded search text; 3: and update discipline's inputs
 _SNAPSHOT_BATCH = 1 << 22  # rows a record batch of the snapshot holds
 
 I32 = npt.NDArray[np.int32]
-DAY_COLUMNS = ("assigned", "deadline", "completed", "cancelled")
+# The day a task was entered and its document's issue day are update discipline's (local
+# days of the stored instants, as the pipelines take them).
+DAY_COLUMNS = ("assigned", "deadline", "completed", "cancelled", "entered", "issued")
 CODE_COLUMNS = ("lead", "signer", "doc_type", "room")
 _SOURCE = {
     "assigned": "assigned_date",
     "deadline": "deadline",
     "completed": "completed_date",
     "cancelled": "cancelled_date",
+    "entered": "entered_at",
+    "issued": "doc_issue_date",
     "lead": "lead_unit",
     "signer": "signer",
     "doc_type": "doc_type",
@@ -147,6 +153,8 @@ class FactColumns:
         self.deadline: I32 = np.full(cap, NEVER, np.int32)
         self.completed: I32 = np.full(cap, NEVER, np.int32)
         self.cancelled: I32 = np.full(cap, NEVER, np.int32)
+        self.entered: I32 = np.full(cap, NEVER, np.int32)
+        self.issued: I32 = np.full(cap, NEVER, np.int32)
         self.lead: I32 = np.full(cap, NONE_CODE, np.int32)
         self.signer: I32 = np.full(cap, NONE_CODE, np.int32)
         self.doc_type: I32 = np.full(cap, NONE_CODE, np.int32)
@@ -171,6 +179,8 @@ class FactColumns:
         # The tasks' folded search texts (None: read without them; text searches then go to
         # the pipelines).
         self.texts: TaskTexts | None = None
+        # Each task's update instants (None: read without them; discipline then reads MongoDB).
+        self.updates: TaskUpdates | None = None
 
     # -- building ------------------------------------------------------------------------------
 
@@ -185,7 +195,8 @@ class FactColumns:
         cols = cls(capacity=n + n // 8 + 16, k_ext=k_ext, k_coord=k_coord)
         cols.n = n
         for name in DAY_COLUMNS:
-            getattr(cols, name)[:n] = _days(table.column(_SOURCE[name]))
+            if _SOURCE[name] in table.column_names:
+                getattr(cols, name)[:n] = _days(table.column(_SOURCE[name]))
         for name in CODE_COLUMNS:
             vocab: Vocab = getattr(cols, _VOCAB_OF[name])
             getattr(cols, name)[:n] = vocab.encode(table.column(_SOURCE[name]))
@@ -204,6 +215,8 @@ class FactColumns:
         cols._base_ids = ids
         if "search_text" in table.column_names:
             cols.texts = TaskTexts(table.column("search_text").fill_null(""))
+        if "updates" in table.column_names:
+            cols.updates = TaskUpdates(table.column("updates"))
         return cols
 
     # -- keys ----------------------------------------------------------------------------------
@@ -295,6 +308,8 @@ class FactColumns:
         self.deadline[row] = _stored_day(doc.get("deadline"))
         self.completed[row] = _stored_day(doc.get("completed_date"))
         self.cancelled[row] = _stored_day(doc.get("cancelled_date"))
+        self.entered[row] = _stored_day(doc.get("entered_at"))
+        self.issued[row] = _stored_day(doc.get("doc_issue_date"))
         self.lead[row] = self.units.code(doc.get("lead_unit"))
         self.signer[row] = self.signers.code(doc.get("signer"))
         self.doc_type[row] = self.doc_types.code(doc.get("doc_type"))
@@ -311,6 +326,8 @@ class FactColumns:
             self.coord[k, row] = self.units.code(u)
         if self.texts is not None:
             self.texts.set(row, doc.get("search_text"))
+        if self.updates is not None:
+            self.updates.set(row, doc.get("updates") or [])
         self.changes += 1
         self.dirty.append(row)
         return row
@@ -343,6 +360,8 @@ class FactColumns:
             arrays[f"coord_{k}"] = pa.array(self.coord[k, :n])
         if self.texts is not None:
             arrays["search_text"] = self.texts.array(n)
+        if self.updates is not None:
+            arrays["updates"] = self.updates.array(n)
         info = {
             "format": SNAPSHOT_FORMAT,
             "position": dict(position) if position else None,
@@ -389,6 +408,8 @@ class FactColumns:
         cols._base_ids = ids.chunk(0) if ids.num_chunks == 1 else ids.combine_chunks()
         if "search_text" in table.column_names:
             cols.texts = TaskTexts(table.column("search_text"))
+        if "updates" in table.column_names:
+            cols.updates = TaskUpdates(table.column("updates"))
         return cols, info
 
     def _thaw(self) -> None:
@@ -409,4 +430,5 @@ class FactColumns:
             self.coord,
         ]
         texts = self.texts.nbytes() if self.texts is not None else 0
+        texts += self.updates.nbytes() if self.updates is not None else 0
         return int(sum(a.nbytes for a in arrays)) + int(self._base_ids.nbytes) + texts

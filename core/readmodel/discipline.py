@@ -1,11 +1,12 @@
 """Update discipline (`core.metrics.update_discipline`) with its population from the columns.
 
 The columns find the query's tasks and classify them (deadline in force, category) in
-milliseconds; the update duties also need what `task_facts` does not hold (when the task was
-entered, its document's issue day, the days of its progress and completion reports), read from
-MongoDB for those tasks only, by key. The counts are then made with numpy exactly as
-`discipline_pipeline` makes them (the property tests hold both equal), and shaped by the same
-`discipline_result`.
+milliseconds; the update duties also need when each task was entered, its document's issue day
+and the instants of its progress and completion reports, which the facts carry too (facts
+format 3: the columns `entered`, `issued` and `updates`). Columns read without them (an older
+snapshot is read again instead, so only by hand) get them from MongoDB for those tasks, by key.
+The counts are then made with numpy exactly as `discipline_pipeline` makes them (the property
+tests hold both equal), and shaped by the same `discipline_result`.
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ _LOCAL_OFFSET_MS = 7 * 3_600_000  # Asia/Ho_Chi_Minh, UTC+7
 
 @dataclass(frozen=True)
 class DisciplinePopulation:
-    """The tasks of a discipline query, read from the columns (copies: usable without the lock)."""
+    """The tasks of a discipline query, read from the columns (copies: usable without the lock),
+    with their discipline inputs when the columns hold them (`inputs`)."""
 
     ids: list[str]
     lead: list[str | None]
@@ -44,6 +46,19 @@ class DisciplinePopulation:
     cat: npt.NDArray[np.int8]
     completed: I32
     assigned: I32
+    inputs: DutyInputs | None = None
+
+
+@dataclass(frozen=True)
+class DutyInputs:
+    """Per task: the local days it was entered and its document issued (`NEVER`: unknown);
+    per update: the position of its task and its instant (ms) — what `DISCIPLINE_INPUTS` reads
+    from MongoDB."""
+
+    entered: I32
+    issued: I32
+    owner: I64
+    stamps: I64
 
 
 def population(cols: FactColumns, q: MetricsQuery) -> DisciplinePopulation:
@@ -51,6 +66,15 @@ def population(cols: FactColumns, q: MetricsQuery) -> DisciplinePopulation:
     got = classify(cols, q)
     rows = got.rows
     units: list[str | None] = [None, *cols.units.values]  # code + 1 → unit
+    inputs = None
+    if cols.updates is not None:
+        owner, stamps = cols.updates.gather(rows)
+        inputs = DutyInputs(
+            entered=np.array(cols.entered[rows], np.int32),
+            issued=np.array(cols.issued[rows], np.int32),
+            owner=owner,
+            stamps=stamps,
+        )
     return DisciplinePopulation(
         ids=cols.id_list(rows),
         lead=[units[c + 1] for c in cols.lead[rows].tolist()],
@@ -58,7 +82,30 @@ def population(cols: FactColumns, q: MetricsQuery) -> DisciplinePopulation:
         cat=np.array(got.cat, np.int8),
         completed=np.array(cols.completed[rows], np.int32),
         assigned=np.array(cols.assigned[rows], np.int32),
+        inputs=inputs,
     )
+
+
+def read_inputs(pop: DisciplinePopulation, inputs: Mapping[str, Mapping[str, Any]]) -> DutyInputs:
+    """`DutyInputs` from what `discipline_inputs` read from MongoDB (by task key)."""
+    n = len(pop.ids)
+    entered = np.full(n, NEVER, np.int32)
+    issued = np.full(n, NEVER, np.int32)
+    owner: list[int] = []
+    stamps: list[int] = []
+    for i, key in enumerate(pop.ids):
+        doc = inputs.get(key)
+        if doc is None:
+            continue
+        e, s = doc.get("entered"), doc.get("issued")
+        if e is not None and s is not None:
+            entered[i] = _local_day(np.array([e], np.int64))[0]
+            issued[i] = _local_day(np.array([s], np.int64))[0]
+        for stamp in doc.get("updates") or ():
+            if stamp is not None:
+                owner.append(i)
+                stamps.append(stamp)
+    return DutyInputs(entered, issued, np.array(owner, np.int64), np.array(stamps, np.int64))
 
 
 def _local_day(ms: npt.NDArray[np.int64]) -> I64:
@@ -72,7 +119,7 @@ def _midnight_ms(days: npt.NDArray[Any]) -> I64:
 
 def counts(
     pop: DisciplinePopulation,
-    inputs: Mapping[str, Mapping[str, Any]],
+    inputs: DutyInputs,
     q: MetricsQuery,
     cal: WorkCalendar,
 ) -> list[dict[str, Any]]:
@@ -97,27 +144,9 @@ def counts(
         return wd.index(np.clip(days, low, high).astype(np.int32))
 
     d_index = cal.working_day_index(q.as_of)
-    # Per task: entered, issued (ms); per update (progress or completion report): its task's
-    # position and instant (ms).
-    entered = np.full(n, -1, np.int64)
-    issue = np.full(n, -1, np.int64)
-    has_entry = np.zeros(n, np.bool_)
-    owner: list[int] = []
-    stamps: list[int] = []
-    for i, key in enumerate(pop.ids):
-        doc = inputs.get(key)
-        if doc is None:
-            continue
-        e, s = doc.get("entered"), doc.get("issued")
-        if e is not None and s is not None:
-            has_entry[i] = True
-            entered[i], issue[i] = e, s
-        for stamp in doc.get("updates") or ():
-            if stamp is not None:
-                owner.append(i)
-                stamps.append(stamp)
     # Late entry: entered more than one working day after the document's issue.
-    e_day, s_day = _local_day(entered), _local_day(issue)
+    has_entry = (inputs.entered != NEVER) & (inputs.issued != NEVER)
+    e_day, s_day = inputs.entered.astype(np.int64), inputs.issued.astype(np.int64)
     late = has_entry & (e_day > s_day + 1) & covered(e_day) & covered(s_day)
     late &= index(e_day) - index(s_day) > 1
     # The overdue update duty: due the working day after a deadline passed unfinished.
@@ -132,9 +161,8 @@ def counts(
     # The monthly update of an open task without deadline assigned before D's month.
     monthly = (pop.cat == CODE["no_deadline_open"]) & (pop.assigned < month_start)
     monthly_met = np.zeros(n, np.bool_)
-    if owner:
-        who = np.array(owner, np.int64)
-        at = np.array(stamps, np.int64)
+    if len(inputs.owner):
+        who, at = inputs.owner, inputs.stamps
         at_day = _local_day(at)
         in_window = (at > _midnight_ms(eff[who])) & (~covered(at_day) | (index(at_day) <= due[who]))
         met[who[in_window]] = True
@@ -172,5 +200,8 @@ def update_discipline(
     """`core.metrics.update_discipline` with the population from the columns (`read` runs a
     function on them under the model's lock; MongoDB is read after it is released)."""
     pop = read(lambda cols: population(cols, q))
-    inputs = discipline_inputs(repo, pop.ids, q.scope) if pop.ids else {}
+    inputs = pop.inputs
+    if inputs is None:  # columns read without them: from MongoDB, by key
+        found = discipline_inputs(repo, pop.ids, q.scope) if pop.ids else {}
+        inputs = read_inputs(pop, found)
     return discipline_result(repo, q, counts(pop, inputs, q, cal))

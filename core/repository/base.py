@@ -36,8 +36,10 @@ from core.repository.connection import (
     not_written_message,
 )
 from core.schema import (
+    DUTY_FIELDS,
     FACT_FIELDS,
     FACT_TEXT,
+    FACT_UPDATES,
     FACTS_FORMAT,
     INDEXES,
     RETIRED_INDEXES,
@@ -165,6 +167,8 @@ class StoreBase:
             **{name: {"$ifNull": [f"${name}", None]} for name in FACT_FIELDS},
             "extensions": "$extensions",
             FACT_TEXT: f"${FACT_TEXT}",
+            **{name: {"$ifNull": [f"${name}", None]} for name in DUTY_FIELDS},
+            FACT_UPDATES: f"${FACT_UPDATES}",
         }
         self.db.tasks.aggregate(
             [

@@ -21,8 +21,8 @@ from core.repository.base import StoreBase
 from core.scope import Scope
 
 _TS = pa.timestamp("ms", tz="UTC")
-# The Arrow form of a `task_facts` document (core/schema.py FACT_FIELDS, the extensions and
-# the folded search text).
+# The Arrow form of a `task_facts` document (core/schema.py FACT_FIELDS, the extensions, the
+# folded search text and the inputs of update discipline).
 FACTS_ARROW_SCHEMA = pa.schema(
     [
         ("_id", pa.string()),
@@ -38,6 +38,9 @@ FACTS_ARROW_SCHEMA = pa.schema(
         ("doc_type", pa.string()),
         ("tracking_room", pa.string()),
         ("search_text", pa.string()),
+        ("entered_at", _TS),
+        ("doc_issue_date", _TS),
+        ("updates", pa.list_(_TS)),
     ]
 )
 

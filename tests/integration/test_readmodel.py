@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -25,6 +26,7 @@ from core.readmodel import discipline, queries
 from core.readmodel.columns import FactColumns
 from core.readmodel.figures import Columns, Pipelines, figures_for
 from core.readmodel.model import ReadModel
+from core.readmodel.updates import TaskUpdates
 from core.repository import Repository
 from core.scope import Scope
 from tests.dashboard.demo_db import AS_OF as DEMO_AS_OF
@@ -516,6 +518,44 @@ def test_a_write_shows_in_the_next_read(repo: Repository, live: ReadModel) -> No
         ]
         == 1
     )
+
+
+def test_a_progress_report_shows_in_the_next_discipline(repo: Repository, live: ReadModel) -> None:
+    """Update discipline counts from the columns (the facts carry when a task was entered, its
+    document's issue day and its reports): a progress report written after the deadline passed
+    meets the overdue update duty in the next read, as the pipelines count it; a task written
+    since the snapshot keeps its reports in the snapshot written next."""
+    load_org(repo)
+    f = TaskFactory(repo)
+    f.add(assigned_date=date(2025, 5, 5), deadline=date(2025, 6, 2))
+    f.add(assigned_date=date(2025, 5, 5), deadline=date(2025, 6, 3))
+    f.save()
+    cal = WorkCalendar()
+    q = m.MetricsQuery(as_of=D, by="unit")
+
+    def both() -> dict[str, Any]:
+        assert live.sync(10)
+        got = Columns(live).update_discipline(q, cal)
+        assert got == m.update_discipline(repo, q, cal)
+        with live.reading() as cols:
+            assert cols.updates is not None  # counted from the columns, not read by key
+        return got
+
+    before = both()["total"]
+    assert before["overdue_duties"] == 2 and before["overdue_updated"] == 0
+    first = f"{f.tasks[0].document}#1"
+    repo.update_task(
+        first, {"progress": [{"date": date(2025, 6, 3), "note": "Đang làm"}]}, "test", 1
+    )
+    assert both()["total"]["overdue_updated"] == 1
+    saved = FactColumns.from_arrow(repo.facts_arrow())
+    with live.reading() as cols:
+        assert cols.updates is not None and saved.updates is not None
+        rows = np.arange(cols.n, dtype=np.int64)
+        mine = cols.updates.gather(rows)
+        again = TaskUpdates(cols.updates.array(cols.n)).gather(rows)
+    assert [a.tolist() for a in mine] == [a.tolist() for a in again]
+    assert len(mine[1]) == 1
 
 
 def test_a_rebuild_reaches_the_model_as_ordinary_changes(repo: Repository, live: ReadModel) -> None:
