@@ -12,6 +12,7 @@ from typing import Any
 import streamlit as st
 
 from core.access import roles
+from dashboard.data import RUN_MEMO
 from dashboard.filters import (
     FILTER_PARAMS,
     P_MEETING,
@@ -78,6 +79,7 @@ def begin_run() -> None:
     """Reset the current page's drill-down parameters (called by app.py before the page)."""
     st.session_state[PAGE_PARAMS] = {}
     st.session_state.pop("_filters", None)
+    st.session_state.pop(RUN_MEMO, None)  # dashboard/data.py: looked up afresh each run
     st.session_state[_TITLED] = False
 
 
