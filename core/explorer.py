@@ -673,8 +673,9 @@ def documents_with_progress(
     lead_units: frozenset[str] | None = None,
     *,
     priority_only: bool = False,
-) -> tuple[list[dict[str, Any]], int]:
-    """A page of documents (newest first) with their tasks' counts per category, and the total.
+) -> tuple[list[dict[str, Any]], int, bool]:
+    """A page of documents (newest first) with their tasks' counts per category, the total and
+    whether it is capped (at least `total` match: counting stopped at COUNT_CAP).
 
     The counts take the tasks assigned by D in `scope`, led by `lead_units` when given, and
     only the priority ones when `priority_only`; then only documents with at least one such
@@ -691,10 +692,14 @@ def documents_with_progress(
         match = {"$and": [match, {"_id": {"$in": sorted(r["_id"] for r in found)}}]}
     skip = (s.page - 1) * s.page_size
     if s.text.strip():  # every abstract is read: the page and the count in one pass
-        docs, total = repo.documents_page_counted(match, skip=skip, limit=s.page_size)
-    else:  # in the order of an index, and counted on it
+        docs, total = repo.documents_page_counted(
+            match, skip=skip, limit=s.page_size, count_limit=COUNT_CAP + 1
+        )
+    else:  # in the order of an index, and counted on it up to the cap
         docs = repo.documents_page(match, skip=skip, limit=s.page_size)
-        total = repo.count_documents(match)
+        total = repo.count_documents(match, limit=COUNT_CAP + 1)
+    capped = total > COUNT_CAP
+    total = min(total, COUNT_CAP)
     counts = {
         r["_id"]: r
         for r in repo.aggregate_tasks(progress_pipeline([d["_id"] for d in docs], q), scope)
@@ -716,7 +721,7 @@ def documents_with_progress(
         row["completed"] = done
         row["progress"] = done / row["assigned"] if row["assigned"] else None
         rows.append(row)
-    return rows, total
+    return rows, total, capped
 
 
 # --- organisation: portfolios, successors -------------------------------------------------------

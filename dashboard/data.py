@@ -411,9 +411,9 @@ def documents_page(
     s: explorer.DocumentSearch,
     lead_units: frozenset[str] | None,
     priority_only: bool = False,
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[dict[str, Any]], int, bool]:
     """One page of documents with their tasks' progress (only documents with tasks in the
-    units' and priority filters, when set)."""
+    units' and priority filters, when set), the total and whether it is capped."""
     return explorer.documents_with_progress(
         _repo, s, Scope.everything(), lead_units, priority_only=priority_only
     )

@@ -315,11 +315,12 @@ class TaskStore(StoreBase):
         return list(cursor.skip(skip).limit(limit))
 
     def documents_page_counted(
-        self, query: Mapping[str, Any], *, skip: int = 0, limit: int = 50
+        self, query: Mapping[str, Any], *, skip: int = 0, limit: int = 50, count_limit: int = 0
     ) -> tuple[list[dict[str, Any]], int]:
-        """A page of the documents the reader may see (newest first) and how many match, in
-        one pass: for a query no index answers (a text searched in every abstract), where
-        `documents_page` and `count_documents` would each read every document."""
+        """A page of the documents the reader may see (newest first) and how many match
+        (counting stops at `count_limit` when given), in one pass: for a query no index
+        answers (a text searched in every abstract), where `documents_page` and
+        `count_documents` would each read every document."""
         self._require_content()
         match = _and(dict(query), self._document_scope())
         stages: list[dict[str, Any]] = [
@@ -331,7 +332,10 @@ class TaskStore(StoreBase):
                         {"$skip": skip},
                         {"$limit": max(limit, 1)},
                     ],
-                    "total": [{"$count": "n"}],
+                    "total": [
+                        *([{"$limit": count_limit}] if count_limit else []),
+                        {"$count": "n"},
+                    ],
                 }
             },
         ]
@@ -339,10 +343,14 @@ class TaskStore(StoreBase):
         total = int(found["total"][0]["n"]) if found["total"] else 0
         return list(found["rows"]) if limit else [], total
 
-    def count_documents(self, query: Mapping[str, Any]) -> int:
-        """Number of the documents the reader may see matching a query."""
+    def count_documents(self, query: Mapping[str, Any], limit: int = 0) -> int:
+        """Number of the documents the reader may see matching a query (counting stops at
+        `limit` when given)."""
         self._require_content()
-        return self.db.documents.count_documents(_and(dict(query), self._document_scope()))
+        match = _and(dict(query), self._document_scope())
+        if limit:
+            return self.db.documents.count_documents(match, limit=limit)
+        return self.db.documents.count_documents(match)
 
     def _scoped(self, query: dict[str, Any], scope: Scope) -> dict[str, Any]:
         """`query` within the asked scope and within the reader's own (both always apply)."""

@@ -82,17 +82,21 @@ def show_list() -> None:
         page=int(ss["p_trang"]),
         page_size=20,
     )
-    rows, total = db.documents_page(repo, key, search, f.lead_units, f.priority_only)
+    rows, total, capped = db.documents_page(repo, key, search, f.lead_units, f.priority_only)
     pages = max(1, -(-total // search.page_size))
     if search.page > pages:  # a link past the end: show the last page (no rerun)
         search = replace(search, page=pages)
         ss["p_trang"] = pages
-        rows, total = db.documents_page(repo, key, search, f.lead_units, f.priority_only)
+        rows, total, capped = db.documents_page(repo, key, search, f.lead_units, f.priority_only)
     for name in ("timvb", "loaivb", "nguoiky"):
         filters.set_page_param(name, ss[f"p_{name}"])
     filters.set_page_param("trongky", in_period)
     filters.set_page_param("trang", search.page if search.page > 1 else None)
-    st.markdown(f"**{fmt.fmt_count(total)} văn bản** — trang {search.page}/{fmt.fmt_count(pages)}")
+    more = "Hơn " if capped else ""  # counting stops at explorer.COUNT_CAP
+    st.markdown(
+        f"**{more}{fmt.fmt_count(total)} văn bản** — trang {search.page}/{fmt.fmt_count(pages)}"
+        + (" (thu hẹp bằng ô tìm hoặc bộ lọc để xem hết)" if capped else "")
+    )
     if not rows:
         st.info("Không có văn bản nào khớp điều kiện tìm.")
         return

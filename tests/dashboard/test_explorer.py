@@ -210,12 +210,12 @@ def _priority_counts(repo: Repository, units: frozenset[str] | None = None) -> d
 def test_documents_with_progress_priority_only(demo_repo: Repository) -> None:
     """Priority only: just the documents with a priority task, and only those tasks counted."""
     everything = explorer.DocumentSearch(as_of=AS_OF, page_size=100_000)
-    all_rows, all_total = explorer.documents_with_progress(
+    all_rows, all_total, _capped = explorer.documents_with_progress(
         demo_repo, everything, Scope.everything()
     )
     for units in (None, frozenset({"SYT", "STC", "SGDDT"})):
         expected = _priority_counts(demo_repo, units)
-        rows, total = explorer.documents_with_progress(
+        rows, total, _capped = explorer.documents_with_progress(
             demo_repo, everything, Scope.everything(), units, priority_only=True
         )
         assert 0 < total == len(rows) == len(expected) < all_total
@@ -225,7 +225,7 @@ def test_documents_with_progress_priority_only(demo_repo: Repository) -> None:
         ids = [r["id"] for r in all_rows if r["id"] in expected]
         assert [r["id"] for r in rows] == ids  # newest first, as without the switch
     page = explorer.DocumentSearch(as_of=AS_OF, page=2, page_size=10)
-    second, total = explorer.documents_with_progress(
+    second, total, _capped = explorer.documents_with_progress(
         demo_repo, page, Scope.everything(), priority_only=True
     )
     assert total == len(_priority_counts(demo_repo))
@@ -247,7 +247,7 @@ def test_a_document_search_pages_and_counts_in_one_pass_as_in_two(
         rows, counted = demo_repo.documents_page_counted(match, skip=skip, limit=7)
         assert counted == total
         assert rows == demo_repo.documents_page(match, skip=skip, limit=7)
-    found, _total = explorer.documents_with_progress(
+    found, _total, _capped = explorer.documents_with_progress(
         demo_repo, explorer.DocumentSearch(as_of=AS_OF, text=text, page_size=5), Scope.everything()
     )
     assert [r["id"] for r in found] == [d["_id"] for d in demo_repo.documents_page(match, limit=5)]

@@ -8,6 +8,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
+from core import explorer
 from core.periods import custom_period, period_for_report
 from core.repository import Repository
 from dashboard import filters
@@ -90,6 +91,21 @@ def test_documents_past_the_last_page_show_the_last_page(demo_env: Repository) -
     shown, last = heading.rsplit("trang ", 1)[1].split("/")
     assert shown == last.replace(".", "") and int(shown) > 1
     assert not [i for i in at.info if "Không có văn bản" in i.value]
+
+
+def test_a_capped_count_of_documents_says_more_than(
+    demo_env: Repository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counting documents stops at explorer.COUNT_CAP (a province's ten years hold hundreds of
+    thousands): the list then says «Hơn …» and how to see them all, listed or searched."""
+    monkeypatch.setattr(explorer, "COUNT_CAP", 30)
+    for params in ({}, {"timvb": "ke hoach"}):
+        at = open_app("views/van_ban.py", ngay=AS_OF.isoformat(), **params)
+        assert_clean(at)
+        heading = next(m.value for m in at.markdown if "văn bản**" in m.value)
+        assert heading.startswith("**Hơn 30 văn bản** — trang 1/2"), heading
+        assert "thu hẹp" in heading
+        assert len(at.dataframe[0].value) == 20
 
 
 def test_report_page_starts_from_the_sidebar_portfolio(demo_env: Repository) -> None:
