@@ -133,7 +133,10 @@ def test_unit_reports_office_confirms_overview_moves(
     office.goto(f"{url}/viec-van-phong")
     wait_done(office)
     assert "Việc của Văn phòng (1)" in nav_titles(office)
-    office.get_by_role("tab", name=re.compile(r"Chờ xác nhận hoàn thành \(1\)")).click()
+    office.locator('[data-testid="stButtonGroup"] button').filter(
+        has_text=re.compile(r"Chờ xác nhận hoàn thành \(1\)")
+    ).click()
+    wait_done(office)
     fill(office, "stTextArea", "Hiệu quả", "Tỷ lệ tiêm chủng đạt chỉ tiêu của tỉnh")
     office.get_by_role("button", name="Xác nhận hoàn thành").click()
     wait_done(office)

@@ -105,6 +105,11 @@ def status_card(at: AppTest, label: str) -> str:
     return next(str(m.value) for m in at.metric if m.label == label)
 
 
+
+def sections(office: AppTest) -> list[str]:
+    """The sections of the Office's queue, each with how many items wait in it."""
+    return list(office.segmented_control(key="wf_office_view").options)
+
 def test_unit_reports_completion_office_confirms_overview_moves(
     wf_env: repository.Repository,
 ) -> None:
@@ -124,13 +129,15 @@ def test_unit_reports_completion_office_confirms_overview_moves(
     assert status_card(open_as(wf_env, "chanhvp"), "Chưa hoàn thành, trong hạn") == "1"
 
     office = open_as(wf_env, "chuyenvien", "views/viec_van_phong.py")
-    assert "Chờ xác nhận hoàn thành (1)" in [t.label for t in office.tabs]
+    assert "Chờ xác nhận hoàn thành (1)" in sections(office)
+    office.segmented_control(key="wf_office_view").set_value("completions").run()
     office.text_area(key=f"wf_confirm_effect_{TASK}").input("Đạt chỉ tiêu tiêm chủng")
     office.selectbox(key=f"wf_confirm_quality_{TASK}").set_value("above")
     office.button(key=f"wf_confirm_yes_{TASK}").click().run()
     assert not office.exception
     assert "Đã xác nhận hoàn thành." in text_of(office)
-    assert "Chờ xác nhận hoàn thành (0)" in [t.label for t in office.tabs]
+    assert "Chờ xác nhận hoàn thành (0)" in sections(office)
+    assert office.segmented_control(key="wf_office_view").value == "completions"  # stays
     stored = wf_env.task(TASK, Scope.everything())
     assert stored is not None and stored["quality"] == "above"
     assert stored["confirmed_by"] == "Người dùng chuyenvien"
@@ -214,7 +221,8 @@ def test_extension_request_and_decision_through_the_pages(wf_env: repository.Rep
     unit.button(key=f"wf_ext_send_{TASK}").click().run()
     assert "Đã gửi đề nghị gia hạn." in text_of(unit)
     office = open_as(wf_env, "chanhvp", "views/viec_van_phong.py")
-    assert "Đề nghị gia hạn (1)" in [t.label for t in office.tabs]
+    assert "Đề nghị gia hạn (1)" in sections(office)
+    office.segmented_control(key="wf_office_view").set_value("extension_requests").run()
     office.button(key=f"wf_decide_no_{TASK}").click().run()
     assert "ý kiến xử lý" in office.error[0].value  # a refusal needs a reason
     office.button(key=f"wf_decide_yes_{TASK}").click().run()
@@ -234,7 +242,8 @@ def test_feedback_page_and_the_office_duty(wf_env: repository.Repository) -> Non
     commune.button(key="wf_fb_send_unit").click().run()
     assert "Văn phòng UBND tỉnh xử lý trong 7 ngày làm việc" in text_of(commune)
     office = open_as(wf_env, "chanhvp", "views/viec_van_phong.py")
-    assert "Phản ánh của đơn vị (1)" in [t.label for t in office.tabs]
+    assert "Phản ánh của đơn vị (1)" in sections(office)
+    office.segmented_control(key="wf_office_view").set_value("feedback").run()
     (item,) = list(wf_env.db.feedback.find())
     fid = item["_id"]
     office.text_input(key=f"wf_duty_number_{fid}").input("812/VPUBND-TH")
@@ -297,7 +306,8 @@ def test_send_back_reassign_then_cancel_through_the_pages(
     unit.button(key=f"wf_back_send_{TASK}").click().run()
     assert "Đã trả lại nhiệm vụ." in text_of(unit)
     office = open_as(wf_env, "chuyenvien", "views/viec_van_phong.py")
-    assert "Nhiệm vụ bị trả lại (1)" in [t.label for t in office.tabs]
+    assert "Nhiệm vụ bị trả lại (1)" in sections(office)
+    office.segmented_control(key="wf_office_view").set_value("returns").run()
     office.selectbox(key=f"wf_reassign_lead_r_{TASK}").set_value("STC")
     office.text_input(key=f"wf_reassign_reason_r_{TASK}").input("Đúng chức năng Sở Tài chính")
     office.button(key=f"wf_reassign_send_r_{TASK}").click().run()
