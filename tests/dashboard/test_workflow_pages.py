@@ -105,10 +105,10 @@ def status_card(at: AppTest, label: str) -> str:
     return next(str(m.value) for m in at.metric if m.label == label)
 
 
-
 def sections(office: AppTest) -> list[str]:
     """The sections of the Office's queue, each with how many items wait in it."""
     return list(office.segmented_control(key="wf_office_view").options)
+
 
 def test_unit_reports_completion_office_confirms_overview_moves(
     wf_env: repository.Repository,
