@@ -5,8 +5,16 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from playwright.sync_api import Error as PlaywrightError
+
 RUNNING = '[data-testid="stStatusWidget"]'
 STALE = '[data-stale="true"]'
+# Running, something stale, no title yet or a skeleton: checked in one call to the page (four
+# locator counts were four round trips, each a query the page's thread runs while it draws).
+_BUSY = f"""() => Boolean(
+    document.querySelector('{RUNNING}') || document.querySelector('{STALE}')
+    || !document.querySelector('h1')
+    || document.querySelector('[data-testid="stSkeleton"]'))"""
 
 
 def wait_done(page: Any, timeout: float = 90.0, quiet: float = 0.5) -> float:
@@ -20,12 +28,10 @@ def wait_done(page: Any, timeout: float = 90.0, quiet: float = 0.5) -> float:
     deadline = time.monotonic() + timeout
     quiet_since: float | None = None
     while time.monotonic() < deadline:
-        busy = (
-            page.locator(RUNNING).count() > 0
-            or page.locator(STALE).count() > 0
-            or page.locator("h1").count() == 0
-            or page.locator('[data-testid="stSkeleton"]').count() > 0
-        )
+        try:
+            busy = bool(page.evaluate(_BUSY))
+        except PlaywrightError:  # the page is navigating: its new document is not drawn yet
+            busy = True
         now = time.monotonic()
         if busy:
             quiet_since = None
