@@ -320,6 +320,8 @@ class Document(Record):
             "issue_date": to_bson_day(self.issue_date),
             "signer": self.signer,
             "submitting_unit": self.submitting_unit,
+            # number and abstract folded (core.text.fold), searched by the Văn bản list
+            "search_text": fold(f"{self.number} {self.abstract}"),
         }
 
 

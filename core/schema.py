@@ -146,6 +146,7 @@ VALIDATORS: dict[str, dict[str, Any]] = {
             "issue_date": DATE,
             "signer": STR,
             "submitting_unit": STR_OR_NULL,
+            "search_text": STR,
         },
     ),
     "tasks": _schema(
@@ -373,6 +374,7 @@ VALIDATORS: dict[str, dict[str, Any]] = {
             "generation": {"bsonType": ["int", "long"]},
             "checked_at": DATE_OR_NULL,
             "facts_format": {"bsonType": ["int", "long"]},  # see FACTS_FORMAT
+            "documents_format": {"bsonType": ["int", "long"]},  # see DOCUMENTS_FORMAT
         },
     ),
 }
@@ -565,6 +567,9 @@ FACT_TEXT = "search_text"
 DUTY_FIELDS: tuple[str, ...] = ("entered_at", "doc_issue_date")
 FACT_UPDATES = "updates"
 FACTS_FORMAT = 3
+# Documents carry their folded number and abstract (`search_text`, core.model.Document) from
+# format 1 on; `Repository.ensure_schema` writes it into the documents of an older store.
+DOCUMENTS_FORMAT = 1
 
 
 def task_facts(task: dict[str, Any]) -> dict[str, Any]:

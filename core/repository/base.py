@@ -36,6 +36,7 @@ from core.repository.connection import (
     not_written_message,
 )
 from core.schema import (
+    DOCUMENTS_FORMAT,
     DUTY_FIELDS,
     FACT_FIELDS,
     FACT_TEXT,
@@ -47,6 +48,7 @@ from core.schema import (
     task_facts_projection,
 )
 from core.scope import Scope
+from core.text import fold
 
 # Passes of `rebuild_facts` at most while task writes keep landing during a pass.
 _REBUILD_PASSES = 3
@@ -131,6 +133,30 @@ class StoreBase:
             self.db.store_state.update_one(
                 {"_id": "tasks"}, {"$set": {"facts_format": FACTS_FORMAT}}, upsert=True
             )
+        if state.get("documents_format") != DOCUMENTS_FORMAT:
+            self.fold_document_texts()
+            self.db.store_state.update_one(
+                {"_id": "tasks"}, {"$set": {"documents_format": DOCUMENTS_FORMAT}}, upsert=True
+            )
+
+    def fold_document_texts(self, batch: int = 5000) -> int:
+        """Write each document's folded number and abstract (`search_text`, as
+        `Document.to_mongo` writes it) where it is missing or differs; returns how many were
+        written. Folding needs Python (Unicode decomposition), so it is done here, in batches.
+        Neither the version nor the history moves: the text is derived, not entered."""
+        written = 0
+        ops: list[UpdateOne] = []
+        fields = {"number": 1, "abstract": 1, "search_text": 1}
+        for doc in self.db.documents.find({}, fields, batch_size=batch):
+            text = fold(f"{doc.get('number', '')} {doc.get('abstract', '')}")
+            if doc.get("search_text") != text:
+                ops.append(UpdateOne({"_id": doc["_id"]}, {"$set": {"search_text": text}}))
+            if len(ops) >= batch:
+                written += self.db.documents.bulk_write(ops, ordered=False).modified_count
+                ops = []
+        if ops:
+            written += self.db.documents.bulk_write(ops, ordered=False).modified_count
+        return written
 
     def rebuild_facts(self) -> int:
         """Bring `task_facts` in step with `tasks` on the server (after a restore or an upgrade).

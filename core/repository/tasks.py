@@ -339,7 +339,11 @@ class TaskStore(StoreBase):
                 }
             },
         ]
-        found: dict[str, Any] = next(self.db.documents.aggregate(stages), {"rows": [], "total": []})
+        # Every document is read: in the collection's order (its issue-day index would fetch
+        # them one by one in the index's order, twice as slow: 0.45 s against 0.22 s at 320,000).
+        found: dict[str, Any] = next(
+            self.db.documents.aggregate(stages, hint={"$natural": 1}), {"rows": [], "total": []}
+        )
         total = int(found["total"][0]["n"]) if found["total"] else 0
         return list(found["rows"]) if limit else [], total
 

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core import explorer, metrics
 from core.dates import from_bson_day, to_bson_day
 from core.metrics import CATEGORIES, MetricsQuery
 from core.repository import Repository
 from core.scope import Scope
+from core.text import fold, search_input
 from tests.dashboard.demo_db import AS_OF
 
 AS_OF_BSON = to_bson_day(AS_OF)
@@ -24,11 +28,54 @@ def test_text_search_is_a_folded_phrase() -> None:
     assert explorer.text_search("  ") == ""
 
 
-def test_diacritic_regex_matches_any_accents() -> None:
-    pattern = re.compile(explorer.diacritic_regex("so y te"), re.IGNORECASE)
-    assert pattern.search("Giao Sở Y tế chủ trì")
-    assert pattern.search("SO Y TE")
-    assert not pattern.search("Sở Tài chính")
+_VARIANTS = {
+    "a": "aàáảãạăằắẳẵặâầấẩẫậ",
+    "e": "eèéẻẽẹêềếểễệ",
+    "i": "iìíỉĩị",
+    "o": "oòóỏõọôồốổỗộơờớởỡợ",
+    "u": "uùúủũụưừứửữự",
+    "y": "yỳýỷỹỵ",
+    "d": "dđ",
+}
+
+
+def diacritic_regex(text: str) -> str:
+    """The reference: a case-insensitive regex matching `text` on the stored (unfolded) text,
+    each base letter the class of its accented forms (how the Văn bản search was first made)."""
+    out: list[str] = []
+    for ch in fold(search_input(text)[0]):
+        variants = _VARIANTS.get(ch)
+        if variants is None:
+            out.append(r"\s+" if ch == " " else re.escape(ch))
+        else:
+            both = variants + variants.upper()
+            out.append("[" + unicodedata.normalize("NFC", both) + "]")
+    return "".join(out)
+
+
+LETTERS = (
+    "aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
+)
+texts = st.text(alphabet=LETTERS + LETTERS.upper() + "0123456789 /-.,", max_size=30)
+
+
+@given(field=texts, query=texts)
+def test_folded_regex_finds_what_the_accented_classes_find(field: str, query: str) -> None:
+    """On a folded text the plain pattern finds the query exactly where the classes of accented
+    letters find it on the stored text, whatever the case and diacritics of either."""
+    pattern = explorer.folded_regex(query)
+    if not pattern:
+        return
+    reference = re.compile(diacritic_regex(query), re.IGNORECASE)
+    assert bool(re.search(pattern, fold(field))) == bool(reference.search(field)), (field, query)
+
+
+def test_folded_regex_examples() -> None:
+    assert re.search(explorer.folded_regex("so y te"), fold("Giao Sở Y tế chủ trì"))
+    assert re.search(explorer.folded_regex("SỞ  Y TẾ"), fold("so y te"))
+    assert re.search(explorer.folded_regex("123/qđ"), fold("123/QĐ-UBND Về việc"))
+    assert not re.search(explorer.folded_regex("so y te"), fold("Sở Tài chính"))
+    assert explorer.folded_regex("  ") == ""
 
 
 def test_status_filter_counts_equal_the_metrics(demo_repo: Repository) -> None:

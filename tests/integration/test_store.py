@@ -71,6 +71,29 @@ def test_document_lists_read_their_order_from_an_index(repo: Repository) -> None
         assert "IXSCAN" in stages and "SORT" not in stages, (match, stages)
 
 
+def test_documents_of_an_older_store_get_their_folded_text(repo: Repository) -> None:
+    """Documents written before they carried `search_text` (an older store, a restored backup)
+    get it from `ensure_schema`, once, without a new version; the Văn bản search finds them."""
+    from core import explorer
+
+    repo.save_document(validate(Document, _doc()), actor="test")
+    repo.save_document(
+        validate(Document, _doc(number="7/KH-UBND", abstract="Kế hoạch Đê điều")), actor="test"
+    )
+    repo.db.documents.update_many({}, {"$unset": {"search_text": ""}})
+    repo.db.store_state.update_one({"_id": "tasks"}, {"$unset": {"documents_format": ""}})
+    versions = {d["_id"]: d["version"] for d in repo.db.documents.find()}
+    repo.ensure_schema()
+    stored = {d["_id"]: d for d in repo.db.documents.find()}
+    assert {k: d["version"] for k, d in stored.items()} == versions
+    assert stored["2025-7/KH-UBND"]["search_text"] == "7/kh-ubnd ke hoach de dieu"
+    found, total, _capped = explorer.documents_with_progress(
+        repo, explorer.DocumentSearch(as_of=date(2025, 12, 31), text="đê ĐIỀU"), Scope.everything()
+    )
+    assert total == 1 and [r["id"] for r in found] == ["2025-7/KH-UBND"]
+    assert repo.fold_document_texts() == 0  # nothing left to write
+
+
 def test_document_and_task_round_trip(repo: Repository) -> None:
     load_org(repo)
     key = repo.save_document(_doc(), actor="tester")
