@@ -13,7 +13,8 @@ drawing (no "Running…" status, nothing stale, quiet for 0.5 s, the quiet time 
   → year (the yearly view: 12 years and the unit × year heatmap), the Đơn vị page from the
   navigation, one unit's page by choosing it, the Nhiệm vụ page from the navigation, the status
   filter «Quá hạn», a text search typed in the search box; then every other page of the
-  navigation in turn (Văn bản, Lãnh đạo, …, Tài khoản, back to Tổng quan);
+  navigation in turn (Văn bản and a search of its documents, Lãnh đạo, …, Tài khoản, back to
+  Tổng quan);
 - new tabs (a new page load and websocket) on a unit's page, the status-filtered list and a
   search.
 
@@ -112,6 +113,8 @@ def round_of(page: Any, context: Any, url: str, day: str, i: int) -> dict[str, f
     for key, label in OTHER_PAGES.items():
         out[f"click_{key}_page"] = timed(page, nav_click(page, label))
         assert title(page), label
+        if key == "documents":  # a search of every document's number and abstract
+            out["click_documents_search"] = timed(page, search_box(page, text))
     tab = context.new_page()
     tab.set_default_timeout(180_000)
     try:
