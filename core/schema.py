@@ -572,6 +572,21 @@ FACTS_FORMAT = 3
 DOCUMENTS_FORMAT = 1
 
 
+# The days of a stored task's updates, as an aggregation expression: its progress reports, then
+# its completion reports (the facts' `updates`; update discipline's `DISCIPLINE_INPUTS`).
+UPDATE_DAYS_EXPR: dict[str, Any] = {
+    "$concatArrays": [
+        {"$map": {"input": {"$ifNull": ["$progress", []]}, "in": "$$this.date"}},
+        {
+            "$map": {
+                "input": {"$ifNull": ["$completion_reports", []]},
+                "in": "$$this.reported_date",
+            }
+        },
+    ]
+}
+
+
 def task_facts(task: dict[str, Any]) -> dict[str, Any]:
     """The facts document of a stored task."""
     facts = {"_id": task["_id"], **{name: task.get(name) for name in FACT_FIELDS}}
@@ -614,17 +629,7 @@ def task_facts_projection() -> dict[str, Any]:
         **{name: {"$ifNull": [f"${name}", None]} for name in DUTY_FIELDS},
         FACT_UPDATES: {
             "$filter": {
-                "input": {
-                    "$concatArrays": [
-                        {"$map": {"input": {"$ifNull": ["$progress", []]}, "in": "$$this.date"}},
-                        {
-                            "$map": {
-                                "input": {"$ifNull": ["$completion_reports", []]},
-                                "in": "$$this.reported_date",
-                            }
-                        },
-                    ]
-                },
+                "input": UPDATE_DAYS_EXPR,
                 "cond": {"$ne": [{"$ifNull": ["$$this", None]}, None]},
             }
         },

@@ -13,6 +13,7 @@ from core.metrics.overdue import _wd_range
 from core.metrics.query import MetricsQuery, classify_stages
 from core.metrics.status import _names
 from core.repository import Repository
+from core.schema import UPDATE_DAYS_EXPR
 from core.scope import Scope
 
 # --- update discipline ------------------------------------------------------------------------
@@ -393,22 +394,7 @@ def _discipline_rates(row: dict[str, Any]) -> dict[str, Any]:
 DISCIPLINE_INPUTS: dict[str, Any] = {
     "entered": {"$toLong": "$entered_at"},
     "issued": {"$toLong": "$doc_issue_date"},
-    "updates": {
-        "$map": {
-            "input": {
-                "$concatArrays": [
-                    {"$map": {"input": {"$ifNull": ["$progress", []]}, "in": "$$this.date"}},
-                    {
-                        "$map": {
-                            "input": {"$ifNull": ["$completion_reports", []]},
-                            "in": "$$this.reported_date",
-                        }
-                    },
-                ]
-            },
-            "in": {"$toLong": "$$this"},
-        }
-    },
+    "updates": {"$map": {"input": UPDATE_DAYS_EXPR, "in": {"$toLong": "$$this"}}},
 }
 
 
