@@ -163,6 +163,9 @@ def test_table_downloads_are_written_on_click(
     assert sheet is not None
     header = [c.value for c in next(sheet.iter_rows(max_row=1))]
     assert "Đơn vị" in header and sheet.max_row > 20
+    # The first click reruns the page (it logs the export); a button's file is registered per
+    # run, so the second click waits for that run to end, as a person would see it end.
+    wait_done(page)
     with page.expect_download(timeout=60_000) as got_csv:
         page.get_by_role("button", name="Tải CSV").first.click()
     text = Path(got_csv.value.path()).read_bytes().decode("utf-8-sig")

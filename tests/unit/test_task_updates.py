@@ -29,7 +29,7 @@ def _ms(at: datetime) -> int:
 def test_gather_and_save_give_each_rows_instants(
     base: list[list[datetime]], written: dict[int, list[datetime]], extra: int, picks: list[int]
 ) -> None:
-    n = max([len(base) + extra, *(r + 1 for r in written)])
+    n = max([1, len(base) + extra, *(r + 1 for r in written)])
     updates = TaskUpdates(pa.array(base, pa.list_(pa.timestamp("ms", tz="UTC"))))
     expected = [[_ms(a) for a in lists] for lists in base] + [[] for _ in range(n - len(base))]
     for row, lists in written.items():
