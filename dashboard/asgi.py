@@ -1,5 +1,6 @@
 """The dashboard's server: Streamlit's app (`app.py`) with the login routes and the session
-gate beside it (`st.App`). `python -m dashboard.serve` runs `streamlit run` on this file."""
+gate beside it (`st.App`), and Streamlit's page told where the server is (`server_base`).
+`python -m dashboard.serve` runs `streamlit run` on this file."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from dashboard.login_routes import LOGIN_PATH, LOGOUT_PATH, SessionGate, login, logout
+from dashboard.navigation import PAGES
+from dashboard.server_base import ServerBase
 
 app = st.App(
     str(Path(__file__).resolve().parent / "app.py"),
@@ -17,5 +20,8 @@ app = st.App(
         Route(LOGIN_PATH, login, methods=["GET", "POST"]),
         Route(LOGOUT_PATH, logout, methods=["GET", "POST"]),
     ],
-    middleware=[Middleware(SessionGate)],
+    middleware=[
+        Middleware(SessionGate),
+        Middleware(ServerBase, pages=[address for *_rest, address in PAGES]),
+    ],
 )

@@ -144,6 +144,42 @@ def test_a_fresh_servers_first_session_opens_a_deep_link(
         stop_app(proc, log_path)
 
 
+def test_a_deep_link_connects_to_the_server_at_the_first_try(
+    browser_context: Any, app_url: str
+) -> None:
+    """A new tab on a page's address asks the server's health at the server's root at once,
+    never first under the page's own name (a 404 and a wait, dashboard/server_base.py)."""
+    from dashboard.navigation import PAGES as ALL_PAGES
+    from dashboard.server_base import server_address
+
+    tab = browser_context.new_page()
+    asked: list[str] = []
+    tab.on("request", lambda r: asked.append(r.url) if "_stcore/" in r.url else None)
+    try:
+        tab.goto(f"{app_url}/nhiem-vu?{DAY}")
+        wait_done(tab)
+        assert title(tab) == "Nhiệm vụ"
+        health = [u for u in asked if u.endswith("_stcore/health")]
+        assert health and all(u == f"{app_url}/_stcore/health" for u in health), asked
+        assert not any("/nhiem-vu/_stcore/" in u for u in asked), asked
+        assert tab.evaluate("() => window.__streamlit.BACKEND_BASE_URL") == f"{app_url}/"
+        # Behind a proxy serving the app under a prefix, the prefix is kept.
+        address = server_address(address for *_rest, address in ALL_PAGES)
+        for path, expected in [
+            ("/cddh/don-vi", "https://tinh.gov.vn/cddh/"),
+            ("/cddh/don-vi/", "https://tinh.gov.vn/cddh/"),
+            ("/cddh", "https://tinh.gov.vn/cddh"),
+            ("/", "https://tinh.gov.vn"),
+            ("/bao-cao", "https://tinh.gov.vn/"),
+        ]:
+            got = tab.evaluate(
+                f"() => ({address})({{pathname: {path!r}, origin: 'https://tinh.gov.vn'}})"
+            )
+            assert got == expected, (path, got)
+    finally:
+        tab.close()
+
+
 def test_table_downloads_are_written_on_click(
     page: Any, app_url: str, browser_repo: Any, tmp_path: Path
 ) -> None:
