@@ -9,12 +9,16 @@ from playwright.sync_api import Error as PlaywrightError
 
 RUNNING = '[data-testid="stStatusWidget"]'
 STALE = '[data-stale="true"]'
-# Running, something stale, no title yet or a skeleton: checked in one call to the page (four
-# locator counts were four round trips, each a query the page's thread runs while it draws).
+# Running, something stale, no title yet, a skeleton, or a visible chart whose marks Vega has
+# not drawn yet (it draws after the elements are placed: 150-200 ms after the run on the
+# overview at 1M): checked in one call to the page (four locator counts were four round trips,
+# each a query the page's thread runs while it draws).
 _BUSY = f"""() => Boolean(
     document.querySelector('{RUNNING}') || document.querySelector('{STALE}')
     || !document.querySelector('h1')
-    || document.querySelector('[data-testid="stSkeleton"]'))"""
+    || document.querySelector('[data-testid="stSkeleton"]')
+    || [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].some(
+        c => c.checkVisibility() && !c.querySelector('.marks')))"""
 
 
 def wait_done(page: Any, timeout: float = 90.0, quiet: float = 0.5) -> float:
