@@ -25,12 +25,14 @@ from dashboard import formatting as fmt
 from dashboard import navigation as nav
 from dashboard.filters import Filters
 
+LONGEST = 10  # the tasks overdue the longest listed under the backlog
+
 
 def show_backlog(
     f: Filters,
     q: MetricsQuery,
     unit_code: str | None = None,
-    longest: int = 10,
+    longest: int = LONGEST,
     computed: Backlog | None = None,
 ) -> Backlog:
     """«Tồn đọng tại ngày D»: open overdue (the headline) with its age, open within deadline,

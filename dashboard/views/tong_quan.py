@@ -8,7 +8,7 @@ from core import charts, explorer
 from core.metrics import RATE_DENOMINATORS, RATE_FIELDS, RATE_LABELS, rank_rows
 from core.periods import elapsed_share, last_n_periods
 from core.rows import RankedRow, TrendRow
-from dashboard import blocks, chart_view, filters
+from dashboard import auth, blocks, chart_view, filters
 from dashboard import data as db
 from dashboard import formatting as fmt
 from dashboard import navigation as nav
@@ -18,15 +18,24 @@ repo, key = db.get_repo(), db.repo_key()
 filters.page_param("xephang", "on_time_rate_due", filters.one_of(RATE_FIELDS, "tỷ lệ"))
 nav.page_header("Tổng quan", f)
 
-blocks.show_backlog(f, f.query("none"))
+# The page's figures are independent of one another: asked at once, then drawn together (the
+# browser redraws the page at each batch of elements it receives, so fewer batches draw faster).
+province, by_unit_q = f.query("none"), f.query("unit")
+backlog_in = db.in_background(
+    db.backlog, repo, key, province, blocks.LONGEST if auth.reads_content() else 0
+)
+compared_in = db.in_background(db.compare, repo, key, province, f.period, f.population)
+trend_in = db.in_background(db.trend_by_unit, repo, key, by_unit_q, f.period, 12)
+ranking_in = db.in_background(db.period_status, repo, key, by_unit_q, f.period, f.population)
+blocks.show_backlog(f, province, computed=backlog_in.result())
 st.divider()
-cmp = blocks.show_period(f, f.query("none"))
+cmp = blocks.show_period(f, province, computed=compared_in.result())
 now = cmp["current"]
 
 width = 900 if f.meeting_mode else 560
 short = {u["_id"]: u.get("short_name") or u["name"] for u in db.org_data()["units"]}
 rate = "on_time_rate_due"
-trend_rows = db.trend_by_unit(repo, key, f.query("unit"), f.period, 12)
+trend_rows = trend_in.result()
 periods: dict[str, list[TrendRow]] = {}
 for row in trend_rows:
     periods.setdefault(row["period"], []).append(row)
@@ -57,7 +66,7 @@ chosen_rate = st.selectbox(
     **filters.bind("xephang"),
 )
 filters.set_page_param("xephang", chosen_rate if chosen_rate != "on_time_rate_due" else None)
-by_unit = db.period_status(repo, key, f.query("unit"), f.period, f.population)
+by_unit = ranking_in.result()
 ranked = rank_rows(by_unit["rows"], chosen_rate)
 with_rank: list[RankedRow] = [
     {**r, "name": short.get(r["key"], r["name"])} for r in ranked if r["ranked"]
