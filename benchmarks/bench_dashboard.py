@@ -7,7 +7,8 @@ Run by hand, not part of `make test`:
 Starts the dashboard (`python -m dashboard.serve`) on that database, signs a Chromium tab in as
 the Office Chief (a test account is added to the database), opens the overview, waits until the
 read model is warm (its snapshot written), then times, from the user's action to the end of
-drawing (no "Running…" status, nothing stale, quiet for 0.5 s, the quiet time not counted):
+drawing (no "Running…" status, nothing stale, every visible chart drawn by Vega, quiet for
+0.5 s, the quiet time not counted):
 
 - clicks in one tab, each a question not asked before (nothing cached): period kind → quarter,
   → year (the yearly view: 12 years and the unit × year heatmap), the Đơn vị page from the
