@@ -145,13 +145,14 @@ def test_a_fresh_servers_first_session_opens_a_deep_link(
 
 
 def test_a_deep_link_connects_to_the_server_at_the_first_try(
-    browser_context: Any, app_url: str
+    browser_context: Any, app_url: str, browser_repo: Any
 ) -> None:
     """A new tab on a page's address asks the server's health at the server's root at once,
     never first under the page's own name (a 404 and a wait, dashboard/server_base.py)."""
     from dashboard.navigation import PAGES as ALL_PAGES
     from dashboard.server_base import server_address
 
+    sign_in_browser(browser_context, app_url, browser_repo)
     tab = browser_context.new_page()
     asked: list[str] = []
     tab.on("request", lambda r: asked.append(r.url) if "_stcore/" in r.url else None)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +48,10 @@ def _call(app: Any, method: str = "GET") -> tuple[dict[bytes, bytes], bytes]:
         sent.append(message)
 
     scope = {"type": "http", "method": method, "path": "/don-vi", "headers": []}
-    asyncio.run(ServerBase(app, pages=PAGES)(scope, receive, send))
+    # A loop of its own, in a thread: the browser tests' Playwright keeps one running in this
+    # thread for the whole session.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, ServerBase(app, pages=PAGES)(scope, receive, send)).result()
     assert sent[0]["type"] == "http.response.start"
     body = b"".join(m.get("body", b"") for m in sent[1:])
     assert not sent[-1].get("more_body")
