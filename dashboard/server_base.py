@@ -7,24 +7,14 @@ new tab or reload of a deep link (measured in Chromium at 1M tasks, docs/perform
 documented `window.__streamlit.BACKEND_BASE_URL` names the server instead; a small script in
 the page's head sets it to the address with the page's own name taken off, so the app keeps
 working behind a proxy that serves it under a prefix (`/cddh/don-vi` → `/cddh/`).
-
-The same head also lists, as `modulepreload` links, the code of the elements the dashboard draws
-(tables, charts, metrics, the widgets) with what it imports: Streamlit loads each only when an
-element first needs it, so the first page with a table in a session waited for the table's
-486 kB at its click (Đơn vị's first visit: 0.49–0.56 s → 0.36–0.39 s at 1M). The names are
-found in Streamlit's own build at start; one a later Streamlit no longer has is skipped.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
-import re
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
-
-import streamlit
 
 # Streamlit's page carries its root element; the login page (dashboard/login_routes.py) not.
 _MARKER = b'<div id="root">'
@@ -53,62 +43,6 @@ def server_address(pages: Iterable[str]) -> str:
     )
 
 
-# Streamlit's built frontend, and the elements the dashboard draws (their chunks' names).
-STATIC = Path(streamlit.__file__).parent / "static"
-ELEMENTS = (
-    "DataFrame",
-    "ArrowVegaLiteChart",
-    "loadVegaEmbed",
-    "embed",  # Vega and Vega-Lite, loaded by loadVegaEmbed
-    "vega-interpreter",
-    "Metric",
-    "Selectbox",
-    "Multiselect",
-    "DateInput",
-    "Checkbox",
-    "Radio",
-    "ButtonGroup",
-    "Button",
-    "DownloadButton",
-    "TextInput",
-    "TextArea",
-    "PageLink",
-    "Html",
-)
-_IMPORT = re.compile(rb'(?:from|import)\s*"\./([\w.\-]+\.js)"')
-_IN_PAGE = re.compile(rb'(?:href|src)="\./static/js/([^"]+)"')
-
-
-def chunks(static: Path = STATIC, elements: Iterable[str] = ELEMENTS) -> list[str]:
-    """The files of `elements` (a chunk is `<name>.<hash>.js`) and every file they import,
-    less those Streamlit's page loads already, in a stable order."""
-    folder = static / "static" / "js"
-    files = sorted(p.name for p in folder.glob("*.js"))
-    index = (static / "index.html").read_bytes()
-    done = {m.decode() for m in _IN_PAGE.findall(index)}
-    todo = [
-        f
-        for name in elements
-        for f in files
-        if f.startswith(name + ".") and f.count(".") == name.count(".") + 2
-    ]
-    seen: list[str] = []
-    while todo:
-        name = todo.pop(0)
-        if name in seen or name in done or not (folder / name).is_file():
-            continue
-        seen.append(name)
-        todo.extend(m.decode() for m in _IMPORT.findall((folder / name).read_bytes()))
-    return seen
-
-
-def preload_links(names: Iterable[str]) -> bytes:
-    """`modulepreload` links for chunk files, relative to the page as Streamlit's own are."""
-    return "".join(
-        f'<link rel="modulepreload" crossorigin href="./static/js/{n}">' for n in names
-    ).encode()
-
-
 def with_base(page: bytes, script: bytes) -> bytes:
     """Streamlit's page with the script first in its head; any other page unchanged."""
     if _MARKER not in page or b"<head>" not in page:
@@ -117,12 +51,12 @@ def with_base(page: bytes, script: bytes) -> bytes:
 
 
 class ServerBase:
-    """ASGI middleware: adds `base_script(pages)` and the elements' `preload_links` to the HTML
-    page Streamlit serves (gzipped or not); every other response passes through untouched."""
+    """ASGI middleware: adds `base_script(pages)` to the HTML page Streamlit serves (gzipped or
+    not); every other response passes through untouched."""
 
     def __init__(self, app: Any, pages: Iterable[str]) -> None:
         self.app = app
-        self.script = base_script(pages) + preload_links(chunks())
+        self.script = base_script(pages)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http" or scope.get("method") != "GET":

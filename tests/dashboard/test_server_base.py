@@ -1,12 +1,11 @@
-"""The page Streamlit serves carries the script naming the server and the preload links of the
-elements' code (dashboard/server_base.py); every other response passes through byte for byte. The script's address is checked in
+"""The page Streamlit serves carries the script naming the server (dashboard/server_base.py);
+every other response passes through byte for byte. The script's address is checked in
 Chromium by tests/browser/test_browser.py."""
 
 from __future__ import annotations
 
 import asyncio
 import gzip
-import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ from typing import Any
 import pytest
 import streamlit
 
-from dashboard.server_base import STATIC, ServerBase, base_script, chunks, preload_links
+from dashboard.server_base import ServerBase, base_script
 
 INDEX = (Path(streamlit.__file__).parent / "static" / "index.html").read_bytes()
 PAGES = ["don-vi", "nhiem-vu"]
@@ -66,7 +65,7 @@ def test_streamlit_page_gets_the_script_first_in_its_head(gzipped: bool, parts: 
     assert int(headers[b"content-length"]) == len(body)
     assert (headers.get(b"content-encoding") == b"gzip") is gzipped
     page = gzip.decompress(body) if gzipped else body
-    script = base_script(PAGES) + preload_links(chunks())
+    script = base_script(PAGES)
     assert page == INDEX.replace(b"<head>", b"<head>" + script, 1)
     # before Streamlit's own module scripts, which read window.__streamlit when they load
     assert page.index(script) < page.index(b'type="module"')
@@ -84,20 +83,3 @@ def test_other_responses_pass_unchanged(body: bytes, content_type: bytes, method
     headers, got = _call(_app(body, content_type, parts=2), method)
     assert got == body
     assert int(headers[b"content-length"]) == len(body)
-
-
-def test_the_elements_code_is_preloaded_with_all_it_imports() -> None:
-    folder = STATIC / "static" / "js"
-    names = chunks()
-    assert len(names) == len(set(names))
-    stems = {n.split(".")[0] for n in names}
-    assert {"DataFrame", "ArrowVegaLiteChart", "embed", "Metric", "Selectbox"} <= stems
-    in_page = set(re.findall(r'(?:href|src)="\./static/js/([^"]+)"', INDEX.decode()))
-    assert not in_page & set(names)  # what the page loads already is not listed twice
-    for name in names:
-        assert (folder / name).is_file()
-        for imported in re.findall(
-            r'(?:from|import)\s*"\./([\w.\-]+\.js)"', (folder / name).read_text()
-        ):
-            assert imported in names or imported in in_page, (name, imported)
-    assert chunks(elements=("NoSuchElement",)) == []
