@@ -18,8 +18,8 @@ repo, key = db.get_repo(), db.repo_key()
 filters.page_param("xephang", "on_time_rate_due", filters.one_of(RATE_FIELDS, "tỷ lệ"))
 nav.page_header("Tổng quan", f)
 
-# The page's figures are independent of one another: asked at once, then drawn together (the
-# browser redraws the page at each batch of elements it receives, so fewer batches draw faster).
+# The page's figures are independent of one another: asked at once, drawn as they come in (as
+# on a unit's page).
 province, by_unit_q = f.query("none"), f.query("unit")
 backlog_in = db.in_background(
     db.backlog, repo, key, province, blocks.LONGEST if auth.reads_content() else 0
