@@ -9,6 +9,7 @@ draws the way to log in and stops.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -94,6 +95,25 @@ def log(event: str, detail: dict[str, Any] | None = None) -> None:
         import logging
 
         logging.getLogger("cddh.dashboard").warning("access log not written: %s", exc)
+
+
+def logger(event: str, detail: dict[str, Any] | None = None) -> Callable[[], None]:
+    """`log(event, detail)` for the acting user of this run, to be called later from a thread
+    that is not this run's (a download's file is made by Streamlit's server when the button is
+    pressed, outside any run of the page)."""
+    from dashboard import data as db
+
+    repo, actor, address = db.base_repo(), current(), client()
+
+    def write() -> None:
+        try:
+            audit.record(repo, event, actor, detail, address)
+        except (DatabaseUnavailable, RuntimeError) as exc:
+            import logging
+
+            logging.getLogger("cddh.dashboard").warning("access log not written: %s", exc)
+
+    return write
 
 
 def _ask_login(expired: bool) -> None:
