@@ -1,5 +1,6 @@
 """The dashboard's server: Streamlit's app (`app.py`) with the login routes and the session
-gate beside it (`st.App`), and Streamlit's page told where the server is (`server_base`).
+gate beside it (`st.App`), and Streamlit's page told where the server is and which
+code to load while idle (`page_head`).
 `python -m dashboard.serve` runs `streamlit run` on this file."""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from starlette.routing import Route
 
 from dashboard.login_routes import LOGIN_PATH, LOGOUT_PATH, SessionGate, login, logout
 from dashboard.navigation import PAGES
-from dashboard.server_base import ServerBase
+from dashboard.page_head import PageHead
 
 app = st.App(
     str(Path(__file__).resolve().parent / "app.py"),
@@ -22,6 +23,6 @@ app = st.App(
     ],
     middleware=[
         Middleware(SessionGate),
-        Middleware(ServerBase, pages=[address for *_rest, address in PAGES]),
+        Middleware(PageHead, pages=[address for *_rest, address in PAGES]),
     ],
 )

@@ -148,9 +148,9 @@ def test_a_deep_link_connects_to_the_server_at_the_first_try(
     browser_context: Any, app_url: str, browser_repo: Any
 ) -> None:
     """A new tab on a page's address asks the server's health at the server's root at once,
-    never first under the page's own name (a 404 and a wait, dashboard/server_base.py)."""
+    never first under the page's own name (a 404 and a wait, dashboard/page_head.py)."""
     from dashboard.navigation import PAGES as ALL_PAGES
-    from dashboard.server_base import server_address
+    from dashboard.page_head import server_address
 
     sign_in_browser(browser_context, app_url, browser_repo)
     tab = browser_context.new_page()
@@ -177,6 +177,42 @@ def test_a_deep_link_connects_to_the_server_at_the_first_try(
                 f"() => ({address})({{pathname: {path!r}, origin: 'https://tinh.gov.vn'}})"
             )
             assert got == expected, (path, got)
+    finally:
+        tab.close()
+
+
+def test_a_table_s_code_is_loaded_while_the_page_is_idle(
+    browser_context: Any, app_url: str, browser_repo: Any
+) -> None:
+    """A new tab on the overview (no table) loads the table's code once it has been idle a
+    while, so that the first click to a page with a table does not wait for it
+    (dashboard/page_head.py); the table is then drawn from that code."""
+    from dashboard.page_head import element_files
+
+    table_file = next(f for f in element_files() if f.startswith("DataFrame."))
+    sign_in_browser(browser_context, app_url, browser_repo)
+    tab = browser_context.new_page()
+    asked: list[str] = []
+    tab.on("request", lambda r: asked.append(r.url))
+    failed: list[str] = []
+    tab.on("requestfailed", lambda r: failed.append(r.url))
+    try:
+        tab.goto(f"{app_url}/?{DAY}")
+        wait_done(tab)
+        assert title(tab) == "Tổng quan"
+        deadline = time.monotonic() + 60
+        while not any(u.endswith(table_file) for u in asked) and time.monotonic() < deadline:
+            tab.wait_for_timeout(200)
+        assert f"{app_url}/static/js/{table_file}" in asked, "the table's code was not loaded"
+        tab.wait_for_timeout(500)
+        before = len(asked)
+        tab.locator('[data-testid="stSidebarNav"] a').filter(has_text="Đơn vị").first.click()
+        wait_done(tab)
+        assert title(tab) == "Đơn vị"
+        assert tab.locator('[data-testid="stDataFrame"]').count() >= 1
+        assert not any(u.endswith(table_file) for u in asked[before:])
+        assert not failed, failed
+        assert asked.count(f"{app_url}/static/js/{table_file}") == 1
     finally:
         tab.close()
 

@@ -1,6 +1,6 @@
-"""The page Streamlit serves carries the script naming the server (dashboard/server_base.py);
-every other response passes through byte for byte. The script's address is checked in
-Chromium by tests/browser/test_browser.py."""
+"""The page Streamlit serves carries the script naming the server and the idle loader of the
+elements' code (dashboard/page_head.py); every other response passes through byte for byte.
+Both scripts are checked at work in Chromium by tests/browser/test_browser.py."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import streamlit
 
-from dashboard.server_base import ServerBase, base_script
+from dashboard.page_head import ELEMENTS, PageHead, base_script, element_files, idle_loader
 
 INDEX = (Path(streamlit.__file__).parent / "static" / "index.html").read_bytes()
 PAGES = ["don-vi", "nhiem-vu"]
@@ -51,7 +51,7 @@ def _call(app: Any, method: str = "GET") -> tuple[dict[bytes, bytes], bytes]:
     # A loop of its own, in a thread: the browser tests' Playwright keeps one running in this
     # thread for the whole session.
     with ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, ServerBase(app, pages=PAGES)(scope, receive, send)).result()
+        pool.submit(asyncio.run, PageHead(app, pages=PAGES)(scope, receive, send)).result()
     assert sent[0]["type"] == "http.response.start"
     body = b"".join(m.get("body", b"") for m in sent[1:])
     assert not sent[-1].get("more_body")
@@ -65,7 +65,7 @@ def test_streamlit_page_gets_the_script_first_in_its_head(gzipped: bool, parts: 
     assert int(headers[b"content-length"]) == len(body)
     assert (headers.get(b"content-encoding") == b"gzip") is gzipped
     page = gzip.decompress(body) if gzipped else body
-    script = base_script(PAGES)
+    script = base_script(PAGES) + idle_loader(element_files())
     assert page == INDEX.replace(b"<head>", b"<head>" + script, 1)
     # before Streamlit's own module scripts, which read window.__streamlit when they load
     assert page.index(script) < page.index(b'type="module"')
@@ -83,3 +83,12 @@ def test_other_responses_pass_unchanged(body: bytes, content_type: bytes, method
     headers, got = _call(_app(body, content_type, parts=2), method)
     assert got == body
     assert int(headers[b"content-length"]) == len(body)
+
+
+def test_every_element_named_has_its_code_in_streamlit_s_build() -> None:
+    # A Streamlit that renames an element's file would otherwise drop it from the loader
+    # silently; its first use would again wait for it at a click.
+    files = element_files()
+    assert len(files) == len(ELEMENTS)
+    assert [f.split(".")[0] for f in files] == list(ELEMENTS)
+    assert files[0].startswith("DataFrame.")  # the heaviest, loaded first
