@@ -92,7 +92,7 @@ def element_files(static: Path = STATIC, elements: Iterable[str] = ELEMENTS) -> 
     ]
 
 
-def idle_loader(files: Iterable[str], after_ms: int = 3000) -> bytes:
+def idle_loader(files: Iterable[str], after_ms: int = 1500) -> bytes:
     """A script that loads the elements' code, one file at a time, when the page is idle (from
     `after_ms` after it loaded), so that no later click waits for it. The files are named
     beside Streamlit's own script, as its code names them, so that each is loaded once."""
