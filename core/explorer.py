@@ -642,6 +642,17 @@ def progress_pipeline(document_ids: Sequence[str], q: MetricsQuery) -> list[dict
     return stages
 
 
+class DocumentSource(Protocol):
+    """Who may answer a text search of the documents instead of MongoDB's scan (the
+    documents' read model, `core/readmodel/documents.py`)."""
+
+    def document_page(
+        self, s: DocumentSearch, skip: int, limit: int, count_limit: int
+    ) -> tuple[list[str], int] | None:
+        """The page's keys and the count up to `count_limit`, or None when it cannot."""
+        ...
+
+
 def documents_with_progress(
     repo: Repository,
     s: DocumentSearch,
@@ -649,9 +660,13 @@ def documents_with_progress(
     lead_units: frozenset[str] | None = None,
     *,
     priority_only: bool = False,
+    source: DocumentSource | None = None,
 ) -> tuple[list[dict[str, Any]], int, bool]:
     """A page of documents (newest first) with their tasks' counts per category, the total and
     whether it is capped (at least `total` match: counting stopped at COUNT_CAP).
+
+    A text search is answered by `source` (the documents' read model) when given and able to:
+    it finds the page's keys and the count, and the documents are then read by key.
 
     The counts take the tasks assigned by D in `scope`, led by `lead_units` when given, and
     only the priority ones when `priority_only`; then only documents with at least one such
@@ -667,7 +682,17 @@ def documents_with_progress(
         )
         match = {"$and": [match, {"_id": {"$in": sorted(r["_id"] for r in found)}}]}
     skip = (s.page - 1) * s.page_size
-    if s.text.strip():  # every abstract is read: the page and the count in one pass
+    paged = (
+        source.document_page(s, skip, s.page_size, COUNT_CAP + 1)
+        if source is not None
+        and s.text.strip()
+        and not priority_only
+        and repo.reader.units is None  # a restricted reader's documents follow his tasks
+        else None
+    )
+    if paged is not None:  # the read model's page: its documents read by key
+        docs, total = repo.documents_by_keys(paged[0]), paged[1]
+    elif s.text.strip():  # every abstract is read: the page and the count in one pass
         docs, total = repo.documents_page_counted(
             match, skip=skip, limit=s.page_size, count_limit=COUNT_CAP + 1
         )

@@ -30,6 +30,7 @@ from core.errors import DatabaseUnavailable
 from core.metrics import MetricsQuery
 from core.periods import Period, default_rule
 from core.readmodel import lists
+from core.readmodel.documents import DocumentModel
 from core.readmodel.figures import Figures, Pipelines, figures_for
 from core.readmodel.model import ReadModel, snapshot_path
 from core.repository import Repository
@@ -92,11 +93,35 @@ def _read_model(uri: str, db_name: str) -> ReadModel | None:
     return ReadModel(repo, snapshot=path).start(background=True)
 
 
+@st.cache_resource(show_spinner=False)
+def _documents_model(uri: str, db_name: str) -> DocumentModel | None:
+    """The documents' read model of this server process (one per database), loading in the
+    background; off with the read model (CDDH_READMODEL)."""
+    if not config.readmodel_enabled():
+        return None
+    return DocumentModel(_connect(uri, db_name)).start(background=True)
+
+
+def documents_source(repo: Repository) -> DocumentModel | None:
+    """Who answers a text search of the documents: the documents' read model when the reader
+    sees the whole province and it has caught up with the latest write (waits at most a
+    second), else None (MongoDB)."""
+    if repo.reader.units is not None:
+        return None
+    try:
+        model = _documents_model(config.effective_uri(), config.mongodb_db())
+        return model if model is not None and model.sync(1.0) else None
+    except Exception as exc:  # MongoDB answers
+        _LOG.warning("documents' read model unavailable: %s", exc)
+        return None
+
+
 def figures(repo: Repository) -> Figures:
     """Who computes the status figures now: the read model when warm and caught up with the
     latest write (waits at most a second for it), else the pipelines."""
     try:
         model = _read_model(config.effective_uri(), config.mongodb_db())
+        _documents_model(config.effective_uri(), config.mongodb_db())  # loads beside it
     except Exception as exc:  # a read model that cannot start only means the pipelines
         _LOG.warning("read model unavailable: %s", exc)
         return Pipelines(repo)
@@ -404,16 +429,31 @@ def _tasks_page(
     return explorer.search_tasks(_fig.repo, s, calendar(_fig.repo, key), source=_fig)
 
 
-@st.cache_data(ttl=60, show_spinner=False)
 def documents_page(
-    _repo: Repository,
+    repo: Repository,
     key: str,
     s: explorer.DocumentSearch,
     lead_units: frozenset[str] | None,
     priority_only: bool = False,
 ) -> tuple[list[dict[str, Any]], int, bool]:
     """One page of documents with their tasks' progress (only documents with tasks in the
-    units' and priority filters, when set), the total and whether it is capped."""
+    units' and priority filters, when set), the total and whether it is capped. A text search
+    is answered by the documents' read model when it may (`documents_source`)."""
+    source = documents_source(repo) if s.text.strip() else None
+    tag = source.generation if source is not None else -1
+    return _documents_page(repo, source, key, tag, s, lead_units, priority_only)
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _documents_page(
+    _repo: Repository,
+    _source: DocumentModel | None,
+    key: str,
+    tag: int,
+    s: explorer.DocumentSearch,
+    lead_units: frozenset[str] | None,
+    priority_only: bool,
+) -> tuple[list[dict[str, Any]], int, bool]:
     return explorer.documents_with_progress(
-        _repo, s, Scope.everything(), lead_units, priority_only=priority_only
+        _repo, s, Scope.everything(), lead_units, priority_only=priority_only, source=_source
     )

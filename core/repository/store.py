@@ -19,6 +19,7 @@ from core.repository.connection import (
     auth_failed_message,
     unavailable_message,
 )
+from core.repository.documents_feed import DocumentsFeed
 from core.repository.facts_feed import FactsFeed
 from core.repository.organisation import OrganisationStore
 from core.repository.raw import RawStore
@@ -39,6 +40,7 @@ class Repository(
     RawStore,
     AccountStore,
     FactsFeed,
+    DocumentsFeed,
 ):
     """Every read and write of the store goes through here."""
 

@@ -314,6 +314,14 @@ class TaskStore(StoreBase):
         cursor = self.db.documents.find(match).sort([("issue_date", -1), ("_id", 1)])
         return list(cursor.skip(skip).limit(limit))
 
+    def documents_by_keys(self, keys: Sequence[str]) -> list[dict[str, Any]]:
+        """The documents of `keys` the reader may see, in the order of `keys` (a page found by
+        the documents' read model)."""
+        self._require_content()
+        match = _and({"_id": {"$in": list(keys)}}, self._document_scope())
+        found = {d["_id"]: d for d in self.db.documents.find(match)}
+        return [found[k] for k in keys if k in found]
+
     def documents_page_counted(
         self, query: Mapping[str, Any], *, skip: int = 0, limit: int = 50, count_limit: int = 0
     ) -> tuple[list[dict[str, Any]], int]:
