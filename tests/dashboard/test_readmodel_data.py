@@ -14,6 +14,7 @@ from core import config, explorer
 from core import metrics as m
 from core.periods import period_containing
 from core.repository import Repository
+from core.scope import Scope
 from dashboard import data
 from tests.integration.orgdata import TaskFactory, load_org
 
@@ -31,6 +32,9 @@ def app_data(empty_env: Repository) -> Any:
     assert model is not None and model.wait_warm(30)
     yield repo
     model.stop(save=False)
+    documents = data._documents_model(config.effective_uri(), config.mongodb_db())
+    if documents is not None:
+        documents.stop()
     st.cache_resource.clear()
 
 
@@ -105,3 +109,33 @@ def test_a_text_search_comes_from_the_read_model_and_moves_with_a_write(
     assert data.tasks_page(repo, key, s).total == 0
     found = data.tasks_page(repo, key, replace(s, text="duong tinh 741"))
     assert [r["id"] for r in found.rows] == [task_id]
+
+
+def test_a_documents_search_comes_from_its_read_model_and_moves_with_a_write(
+    app_data: Repository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Văn bản searched by text is answered by the documents' read model (MongoDB's scan of
+    the texts is never asked) with MongoDB's page, and a corrected abstract is found by its new
+    words on the next read."""
+    repo = app_data
+    key = data.repo_key()
+    f = TaskFactory(repo)
+    f.add(assigned_date=date(2025, 5, 1), abstract="Kế hoạch phòng chống thiên tai")
+    f.add(assigned_date=date(2025, 5, 2), abstract="Về việc tu bổ đê điều")
+    f.save()
+    s = explorer.DocumentSearch(as_of=D, text="phòng chống")
+    expected = explorer.documents_with_progress(repo, s, Scope.everything())
+    model = data._documents_model(config.effective_uri(), config.mongodb_db())
+    assert model is not None and model.wait_warm(30)
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("MongoDB's scan of the documents' texts was asked")
+
+    monkeypatch.setattr(type(repo), "documents_page_counted", refuse)
+    got = data.documents_page(repo, key, s, None)
+    assert got == expected and [r["id"] for r in got[0]] == [f.docs[0].key]
+    doc = f.docs[0].model_copy(update={"abstract": "Kế hoạch chuyển đổi số"})
+    repo.save_document(doc, actor="test")
+    assert data.documents_page(repo, key, s, None)[1] == 0
+    found = data.documents_page(repo, key, replace(s, text="chuyen doi so"), None)
+    assert [r["id"] for r in found[0]] == [f.docs[0].key]

@@ -89,6 +89,9 @@ def app_data(empty_env: Repository) -> Iterator[Repository]:
     assert model is not None and model.wait_warm(30)
     yield repo
     model.stop(save=False)
+    documents = data._documents_model(config.effective_uri(), config.mongodb_db())
+    if documents is not None:
+        documents.stop()
     st.cache_resource.clear()
 
 
