@@ -11,7 +11,8 @@ usable, else from MongoDB):
   coordinated tasks, update discipline) side by side in a thread pool as the page asks them,
   and one after another; five departments in turn, as of ten different days;
 - update discipline (Chất lượng cập nhật) of a month, a quarter and a year, province-wide;
-- the Văn bản list: its first page and count, filtered by signer and by type, and searched;
+- the Văn bản list: its first page and count, filtered by signer and by type, and searched
+  (by MongoDB, and by the documents' read model);
 - the Office's queue (Việc của Văn phòng).
 
 Nothing is asserted; the figures (milliseconds: median and worst) are printed as JSON.
@@ -38,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 from core import backlog, explorer, metrics, repository  # noqa: E402
 from core.metrics import MetricsQuery  # noqa: E402
 from core.periods import default_rule, period_containing  # noqa: E402
+from core.readmodel.documents import DocumentModel  # noqa: E402
 from core.readmodel.figures import figures_for  # noqa: E402
 from core.readmodel.model import ReadModel  # noqa: E402
 from core.scope import Scope  # noqa: E402
@@ -128,6 +130,21 @@ def main() -> None:
             lambda s=search: explorer.documents_with_progress(repo, s, Scope.everything()),
             args.repeat,
         )
+    start_documents = time.perf_counter()
+    documents = DocumentModel(repo).start(background=False)
+    figures["documents_model_load_s"] = round(time.perf_counter() - start_documents, 2)
+    for name, kw in (
+        ("documents_search_common_readmodel", {"text": "ke hoach"}),
+        ("documents_search_rare_readmodel", {"text": "phong chong"}),
+    ):
+        search = explorer.DocumentSearch(as_of=DAY0, **kw)
+        figures[name] = timed(
+            lambda s=search: explorer.documents_with_progress(
+                repo, s, Scope.everything(), source=documents
+            ),
+            args.repeat,
+        )
+    documents.stop()
     figures["office_queue"] = timed(lambda: queues.office_queue(repo, cal, DAY0), args.repeat)
     model.stop(save=False)
     print(json.dumps(figures, ensure_ascii=False, indent=2))
