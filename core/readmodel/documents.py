@@ -14,6 +14,7 @@ pages equal to MongoDB's (tests/integration/test_documents_model.py).
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 import threading
@@ -23,6 +24,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -52,50 +54,97 @@ def _ms(value: Any) -> int:
     return int(moment.timestamp() * 1000)
 
 
+class _Codes:
+    """A column of few distinct texts (a type, a signer) as codes into its values; -1 is none
+    (or a value that is no text: MongoDB's equality with a text never matches it)."""
+
+    def __init__(self, column: pa.ChunkedArray) -> None:
+        encoded = pc.dictionary_encode(column.combine_chunks())
+        self.values: list[str] = [str(v) for v in encoded.dictionary.to_pylist()]
+        self._index = {v: i for i, v in enumerate(self.values)}
+        indices = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+        self.codes = np.asarray(indices, np.int32).copy()
+
+    def code(self, value: Any) -> int:
+        """The code of a value written later (a new value gets one)."""
+        if not isinstance(value, str):
+            return -1
+        if value not in self._index:
+            self._index[value] = len(self.values)
+            self.values.append(value)
+        return self._index[value]
+
+    def of(self, value: str) -> int:
+        """The code of a value searched for (-2, matching no row, when no row holds it)."""
+        return self._index.get(value, -2)
+
+
 class DocumentRows:
     """Key, issue instant (ms), type, signer and folded text of every document; a document
-    written later is appended or changed in place, a deleted one is marked."""
+    written later is appended or changed in place, a deleted one is marked. About 110 bytes
+    a document (320,000 at a million tasks: ~35 MB), the keys kept as read, in one Arrow
+    array, and found by binary search over their sorted order when a change names one."""
 
     def __init__(self, table: pa.Table) -> None:
         n = table.num_rows
-        self.keys: list[str] = [str(k) for k in table.column("_id").to_pylist()]
-        self.row_of = {k: i for i, k in enumerate(self.keys)}
+        self._keys = table.column("_id").combine_chunks()
+        self._added: list[str] = []  # keys of the rows appended since, in row order
+        self._added_row: dict[str, int] = {}
+        self._order: npt.NDArray[np.int64] | None = None  # the read keys' rows, by key
         issued = pc.cast(table.column("issue_date"), pa.int64()).fill_null(_NO_DAY)
         self._issued = np.asarray(issued.to_numpy(), np.int64).copy()
-        self._type = np.array(table.column("type").to_pylist(), dtype=object)
-        self._signer = np.array(table.column("signer").to_pylist(), dtype=object)
+        self._type = _Codes(table.column("type"))
+        self._signer = _Codes(table.column("signer"))
         self._alive = np.ones(n, np.bool_)
         self.texts = TaskTexts(table.column("search_text"))
+        self._read = n  # rows read from MongoDB; later ones were appended
         self.n = n
+
+    def key(self, row: int) -> str:
+        """The key of a row."""
+        if row < self._read:
+            return str(self._keys[row].as_py())
+        return str(self._added[row - self._read])
+
+    def _row(self, key: str) -> int | None:
+        if key in self._added_row:
+            return self._added_row[key]
+        if self._order is None:
+            self._order = np.asarray(pc.sort_indices(self._keys), np.int64)
+        order, keys = self._order, self._keys
+        at = bisect.bisect_left(range(self._read), key, key=lambda i: keys[order[i]].as_py())
+        if at < self._read and keys[order[at]].as_py() == key:
+            return int(order[at])
+        return None
 
     def _grow(self) -> None:
         size = max(16, 2 * len(self._issued))
         self._issued = np.resize(self._issued, size)
-        self._type = np.resize(self._type, size)
-        self._signer = np.resize(self._signer, size)
+        self._type.codes = np.resize(self._type.codes, size)
+        self._signer.codes = np.resize(self._signer.codes, size)
         self._alive = np.resize(self._alive, size)
 
     def upsert(self, doc: Mapping[str, Any]) -> None:
         """Write one document (inserted or changed)."""
         key = str(doc["_id"])
-        row = self.row_of.get(key)
+        row = self._row(key)
         if row is None:
             if self.n >= len(self._issued):
                 self._grow()
             row = self.n
             self.n += 1
-            self.keys.append(key)
-            self.row_of[key] = row
+            self._added.append(key)
+            self._added_row[key] = row
         self._issued[row] = _ms(doc.get("issue_date"))
-        self._type[row] = doc.get("type")
-        self._signer[row] = doc.get("signer")
+        self._type.codes[row] = self._type.code(doc.get("type"))
+        self._signer.codes[row] = self._signer.code(doc.get("signer"))
         self._alive[row] = True
         text = doc.get("search_text")
         self.texts.set(row, text if isinstance(text, str) else None)
 
     def delete(self, key: str) -> None:
         """Forget one document."""
-        row = self.row_of.get(key)
+        row = self._row(key)
         if row is not None:
             self._alive[row] = False
             self.texts.set(row, None)
@@ -115,9 +164,9 @@ class DocumentRows:
         if s.issued_to is not None:
             keep &= issued <= _ms(to_bson_day(s.issued_to))
         if s.doc_type is not None:
-            keep &= self._type[:n] == s.doc_type
+            keep &= self._type.codes[:n] == self._type.of(s.doc_type)
         if s.signer is not None:
-            keep &= self._signer[:n] == s.signer
+            keep &= self._signer.codes[:n] == self._signer.of(s.signer)
         keep &= self.texts.matches(search_pattern(s.text), n)
         rows = np.flatnonzero(keep)
         total = min(len(rows), count_limit) if count_limit else len(rows)
@@ -125,8 +174,9 @@ class DocumentRows:
         if take < len(rows):  # only rows issued on or after the page's last day can be on it
             edge = np.partition(issued[rows], len(rows) - take)[len(rows) - take]
             rows = rows[issued[rows] >= edge]
-        order = sorted(rows.tolist(), key=lambda r: (-int(issued[r]), self.keys[r]))
-        return [self.keys[r] for r in order[skip:take]], total
+        keys = {r: self.key(r) for r in rows.tolist()}
+        order = sorted(keys, key=lambda r: (-int(issued[r]), keys[r]))
+        return [keys[r] for r in order[skip:take]], total
 
 
 class DocumentModel:
