@@ -87,14 +87,7 @@ def must_change_password() -> bool:
 def log(event: str, detail: dict[str, Any] | None = None) -> None:
     """Write one entry of the access log for the acting user (a failure is never the user's
     problem: it is logged on the server)."""
-    from dashboard import data as db
-
-    try:
-        audit.record(db.base_repo(), event, current(), detail, client())
-    except (DatabaseUnavailable, RuntimeError) as exc:
-        import logging
-
-        logging.getLogger("cddh.dashboard").warning("access log not written: %s", exc)
+    logger(event, detail)()
 
 
 def logger(event: str, detail: dict[str, Any] | None = None) -> Callable[[], None]:

@@ -30,7 +30,7 @@ import pyarrow.compute as pc
 
 from core.dates import to_bson_day
 from core.explorer import DocumentSearch, folded_regex
-from core.readmodel.model import SharedLock
+from core.readmodel.model import SharedLock, StreamClock
 from core.readmodel.texts import TaskTexts
 from core.repository import FactChange, FactsFeedLost, FactsStream, Repository
 
@@ -189,13 +189,11 @@ class DocumentModel:
         self._rows: DocumentRows | None = None
         self._stream: FactsStream | None = None
         self._lock = SharedLock()
-        self._moved = threading.Condition()
-        self._seen: tuple[int, int] = (0, 0)
+        self._clock = StreamClock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.generation = 0  # bumped by every batch of changes and every reload
         self.error: str | None = None
-        self._start: tuple[int, int] | None = None  # where the stream opened, until it reads
 
     def start(self, background: bool = True) -> DocumentModel:
         """Load the documents and tail the change stream (in a daemon thread; when not
@@ -235,15 +233,7 @@ class DocumentModel:
         seconds); False when not warm or not caught up in time."""
         if not self.warm:
             return False
-        target = self.repo.facts_clock()
-        end = time.monotonic() + timeout
-        with self._moved:
-            while self._seen < target:
-                left = end - time.monotonic()
-                if left <= 0 or not self.warm:
-                    return False
-                self._moved.wait(left)
-        return True
+        return self._clock.wait(self.repo.facts_clock(), timeout, lambda: self.warm)
 
     def document_page(
         self, s: DocumentSearch, skip: int, limit: int, count_limit: int
@@ -262,15 +252,12 @@ class DocumentModel:
 
     def _reload(self) -> None:
         t0 = time.perf_counter()
-        seconds, increment = self.repo.facts_clock()
+        clock = self.repo.facts_clock()
         rows = DocumentRows(self.repo.documents_arrow())
-        # From just after the latest write before the read, which the read holds: from that
-        # write itself, a replaced collection's own drop would be read again, and again.
-        stream = self.repo.watch_documents(at_time=(seconds, increment + 1))
+        stream = self.repo.watch_documents(at_time=self._clock.start_after(clock))
         with self._lock.exclusive():
             old, self._rows, self._stream = self._stream, rows, stream
             self.generation += 1
-            self._start = (seconds, increment + 1)
         if old is not None:
             old.close()
         _LOG.info("documents: %s loaded in %.2f s", rows.n, time.perf_counter() - t0)
@@ -311,16 +298,8 @@ class DocumentModel:
                 self._apply(batch)
                 self.generation += 1
         seen = stream.position_time()
-        if batch:
-            self._start = None
-        elif seen is not None and seen == self._start:
-            # The stream's first position echoes where it starts, one after the read's
-            # clock: a write at that very instant is not read yet.
-            seen = (seen[0], seen[1] - 1)
         if seen is not None:
-            with self._moved:
-                self._seen = max(self._seen, seen)
-                self._moved.notify_all()
+            self._clock.passed(seen, changed=bool(batch))
 
     def _apply(self, batch: list[FactChange]) -> None:
         rows = self._rows

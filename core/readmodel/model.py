@@ -92,6 +92,47 @@ class SharedLock:
                     self._cond.notify_all()
 
 
+class StreamClock:
+    """How far a change stream has been read (a cluster time, as (seconds, increment)), and
+    waiting until it has passed a given one: what `sync` of a read model waits for."""
+
+    def __init__(self) -> None:
+        self._moved = threading.Condition()
+        self._seen: tuple[int, int] = (0, 0)
+        self._start: tuple[int, int] | None = None
+
+    def start_after(self, clock: tuple[int, int]) -> tuple[int, int]:
+        """Where to open the stream that follows a read made after `clock` (the latest write
+        then): one increment after it. From `clock` itself, a replaced collection's own drop,
+        at that instant, would be read again at every reload. Until the stream reads a
+        change, its position only echoes that start, which is no proof yet that a write at
+        that very instant is in: `passed` counts it as `clock`."""
+        self._start = (clock[0], clock[1] + 1)
+        return self._start
+
+    def passed(self, seen: tuple[int, int], changed: bool = False) -> None:
+        """The stream has read up to `seen` (`changed`: and returned changes)."""
+        if changed:
+            self._start = None
+        elif seen == self._start:
+            seen = (seen[0], seen[1] - 1)
+        with self._moved:
+            self._seen = max(self._seen, seen)
+            self._moved.notify_all()
+
+    def wait(self, target: tuple[int, int], timeout: float, alive: Callable[[], bool]) -> bool:
+        """Wait until the stream has passed `target` (at most `timeout` seconds, and while
+        `alive()`); whether it has."""
+        end = time.monotonic() + timeout
+        with self._moved:
+            while self._seen < target:
+                left = end - time.monotonic()
+                if left <= 0 or not alive():
+                    return False
+                self._moved.wait(left)
+        return True
+
+
 class ReadModel:
     """Columns of every task's status facts, warm after `start()`, in step with MongoDB."""
 
@@ -108,8 +149,7 @@ class ReadModel:
         self._stream: FactsStream | None = None
         self._lock = SharedLock()
         self._saving = threading.Lock()  # one snapshot written at a time
-        self._moved = threading.Condition()
-        self._seen: tuple[int, int] = (0, 0)
+        self._clock = StreamClock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._saved_changes = 0
@@ -175,15 +215,7 @@ class ReadModel:
         `timeout` seconds); False when not warm or not caught up in time."""
         if not self.warm:
             return False
-        target = self.repo.facts_clock()
-        end = time.monotonic() + timeout
-        with self._moved:
-            while self._seen < target:
-                left = end - time.monotonic()
-                if left <= 0 or not self.warm:
-                    return False
-                self._moved.wait(left)
-        return True
+        return self._clock.wait(self.repo.facts_clock(), timeout, lambda: self.warm)
 
     @contextmanager
     def reading(self) -> Iterator[FactColumns]:
@@ -228,7 +260,7 @@ class ReadModel:
         t0 = time.perf_counter() if t0 is None else t0
         clock = self.repo.facts_clock()
         cols = FactColumns.from_arrow(self.repo.facts_arrow())
-        stream = self.repo.watch_facts(at_time=clock)
+        stream = self.repo.watch_facts(at_time=self._clock.start_after(clock))
         self._install(cols, stream, "mongodb", t0)
         self.save_snapshot()
 
@@ -326,9 +358,7 @@ class ReadModel:
                     cols.texts.compact(cols.n)
         seen = stream.position_time()
         if seen is not None:
-            with self._moved:
-                self._seen = max(self._seen, seen)
-                self._moved.notify_all()
+            self._clock.passed(seen, changed=bool(batch))
         cols = self._cols
         # A stream opened at a cluster time has a position once it has read a batch: the
         # columns just read are saved then, and again every few minutes while they change.

@@ -12,11 +12,10 @@ from collections.abc import Mapping
 from typing import Any
 
 import pyarrow as pa
-from pymongo.errors import OperationFailure
 from pymongoarrow.api import Schema, find_arrow_all
 
 from core.repository.base import StoreBase
-from core.repository.facts_feed import FactsFeedLost, FactsStream
+from core.repository.facts_feed import FactsStream, open_stream
 
 DOCUMENTS_ARROW_SCHEMA = pa.schema(
     [
@@ -49,21 +48,4 @@ class DocumentsFeed(StoreBase):
     ) -> FactsStream:
         """A change stream on `documents` from a resume token (or a cluster time, or now), with
         the whole document of each insert, replace and update."""
-        from bson.timestamp import Timestamp
-
-        options: dict[str, Any] = {
-            "full_document": "updateLookup",
-            "max_await_time_ms": max_await_ms,
-            "batch_size": 5000,
-        }
-        if resume_after is not None:
-            options["resume_after"] = dict(resume_after)
-        elif at_time is not None:
-            options["start_at_operation_time"] = Timestamp(at_time[0], at_time[1])
-        try:
-            stream = self.db.documents.watch(**options)
-        except OperationFailure as exc:
-            if resume_after is not None:
-                raise FactsFeedLost(str(exc)) from None
-            raise
-        return FactsStream(stream)
+        return open_stream(self.db.documents, resume_after, at_time, max_await_ms)

@@ -14,6 +14,7 @@ from typing import Any
 
 import pyarrow as pa
 from pymongo.change_stream import CollectionChangeStream
+from pymongo.collection import Collection
 from pymongo.errors import OperationFailure, PyMongoError
 from pymongoarrow.api import Schema, find_arrow_all
 
@@ -183,21 +184,33 @@ class FactsFeed(StoreBase):
     ) -> FactsStream:
         """A change stream on `task_facts` from a resume token (or a cluster time, or now),
         with the whole document of each insert, replace and update."""
-        from bson.timestamp import Timestamp
+        return open_stream(self.db.task_facts, resume_after, at_time, max_await_ms)
 
-        options: dict[str, Any] = {
-            "full_document": "updateLookup",
-            "max_await_time_ms": max_await_ms,
-            "batch_size": 5000,
-        }
+
+def open_stream(
+    collection: Collection[dict[str, Any]],
+    resume_after: Mapping[str, Any] | None,
+    at_time: tuple[int, int] | None,
+    max_await_ms: int,
+) -> FactsStream:
+    """A change stream on one collection from a resume token (or a cluster time, or now), with
+    the whole document of each insert, replace and update; `FactsFeedLost` when the token
+    cannot be resumed from."""
+    from bson.timestamp import Timestamp
+
+    options: dict[str, Any] = {
+        "full_document": "updateLookup",
+        "max_await_time_ms": max_await_ms,
+        "batch_size": 5000,
+    }
+    if resume_after is not None:
+        options["resume_after"] = dict(resume_after)
+    elif at_time is not None:
+        options["start_at_operation_time"] = Timestamp(at_time[0], at_time[1])
+    try:
+        stream = collection.watch(**options)
+    except OperationFailure as exc:
         if resume_after is not None:
-            options["resume_after"] = dict(resume_after)
-        elif at_time is not None:
-            options["start_at_operation_time"] = Timestamp(at_time[0], at_time[1])
-        try:
-            stream = self.db.task_facts.watch(**options)
-        except OperationFailure as exc:
-            if resume_after is not None:
-                raise FactsFeedLost(str(exc)) from None
-            raise
-        return FactsStream(stream)
+            raise FactsFeedLost(str(exc)) from None
+        raise
+    return FactsStream(stream)
