@@ -603,6 +603,34 @@ def test_a_replaced_collection_is_read_again(repo: Repository, live: ReadModel) 
     assert got == m.status_metrics(repo, m.MetricsQuery(as_of=D, by="none"))["total"]
 
 
+def test_a_collection_replaced_by_the_last_write_is_read_again_once(
+    repo: Repository, live: ReadModel
+) -> None:
+    """When the rename over `task_facts` is the latest write the server knows, the stream
+    reopened after the new read starts after it: the model reads the collection once, not
+    again at every turn until some other write comes, and is caught up."""
+    import time
+
+    load_org(repo)
+    f = TaskFactory(repo)
+    f.add(assigned_date=date(2025, 5, 1), deadline=date(2025, 6, 2))
+    f.save()
+    assert live.sync(10)
+    before = live.generation
+    repo.db.next_facts.insert_many(list(repo.db.task_facts.find()))
+    repo.db.next_facts.rename("task_facts", dropTarget=True)  # the last write
+    end = time.monotonic() + 10
+    while time.monotonic() < end and live.generation == before:
+        time.sleep(0.05)
+    time.sleep(0.5)  # the drop and the rename may come as two turns of the stream
+    settled = live.generation
+    time.sleep(1.5)
+    assert before < settled == live.generation
+    assert live.sync(5)
+    q = m.MetricsQuery(as_of=D, by="none")
+    assert Columns(live).status_metrics(q) == m.status_metrics(repo, q)
+
+
 def test_restart_from_the_snapshot_resumes_the_stream(repo: Repository, tmp_path: Path) -> None:
     """A model saves its columns and stream position; writes land while no model runs; a new
     model loads the snapshot (not MongoDB), resumes the stream and has every write."""
