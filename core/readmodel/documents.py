@@ -81,9 +81,10 @@ class _Codes:
 
 class DocumentRows:
     """Key, issue instant (ms), type, signer and folded text of every document; a document
-    written later is appended or changed in place, a deleted one is marked. About 110 bytes
-    a document (320,000 at a million tasks: ~35 MB), the keys kept as read, in one Arrow
-    array, and found by binary search over their sorted order when a change names one."""
+    written later is appended or changed in place, a deleted one is marked. The columns take
+    about 110 bytes a document (~35 MB at 320,000; the process grew by 96 MB loading them,
+    docs/performance.md); the keys are kept as read, in one Arrow array, and found by binary
+    search over their sorted order when a change names one."""
 
     def __init__(self, table: pa.Table) -> None:
         n = table.num_rows
@@ -182,7 +183,7 @@ class DocumentRows:
 class DocumentModel:
     """The documents' search columns of this process, warm after `start()`, in step with
     MongoDB (the life cycle of `ReadModel`, without a snapshot: 320,000 documents load in
-    about half a second)."""
+    1.1–1.7 s, in the background)."""
 
     def __init__(self, repo: Repository) -> None:
         self.repo = repo
