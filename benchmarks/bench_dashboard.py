@@ -12,7 +12,8 @@ drawing (no "Running…" status, nothing stale, every visible chart drawn by Veg
 
 - clicks in one tab, each a question not asked before (nothing cached): period kind → quarter,
   → year (the yearly view: 12 years and the unit × year heatmap), the Đơn vị page from the
-  navigation, one unit's page by choosing it, the Nhiệm vụ page from the navigation, the status
+  navigation, one unit's page by choosing it, its longest-overdue task (the drill-down) and the
+  browser's Back to the unit's page, the Nhiệm vụ page from the navigation, the status
   filter «Quá hạn», a text search typed in the search box; then every other page of the
   navigation in turn (Văn bản and a search of its documents, Lãnh đạo, …, Tài khoản, back to
   Tổng quan);
@@ -107,6 +108,11 @@ def round_of(page: Any, context: Any, url: str, day: str, i: int) -> dict[str, f
     out["click_period_year"] = timed(page, open_choices(page, "Loại kỳ báo cáo", "Năm"))
     out["click_units_page"] = timed(page, nav_click(page, "Đơn vị"))
     out["click_unit_page"] = timed(page, open_choices(page, "Xem chi tiết đơn vị", name))
+    late = page.locator("a[data-cddh-page]").filter(has_text="Quá hạn").first
+    out["click_late_task"] = timed(page, late.click)  # the drill-down to one late task
+    assert title(page) == "Nhiệm vụ" and "nhiemvu=" in page.url, page.url
+    out["back_to_unit_page"] = timed(page, page.go_back)
+    assert title(page) == name, title(page)
     out["click_tasks_page"] = timed(page, nav_click(page, "Nhiệm vụ"))
     assert title(page) == "Nhiệm vụ", title(page)
     out["click_status_overdue"] = timed(page, status_filter(page, "Quá hạn"))

@@ -140,14 +140,18 @@ def show_longest(f: Filters, b: Backlog, q: MetricsQuery, unit: str | None = Non
     if not b["longest"]:
         st.success("Không có nhiệm vụ chưa hoàn thành, quá hạn.")
         return
-    for row in b["longest"]:
-        who = "" if unit is not None else f"{row['responsible_short']} — "
-        st.page_link(
-            nav.PAGE_TASKS,
-            label=f"Quá hạn {fmt.fmt_count(row['days_overdue'])} ngày làm việc — {who}"
-            f"{fmt.task_label(row, 90)}",
-            query_params=nav.link_params(f, nhiemvu=row["id"]),
-        )
+    nav.link_list(
+        [
+            nav.Link(
+                f"Quá hạn {fmt.fmt_count(row['days_overdue'])} ngày làm việc — "
+                + ("" if unit is not None else f"{row['responsible_short']} — ")
+                + fmt.task_label(row, 90),
+                nav.PAGE_TASKS,
+                nav.link_params(f, nhiemvu=row["id"]),
+            )
+            for row in b["longest"]
+        ]
+    )
     if b["open_overdue"] > len(b["longest"]):
         params: dict[str, Any] = {"trangthai": "open_overdue", "sapxep": "overdue_desc"}
         if unit is not None:

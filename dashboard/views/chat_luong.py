@@ -88,14 +88,18 @@ else:
     if with_duties:
         worst = with_duties[: min(10, len(with_duties))]
         st.markdown("**Đơn vị cần nhắc nhở**")
-        for r in worst:
-            if r["not_updated"]:
-                st.page_link(
-                    nav.PAGE_UNITS,
-                    label=f"{r['name']}: {fmt.fmt_count(r['not_updated'])} lần chưa cập nhật "
+        nav.link_list(
+            [
+                nav.Link(
+                    f"{r['name']}: {fmt.fmt_count(r['not_updated'])} lần chưa cập nhật "
                     f"đúng hạn ({fmt.fmt_rate(r['update_rate'])})",
-                    query_params=nav.link_params(f, donvi=r["key"]),
+                    nav.PAGE_UNITS,
+                    nav.link_params(f, donvi=r["key"]),
                 )
+                for r in worst
+                if r["not_updated"]
+            ]
+        )
 
 # The Office's own duty (Điều 15.5): feedback answered within 7 working days.
 duties = result.get("office_duties")

@@ -228,29 +228,40 @@ def show_unit(code: str) -> None:
         )
         if not soon["tasks"]:
             st.info("Không có nhiệm vụ đến hạn trong 7 ngày làm việc tới.")
-        for task in soon["tasks"]:
-            left_days = task.get("days_left")
-            when = "đến hạn hôm nay" if not left_days else f"còn {left_days} ngày làm việc"
-            st.page_link(
-                nav.PAGE_TASKS,
-                label=f"Hạn {fmt.fmt_date(task['effective_deadline'])}, {when} — "
-                f"{fmt.task_label(task, 90)}",
-                query_params=nav.link_params(f, nhiemvu=task["id"]),
-            )
+        nav.link_list(
+            [
+                nav.Link(
+                    f"Hạn {fmt.fmt_date(task['effective_deadline'])}, "
+                    + (
+                        f"còn {task['days_left']} ngày làm việc"
+                        if task.get("days_left")
+                        else "đến hạn hôm nay"
+                    )
+                    + f" — {fmt.task_label(task, 90)}",
+                    nav.PAGE_TASKS,
+                    nav.link_params(f, nhiemvu=task["id"]),
+                )
+                for task in soon["tasks"]
+            ]
+        )
 
         st.subheader("Nhiệm vụ đơn vị phối hợp (không chủ trì)")
         coord = coord_in.result()
         more = "hơn " if coord.capped else ""  # counting stops at explorer.COUNT_CAP
         st.caption(f"Tổng số: {more}{fmt.fmt_count(coord.total)} nhiệm vụ do đơn vị khác chủ trì.")
-        for row in coord.rows:
-            st.page_link(
-                nav.PAGE_TASKS,
-                label=f"{fmt.status_label(row['category'])}"
-                + (f" ({late})" if (late := fmt.late_words(row)) else "")
-                + f" — chủ trì: {fmt.responsible(row['lead_unit'], f.as_of, f.historical)} — "
-                f"{fmt.task_label(row, 90)}",
-                query_params=nav.link_params(f, nhiemvu=row["id"]),
-            )
+        nav.link_list(
+            [
+                nav.Link(
+                    fmt.status_label(row["category"])
+                    + (f" ({late})" if (late := fmt.late_words(row)) else "")
+                    + f" — chủ trì: {fmt.responsible(row['lead_unit'], f.as_of, f.historical)}"
+                    + f" — {fmt.task_label(row, 90)}",
+                    nav.PAGE_TASKS,
+                    nav.link_params(f, nhiemvu=row["id"]),
+                )
+                for row in coord.rows
+            ]
+        )
         if coord.total > len(coord.rows):
             st.page_link(
                 nav.PAGE_TASKS,

@@ -64,15 +64,31 @@ def test_drill_from_overview_to_unit_to_task(page: Any, app_url: str, artifacts_
     assert title(page) == "Sở Y tế"
     assert "donvi=SYT" in page.url
     shot(page, artifacts_dir, "don-vi-so-y-te")
-    link = page.locator('[data-testid="stPageLink"] a').filter(has_text="Quá hạn").first
+    link = page.locator("a[data-cddh-page]").filter(has_text="Quá hạn").first
     label = link.inner_text()
+    # A Ctrl+click opens the task in a new tab, as any link does.
+    with page.context.expect_page() as opened:
+        link.click(modifiers=["Control"])
+    tab = opened.value
+    wait_done(tab)
+    assert title(tab) == "Nhiệm vụ" and "nhiemvu=" in tab.url
+    tab.close()
+    assert title(page) == "Sở Y tế"
+    # A plain click stays in this tab and in its session (the page is not loaded again) ...
+    page.evaluate("window.cddhSameSession = true")
     link.click()
     wait_done(page)
     assert "nhiemvu=" in page.url
     assert title(page) == "Nhiệm vụ"
     assert label.split(" — ", 1)[1][:40] in main_text(page)
     assert "Văn bản giao nhiệm vụ" in main_text(page)
+    assert page.evaluate("window.cddhSameSession") is True
     shot(page, artifacts_dir, "nhiem-vu-chi-tiet")
+    # ... and the browser's Back returns to the unit's page, still in it.
+    page.go_back()
+    wait_done(page)
+    assert title(page) == "Sở Y tế" and "donvi=SYT" in page.url
+    assert page.evaluate("window.cddhSameSession") is True
 
 
 def test_pasted_link_reopens_the_view_and_filters_survive_navigation(

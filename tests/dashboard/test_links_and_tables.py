@@ -1,9 +1,13 @@
-"""Links that cannot be used are said so (never a traceback), what the caption says the figures
-cover, and tables that keep numbers as numbers while showing them the Vietnamese way."""
+"""Links that cannot be used are said so (never a traceback), lists of links drawn as one element
+with their labels as written, what the caption says the figures cover, and tables that keep
+numbers as numbers while showing them the Vietnamese way."""
 
 from __future__ import annotations
 
 from datetime import date
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import pandas as pd
 import pytest
@@ -13,8 +17,69 @@ from core.periods import custom_period, period_for_report
 from core.repository import Repository
 from dashboard import filters
 from dashboard import formatting as fmt
+from dashboard import navigation as nav
 from tests.dashboard.demo_db import AS_OF
 from tests.dashboard.test_pages import assert_clean, open_app
+
+
+class _Anchors(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[dict[str, Any]] = []
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        if tag == "a":
+            self.found.append({**dict(attrs), "text": ""})
+
+    def handle_data(self, data: str) -> None:
+        if self.found and self.tags and self.tags[-1] == "a":
+            self.found[-1]["text"] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.tags and self.tags[-1] == tag:
+            self.tags.pop()
+
+
+def anchors(source: str) -> list[dict[str, Any]]:
+    """The anchors of an HTML text: their attributes and their text (entities read)."""
+    parser = _Anchors()
+    parser.feed(source)
+    parser.close()
+    return parser.found
+
+
+def link_labels(at: Any) -> list[str]:
+    """The labels of the links an app run drew in lists (`navigation.link_list`)."""
+    return [
+        a["text"]
+        for md in at.markdown
+        if 'class="cddh-links"' in md.value
+        for a in anchors(md.value)
+        if "data-cddh-page" in a
+    ]
+
+
+def test_a_list_of_links_keeps_each_label_as_written_and_each_address() -> None:
+    hostile = "Quá hạn 3 ngày — </a><script>alert(1)</script> **đậm** $x$ [a](b) &amp;\n\ncòn"
+    links = [
+        nav.Link(hostile, nav.PAGE_TASKS, {"ngay": "2026-11-14", "nhiemvu": "12/UBND-KT#1"}),
+        nav.Link("Sở Y tế: 3 lần", nav.PAGE_UNITS, {"donvi": "SYT"}),
+    ]
+    source = nav.links_html(links)
+    # One HTML block: Markdown would read a text after a blank line as Markdown again.
+    assert "\n\n" not in source and source.startswith("<ul")
+    found = anchors(source)
+    assert [a["text"] for a in found] == [" ".join(hostile.split()), "Sở Y tế: 3 lần"]
+    assert "<script" not in source
+    first, second = found
+    assert first["data-cddh-page"] == "nhiem-vu" and second["data-cddh-page"] == "don-vi"
+    assert first["target"] == "_self"
+    address = urlsplit(first["href"])
+    assert address.path == "nhiem-vu"
+    assert dict(parse_qsl(address.query)) == {"ngay": "2026-11-14", "nhiemvu": "12/UBND-KT#1"}
+    assert second["href"] == "don-vi?donvi=SYT"
 
 
 def warnings_of(at: object) -> list[str]:

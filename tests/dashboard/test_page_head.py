@@ -1,6 +1,7 @@
-"""The page Streamlit serves carries the script naming the server and the idle loader of the
-elements' code (dashboard/page_head.py); every other response passes through byte for byte.
-Both scripts are checked at work in Chromium by tests/browser/test_browser.py."""
+"""The page Streamlit serves carries the script naming the server, the idle loader of the
+elements' code and the script keeping the lists' links in the session (dashboard/page_head.py);
+every other response passes through byte for byte. The scripts are checked at work in Chromium
+by tests/browser/test_browser.py."""
 
 from __future__ import annotations
 
@@ -13,7 +14,14 @@ from typing import Any
 import pytest
 import streamlit
 
-from dashboard.page_head import ELEMENTS, PageHead, base_script, element_files, idle_loader
+from dashboard.page_head import (
+    ELEMENTS,
+    PageHead,
+    base_script,
+    element_files,
+    idle_loader,
+    link_script,
+)
 
 INDEX = (Path(streamlit.__file__).parent / "static" / "index.html").read_bytes()
 PAGES = ["don-vi", "nhiem-vu"]
@@ -65,7 +73,7 @@ def test_streamlit_page_gets_the_script_first_in_its_head(gzipped: bool, parts: 
     assert int(headers[b"content-length"]) == len(body)
     assert (headers.get(b"content-encoding") == b"gzip") is gzipped
     page = gzip.decompress(body) if gzipped else body
-    script = base_script(PAGES) + idle_loader(element_files())
+    script = base_script(PAGES) + idle_loader(element_files()) + link_script()
     assert page == INDEX.replace(b"<head>", b"<head>" + script, 1)
     # before Streamlit's own module scripts, which read window.__streamlit when they load
     assert page.index(script) < page.index(b'type="module"')

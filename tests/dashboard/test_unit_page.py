@@ -23,6 +23,7 @@ from core.repository import Repository
 from core.services import work_calendar
 from dashboard import formatting as fmt
 from tests.dashboard.demo_db import AS_OF
+from tests.dashboard.test_links_and_tables import link_labels
 from tests.dashboard.test_pages import assert_clean, open_app
 
 UNIT = "SYT"
@@ -166,7 +167,7 @@ def test_the_unit_page_draws_cores_figures_each_in_its_place(
     assert (
         f"Tổng số: {fmt.fmt_count(coordinating.total)} nhiệm vụ do đơn vị khác chủ trì." in captions
     )
-    links = [link.proto.label for link in at.get("page_link")]
+    links = link_labels(at)
     for task in [*b["longest"], *want["due_soon"]["tasks"], *coordinating.rows]:
         assert any(fmt.task_label(task, 90) in label for label in links), task["id"]
     assert not context_warnings
