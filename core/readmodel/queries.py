@@ -252,9 +252,10 @@ class Population:
     classified: Classified | None
 
 
-def population(cols: FactColumns, q: MetricsQuery) -> Population:
+def population(cols: FactColumns, q: MetricsQuery, within: I64 | None = None) -> Population:
     """The population of `q` as of D (as `population_match` and `classify_stages` define it),
-    within its scope, classified. Narrow populations (a period, a unit) are gathered first and
+    within its scope, classified. Narrow populations (a period, a unit, or the rows `within`
+    which the caller knows it lies, such as a unit's coordinated tasks) are gathered first and
     classified alone; wide ones use the classification of every row (shared by the queries of
     the same day)."""
     n = cols.n
@@ -266,6 +267,8 @@ def population(cols: FactColumns, q: MetricsQuery) -> Population:
     lo = low_dl if low_dl is not None else np.iinfo(np.int32).min
     hi = high_dl if high_dl is not None else int(NEVER) - 1
     window = (lo, hi) if ranged else None
+    if within is not None:
+        return _sparse(cols, q, within, d, window)
     # A few units' tasks (a unit's page): their rows, unless a period's are fewer.
     led = unit_index(cols) if q.lead_units is not None else None
     led_codes = cols.units.codes_of(q.lead_units) if q.lead_units is not None else None
@@ -341,9 +344,10 @@ def _sparse(
     return Population(None, None, None, Classified(rows, eff, category(completed, eff, d)))
 
 
-def classify(cols: FactColumns, q: MetricsQuery) -> Classified:
-    """The tasks of `q`'s population: rows, deadline in force and category as of D."""
-    pop = population(cols, q)
+def classify(cols: FactColumns, q: MetricsQuery, within: I64 | None = None) -> Classified:
+    """The tasks of `q`'s population (among the rows `within`, when given): rows, deadline in
+    force and category as of D."""
+    pop = population(cols, q, within)
     if pop.classified is not None:
         return pop.classified
     assert pop.mask is not None and pop.eff is not None and pop.cat is not None
