@@ -38,7 +38,8 @@ _LOCAL_OFFSET_MS = 7 * 3_600_000  # Asia/Ho_Chi_Minh, UTC+7
 @dataclass(frozen=True)
 class DisciplinePopulation:
     """The tasks of a discipline query, read from the columns (copies: usable without the lock),
-    with their discipline inputs when the columns hold them (`inputs`)."""
+    with their discipline inputs when the columns hold them (`inputs`), or else their keys, to
+    read those inputs from MongoDB (`ids`; not made otherwise: 18 ms for a unit's 20,000 tasks)."""
 
     ids: list[str]
     lead: list[str | None]
@@ -76,7 +77,7 @@ def population(cols: FactColumns, q: MetricsQuery) -> DisciplinePopulation:
             stamps=stamps,
         )
     return DisciplinePopulation(
-        ids=cols.id_list(rows),
+        ids=cols.id_list(rows) if inputs is None else [],
         lead=[units[c + 1] for c in cols.lead[rows].tolist()],
         eff=np.array(got.eff, np.int32),
         cat=np.array(got.cat, np.int8),
@@ -88,7 +89,7 @@ def population(cols: FactColumns, q: MetricsQuery) -> DisciplinePopulation:
 
 def read_inputs(pop: DisciplinePopulation, inputs: Mapping[str, Mapping[str, Any]]) -> DutyInputs:
     """`DutyInputs` from what `discipline_inputs` read from MongoDB (by task key)."""
-    n = len(pop.ids)
+    n = len(pop.eff)
     entered = np.full(n, NEVER, np.int32)
     issued = np.full(n, NEVER, np.int32)
     owner: list[int] = []
@@ -127,7 +128,7 @@ def counts(
 
     Working-day indexes are those of `working_day_index_expr` (null outside its years, and a
     null compares as MongoDB compares it: below every number)."""
-    n = len(pop.ids)
+    n = len(pop.eff)
     if n == 0:
         return []
     d = day_number(q.as_of)
