@@ -83,7 +83,14 @@ def _connect(uri: str, db_name: str) -> Repository:
     return repo
 
 
-@st.cache_resource(show_spinner=False)
+def _stop_model(model: ReadModel | DocumentModel | None) -> None:
+    """A read model dropped from Streamlit's cache stops tailing its stream (its thread would
+    otherwise read the database for nothing until the process ends)."""
+    if model is not None:
+        model.stop()
+
+
+@st.cache_resource(show_spinner=False, on_release=_stop_model)
 def _read_model(uri: str, db_name: str) -> ReadModel | None:
     """The read model of this server process (one per database), loading in the background."""
     if not config.readmodel_enabled():
@@ -93,7 +100,7 @@ def _read_model(uri: str, db_name: str) -> ReadModel | None:
     return ReadModel(repo, snapshot=path).start(background=True)
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, on_release=_stop_model)
 def _documents_model(uri: str, db_name: str) -> DocumentModel | None:
     """The documents' read model of this server process (one per database), loading in the
     background; off with the read model (CDDH_READMODEL)."""

@@ -139,3 +139,19 @@ def test_a_documents_search_comes_from_its_read_model_and_moves_with_a_write(
     assert data.documents_page(repo, key, s, None)[1] == 0
     found = data.documents_page(repo, key, replace(s, text="chuyen doi so"), None)
     assert [r["id"] for r in found[0]] == [f.docs[0].key]
+
+
+def test_read_models_dropped_from_the_cache_stop_tailing(empty_env: Repository) -> None:
+    """Clearing Streamlit's resource cache stops both read models' threads (they would read
+    the database's change streams for nothing until the process ends)."""
+    st.cache_resource.clear()
+    load_org(empty_env)
+    data.base_repo()
+    model = data._read_model(config.effective_uri(), config.mongodb_db())
+    documents = data._documents_model(config.effective_uri(), config.mongodb_db())
+    assert model is not None and documents is not None
+    assert model.wait_warm(30) and documents.wait_warm(30)
+    threads = [model._thread, documents._thread]
+    assert all(t is not None and t.is_alive() for t in threads)
+    st.cache_resource.clear()
+    assert not any(t is not None and t.is_alive() for t in threads)
