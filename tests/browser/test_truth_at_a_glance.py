@@ -1,5 +1,6 @@
 """What a Chairman sees without touching a filter: the backlog as of D, the latest ended period,
-worst units first, and no text cut off at a laptop's or a projector's size, in both modes."""
+worst units first, and no text cut off at a laptop's or a projector's size, in both modes; on a
+phone, the sidebar closed and the backlog first."""
 
 from __future__ import annotations
 
@@ -91,3 +92,33 @@ def test_no_text_is_cut(
     name = (path.split("?")[0] or "tong-quan") + f"-{width}-{'hop' if meeting else 'thuong'}"
     page.screenshot(path=str(artifacts_dir / f"cut-{name}.png"))
     assert cut == [], cut
+
+
+@pytest.mark.parametrize("path", ["", "don-vi?donvi=SYT"], ids=["overview", "unit"])
+def test_on_a_phone_the_sidebar_is_closed_and_the_backlog_comes_first(
+    page: Any, app_url: str, artifacts_dir: Path, path: str
+) -> None:
+    """390 px wide: the sidebar starts closed, the open overdue count is on the first screen,
+    nothing is wider than the screen or cut, and the lists of late tasks wrap inside it."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    sep = "&" if "?" in path else "?"
+    page.goto(f"{app_url}/{path}{sep}{DAY}")
+    wait_done(page)
+    sidebar = page.locator('[data-testid="stSidebar"]').bounding_box()
+    assert sidebar is not None and sidebar["x"] + sidebar["width"] <= 0, sidebar
+    headline = page.locator('[data-testid="stMetric"]').first
+    box = headline.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 844, box
+    assert headline.locator('[data-testid="stMetricLabel"]').inner_text().strip() == (
+        "Chưa hoàn thành, quá hạn"
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # (the closed sidebar's entries have no width: only the page itself is looked at)
+    assert page.evaluate(TRUNCATED_JS.replace("stAppViewContainer", "stMain")) == []
+    links = page.locator("ul.cddh-links a")
+    assert links.count() > 0
+    for i in range(links.count()):
+        edge = links.nth(i).bounding_box()
+        assert edge is not None and edge["x"] + edge["width"] <= 390, (i, edge)
+    name = path.split("?")[0] or "tong-quan"
+    page.screenshot(path=str(artifacts_dir / f"phone-{name}.png"), full_page=True)
