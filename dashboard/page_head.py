@@ -20,7 +20,8 @@ open a new session (1.2 s instead of 0.3 s). A third script takes a plain click 
 (not a Ctrl, Shift or middle click, which open a new tab as any link does), puts its address in
 the browser's history and tells Streamlit the history moved: Streamlit then runs that page in
 the same session, as for its own page links and the Back button (`onHistoryChange` in its
-frontend), and Back returns to the list.
+frontend), and Back returns to the list. Before an anchor is followed any other way, the
+script also sets its address under the server's, as the page head knows it.
 """
 
 from __future__ import annotations
@@ -122,20 +123,34 @@ def link_script() -> bytes:
     """The script that keeps a plain click on a `navigation.link_list` anchor (one with
     `data-cddh-page`) in the session: the page's address under the server's
     (`BACKEND_BASE_URL`), with the anchor's query, pushed to the history, then a `popstate`;
-    and the lists' style."""
+    and the lists' style.
+
+    Before any other way of following the anchor (pressed, focused for the keyboard, or its
+    menu opened: a Ctrl, Shift or middle click, «Mở liên kết trong thẻ mới»), the script sets
+    its `href` to that same address: the page writes it relative to the page (`nhiem-vu?…`),
+    which a tab at a proxy's prefix without its trailing slash (`/cddh`) would resolve
+    against the host's root."""
     return (
-        b"<script>document.addEventListener('click',function(e){"
-        b"if(e.defaultPrevented||e.button!==0||e.ctrlKey||e.metaKey||e.shiftKey||e.altKey){return;}"
-        b"var a=e.target&&e.target.closest?e.target.closest('a[data-cddh-page]'):null;"
-        b"if(!a){return;}"
+        b"<script>(function(){"
+        b"function anchor(e){return e.target&&e.target.closest?"
+        b"e.target.closest('a[data-cddh-page]'):null;}"
+        b"function address(a){"
         b"var base=(window.__streamlit&&window.__streamlit.BACKEND_BASE_URL)||location.origin;"
         b"if(base.slice(-1)!=='/'){base+='/';}"
         b"var to=new URL(a.getAttribute('data-cddh-page')+a.search,base);"
-        b"if(to.origin!==location.origin){return;}"
+        b"return to.origin===location.origin?to:null;}"
+        b"function settle(e){var a=anchor(e);var to=a&&address(a);"
+        b"if(to&&a.href!==to.href){a.href=to.href;}}"
+        b"['pointerdown','focusin','contextmenu'].forEach(function(t){"
+        b"document.addEventListener(t,settle,true);});"
+        b"document.addEventListener('click',function(e){"
+        b"if(e.defaultPrevented||e.button!==0||e.ctrlKey||e.metaKey||e.shiftKey||e.altKey){return;}"
+        b"var a=anchor(e);var to=a&&address(a);"
+        b"if(!to){return;}"
         b"e.preventDefault();"
         b"history.pushState({},'',to.href);"
         b"dispatchEvent(new PopStateEvent('popstate',{state:{}}));"
-        b"},true);</script>"
+        b"},true);})();</script>"
         # Links, not underlined until pointed at or focused: a list of forty underlined lines
         # reads as a wall of text on a projector.
         b"<style>ul.cddh-links a{text-decoration:none}"

@@ -74,6 +74,24 @@ def test_drill_from_overview_to_unit_to_task(page: Any, app_url: str, artifacts_
     assert title(tab) == "Nhiệm vụ" and "nhiemvu=" in tab.url
     tab.close()
     assert title(page) == "Sở Y tế"
+    # Behind a proxy's prefix, at a tab without its trailing slash (`/cddh`), the anchor's
+    # relative address would lead to the host's root: pressed (or focused, or its menu opened)
+    # it is set under the server's first.
+    moved = page.evaluate(
+        """(a) => {
+          const press = () => a.dispatchEvent(new PointerEvent('pointerdown', {bubbles: true}));
+          const base = window.__streamlit.BACKEND_BASE_URL;
+          window.__streamlit.BACKEND_BASE_URL = location.origin + '/cddh';
+          press();
+          const behind = a.href;
+          window.__streamlit.BACKEND_BASE_URL = base;
+          press();
+          return [behind, a.href];
+        }""",
+        link.element_handle(),
+    )
+    assert moved[0].startswith(f"{app_url}/cddh/nhiem-vu?") and "nhiemvu=" in moved[0], moved
+    assert moved[1].startswith(f"{app_url}/nhiem-vu?") and "nhiemvu=" in moved[1], moved
     # A plain click stays in this tab and in its session (the page is not loaded again) ...
     page.evaluate("window.cddhSameSession = true")
     link.click()
