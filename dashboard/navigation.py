@@ -146,7 +146,8 @@ def link_list(links: Sequence[Link]) -> None:
 def links_html(links: Sequence[Link]) -> str:
     """The HTML of `link_list`: a list of anchors, each naming its page's address (for the
     script that keeps the click in the session) and a same-tab `href` relative to the current
-    page (what a Ctrl+click or a copied link opens). One HTML block without a blank line, so
+    page, which that script sets under the server's address before a Ctrl+click, a middle
+    click or the link's menu follows it. One HTML block without a blank line, so
     Markdown leaves the labels as they are (escaped, never read as Markdown or LaTeX)."""
     items = []
     for link in links:
