@@ -19,7 +19,7 @@ from core.metrics import CATEGORIES, MetricsQuery, rate_volume
 from core.periods import Period, elapsed_share, previous_period, same_period_last_year
 from core.rows import Backlog, BacklogUnitRow, Comparison, CountField, Counts, RankedRow, RateField
 from core.vocab import STATUS_LABELS
-from dashboard import auth, chart_view
+from dashboard import auth, cards, chart_view
 from dashboard import data as db
 from dashboard import formatting as fmt
 from dashboard import navigation as nav
@@ -51,44 +51,40 @@ def show_backlog(
         "trách nhiệm theo tổ chức hiện hành (nhiệm vụ của đơn vị đã sáp nhập, giải thể tính cho "
         "đơn vị kế thừa)."
     )
-    cols = st.columns(5)
-    cols[0].metric(
-        STATUS_LABELS["open_overdue"],
-        fmt.fmt_count(b["open_overdue"]),
-        help="Chưa hoàn thành và đã quá thời hạn (kể cả gia hạn) tính đến ngày xem.",
-        border=True,
-    )
-    cols[0].caption(
-        f"Trong đó {fmt.fmt_count(b['over_long'])} quá hạn trên {LONG_OVERDUE_DAYS} ngày làm việc."
-    )
-    cols[1].metric(
-        STATUS_LABELS["open_within_deadline"],
-        fmt.fmt_count(b["open_within_deadline"]),
-        help="Chưa hoàn thành, thời hạn (kể cả gia hạn) từ ngày xem trở đi.",
-        border=True,
-    )
     soon, ends = b["due_soon"], b["due_soon_ends"]
-    cols[2].metric(
-        "Sắp đến hạn trong 7 ngày làm việc",
-        fmt.fmt_count(soon["7"]),
-        help="Chưa hoàn thành, thời hạn (kể cả gia hạn) từ ngày xem đến hết ngày "
-        f"{fmt.fmt_date_iso(ends['7'])}.",
-        border=True,
-    )
-    cols[2].caption(
-        f"Trong 3 ngày: {fmt.fmt_count(soon['3'])}; trong 1 ngày: {fmt.fmt_count(soon['1'])}."
-    )
-    cols[3].metric(
-        "Nhiệm vụ trọng tâm quá hạn",
-        fmt.fmt_count(b["priority_overdue"]),
-        help="Nhiệm vụ trọng tâm (gắn sao) chưa hoàn thành, đã quá hạn.",
-        border=True,
-    )
-    cols[4].metric(
-        STATUS_LABELS["no_deadline_open"],
-        fmt.fmt_count(b["no_deadline_open"]),
-        help="Nhiệm vụ không có thời hạn, chưa hoàn thành: không bao giờ tính là quá hạn.",
-        border=True,
+    cards.show_row(
+        [
+            cards.Card(
+                STATUS_LABELS["open_overdue"],
+                fmt.fmt_count(b["open_overdue"]),
+                help="Chưa hoàn thành và đã quá thời hạn (kể cả gia hạn) tính đến ngày xem.",
+                note=f"Trong đó {fmt.fmt_count(b['over_long'])} quá hạn trên "
+                f"{LONG_OVERDUE_DAYS} ngày làm việc.",
+            ),
+            cards.Card(
+                STATUS_LABELS["open_within_deadline"],
+                fmt.fmt_count(b["open_within_deadline"]),
+                help="Chưa hoàn thành, thời hạn (kể cả gia hạn) từ ngày xem trở đi.",
+            ),
+            cards.Card(
+                "Sắp đến hạn trong 7 ngày làm việc",
+                fmt.fmt_count(soon["7"]),
+                help="Chưa hoàn thành, thời hạn (kể cả gia hạn) từ ngày xem đến hết ngày "
+                f"{fmt.fmt_date_iso(ends['7'])}.",
+                note=f"Trong 3 ngày: {fmt.fmt_count(soon['3'])}; "
+                f"trong 1 ngày: {fmt.fmt_count(soon['1'])}.",
+            ),
+            cards.Card(
+                "Nhiệm vụ trọng tâm quá hạn",
+                fmt.fmt_count(b["priority_overdue"]),
+                help="Nhiệm vụ trọng tâm (gắn sao) chưa hoàn thành, đã quá hạn.",
+            ),
+            cards.Card(
+                STATUS_LABELS["no_deadline_open"],
+                fmt.fmt_count(b["no_deadline_open"]),
+                help="Nhiệm vụ không có thời hạn, chưa hoàn thành: không bao giờ tính là quá hạn.",
+            ),
+        ]
     )
     st.caption(
         "Nhiệm vụ quá hạn theo số ngày làm việc quá hạn: "
@@ -240,36 +236,35 @@ def show_period(f: Filters, q: MetricsQuery, computed: Comparison | None = None)
         else f"so với kỳ trước ({previous_period(f.period).label})"
     )
 
-    def card(col: Any, label: str, field: CountField, colour: str = "normal") -> None:
-        col.metric(
+    def card(label: str, field: CountField, colour: cards.Colour = "normal") -> cards.Card:
+        return cards.Card(
             label,
             fmt.fmt_count(now[field]),
             delta=fmt.delta_count(now[field], before[field]) if before else None,
-            delta_color=colour,
-            border=True,
+            colour=colour,
+            note=None
+            if before is None
+            else f"{before_words[0].upper()}{before_words[1:]}: {fmt.fmt_count(before[field])}.",
         )
-        if before is not None:
-            col.caption(
-                f"{before_words[0].upper()}{before_words[1:]}: {fmt.fmt_count(before[field])}."
-            )
 
-    cols = st.columns(5)
-    card(cols[0], count_word(f), "assigned", colour="off")  # more or fewer tasks: neutral
-    card(cols[1], STATUS_LABELS["completed_on_time"], "completed_on_time")
-    card(cols[2], STATUS_LABELS["completed_late"], "completed_late", colour="inverse")
-    card(cols[3], STATUS_LABELS["open_overdue"], "open_overdue", colour="inverse")
     rate: RateField = "on_time_rate_due"
-    cols[4].metric(
-        "Tỷ lệ hoàn thành đúng hạn",
-        fmt.fmt_rate(now[rate]),
-        delta=fmt.delta_rate(now[rate], before[rate]) if before else None,
-        help=fmt.rate_help(rate),
-        border=True,
-    )
     due = rate_volume(now, rate)
-    cols[4].caption(
-        f"{fmt.fmt_count(now['completed_on_time'])}/{fmt.fmt_count(due)} nhiệm vụ đã đến hạn"
-        + (f"; {before_words}: {fmt.fmt_rate(before[rate])}." if before is not None else ".")
+    cards.show_row(
+        [
+            card(count_word(f), "assigned", colour="off"),  # more or fewer tasks: neutral
+            card(STATUS_LABELS["completed_on_time"], "completed_on_time"),
+            card(STATUS_LABELS["completed_late"], "completed_late", colour="inverse"),
+            card(STATUS_LABELS["open_overdue"], "open_overdue", colour="inverse"),
+            cards.Card(
+                "Tỷ lệ hoàn thành đúng hạn",
+                fmt.fmt_rate(now[rate]),
+                delta=fmt.delta_rate(now[rate], before[rate]) if before else None,
+                help=fmt.rate_help(rate),
+                note=f"{fmt.fmt_count(now['completed_on_time'])}/{fmt.fmt_count(due)} nhiệm vụ "
+                "đã đến hạn"
+                + ("." if before is None else f"; {before_words}: {fmt.fmt_rate(before[rate])}."),
+            ),
+        ]
     )
     ly = same_period_last_year(f.period)
     if not note and not cumulative and ly != previous_period(f.period):

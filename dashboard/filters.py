@@ -724,12 +724,11 @@ def sync_url(filters: Filters) -> None:
 
 
 def meeting_css(filters: Filters) -> None:
-    """Card labels wrap instead of being cut; larger text on a projector. Streamlit's main menu
-    (theme, print, "About"; English only, nothing a reader needs) is hidden."""
+    """Page links and chosen options wrap instead of being cut; larger text and cards on a
+    projector (meeting mode). Streamlit's main menu (theme, print, "About"; English only,
+    nothing a reader needs) is hidden."""
     st.html(
-        "<style>[data-testid='stMetricLabel'] p, [data-testid='stMetricLabel'] div "
-        "{ white-space: normal !important; overflow: visible !important; }"
-        "[data-testid^='stPageLink'] * { white-space: normal !important; "
+        "<style>[data-testid^='stPageLink'] * { white-space: normal !important; "
         "overflow: visible !important; text-overflow: clip !important; }"
         "[data-testid='stMainMenu'] { display: none; }"
         # A chosen option's tag wraps its words instead of ending in "…".
@@ -753,8 +752,8 @@ def meeting_css(filters: Filters) -> None:
         st.html(
             "<style>"
             "html { font-size: 21px; }"
-            "[data-testid='stMetricValue'] { font-size: 3rem; }"
-            "[data-testid='stMetricLabel'] p { font-size: 1rem; }"
+            ".cddh-card-value { font-size: min(3rem, var(--fit)); }"
+            ".cddh-card-label { font-size: 1rem; }"
             "[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'] "
             "{ display: none; }"
             "</style>"

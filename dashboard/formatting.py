@@ -41,7 +41,7 @@ def fmt_date_iso(text: str | None) -> str:
 
 
 def delta_count(current: int, before: int | None) -> str | None:
-    """'+12' / '-3' / '0' for st.metric (None when nothing to compare)."""
+    """'+12' / '-3' / '0' for a card (`dashboard.cards`) (None when nothing to compare)."""
     if before is None:
         return None
     d = int(current) - int(before)
@@ -49,7 +49,7 @@ def delta_count(current: int, before: int | None) -> str | None:
 
 
 def delta_rate(current: float | None, before: float | None) -> str | None:
-    """'+2,3 điểm %' for st.metric (None when either rate is missing)."""
+    """'+2,3 điểm %' for a card (None when either rate is missing)."""
     if current is None or before is None:
         return None
     d = (current - before) * 100

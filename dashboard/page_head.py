@@ -69,7 +69,6 @@ ELEMENTS = (
     "ArrowVegaLiteChart",
     "loadVegaEmbed",
     "embed",
-    "Metric",
     "PageLink",
     "Selectbox",
     "Multiselect",

@@ -15,7 +15,7 @@ from core.accountability import Accountability
 from core.dates import TZ, format_vn
 from core.numbers import format_decimal
 from core.periods import KIND_LABELS, PERIOD_KINDS, Period, custom_period
-from dashboard import auth, filters
+from dashboard import auth, cards, filters
 from dashboard import data as db
 from dashboard import formatting as fmt
 from dashboard import navigation as nav
@@ -208,34 +208,37 @@ with tab_report:
         f"({format_vn(period.start)} – {format_vn(period.end)}), tình trạng tính đến ngày "
         f"{format_vn(figures['as_of'])}"
     )
-    cols = st.columns(4)
-    cols[0].metric(
-        "Nhiệm vụ giao trong kỳ",
-        fmt.fmt_count(cur["assigned"]),
-        None if warning else fmt.delta_count(cur["assigned"], prev["assigned"]),
-        delta_color="off",
-        help="So với kỳ trước (không so sánh khi kỳ chưa kết thúc).",
-        border=True,
-    )
-    cols[1].metric(
-        "Tỷ lệ đúng hạn (nhiệm vụ giao trong kỳ)",
-        fmt.fmt_rate(cur["on_time_rate_due"]),
-        None if warning else fmt.delta_rate(cur["on_time_rate_due"], prev["on_time_rate_due"]),
-        help=fmt.rate_help("on_time_rate_due") + " Nhiệm vụ giao trong kỳ; so với kỳ trước.",
-        border=True,
-    )
-    cols[2].metric(
-        f"{figures['year'].label}: hoàn thành đúng hạn",
-        fmt.fmt_rate(cum["on_time_rate_due"]),
-        help=fmt.rate_help("on_time_rate_due")
-        + f" {fmt.fmt_count(cum['assigned'])} nhiệm vụ giao.",
-        border=True,
-    )
-    cols[3].metric(
-        f"Quá hạn tại {format_vn(figures['as_of'])} (mọi năm)",
-        fmt.fmt_count(figures["overdue_now"]),
-        help="Nhiệm vụ chưa hoàn thành, quá hạn tại ngày chốt số liệu, kể cả giao từ năm trước.",
-        border=True,
+    cards.show_row(
+        [
+            cards.Card(
+                "Nhiệm vụ giao trong kỳ",
+                fmt.fmt_count(cur["assigned"]),
+                None if warning else fmt.delta_count(cur["assigned"], prev["assigned"]),
+                colour="off",
+                help="So với kỳ trước (không so sánh khi kỳ chưa kết thúc).",
+            ),
+            cards.Card(
+                "Tỷ lệ đúng hạn (nhiệm vụ giao trong kỳ)",
+                fmt.fmt_rate(cur["on_time_rate_due"]),
+                None
+                if warning
+                else fmt.delta_rate(cur["on_time_rate_due"], prev["on_time_rate_due"]),
+                help=fmt.rate_help("on_time_rate_due")
+                + " Nhiệm vụ giao trong kỳ; so với kỳ trước.",
+            ),
+            cards.Card(
+                f"{figures['year'].label}: hoàn thành đúng hạn",
+                fmt.fmt_rate(cum["on_time_rate_due"]),
+                help=fmt.rate_help("on_time_rate_due")
+                + f" {fmt.fmt_count(cum['assigned'])} nhiệm vụ giao.",
+            ),
+            cards.Card(
+                f"Quá hạn tại {format_vn(figures['as_of'])} (mọi năm)",
+                fmt.fmt_count(figures["overdue_now"]),
+                help="Nhiệm vụ chưa hoàn thành, quá hạn tại ngày chốt số liệu, kể cả giao từ năm "
+                "trước.",
+            ),
+        ]
     )
     if not may_brief:
         st.info(

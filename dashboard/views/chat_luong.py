@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboard import cards, filters
 from dashboard import data as db
-from dashboard import filters
 from dashboard import formatting as fmt
 from dashboard import navigation as nav
 
@@ -16,22 +16,23 @@ nav.page_header("Chất lượng cập nhật", f)
 
 result = db.discipline(repo, key, f.period_query("unit"))
 total = result["total"]
-cols = st.columns(4)
-cols[0].metric(
-    "Tỷ lệ cập nhật đúng hạn",
-    fmt.fmt_rate(total["update_rate"]),
-    help="Trên số lần đơn vị phải cập nhật: báo cáo chậm nhất 1 ngày làm việc sau khi nhiệm vụ "
-    "quá hạn (Điều 8.1.a) và cập nhật hằng tháng nhiệm vụ không có thời hạn.",
-    border=True,
-)
-cols[1].metric("Lần phải cập nhật", fmt.fmt_count(total["duties"]), border=True)
-cols[2].metric("Chưa cập nhật đúng hạn", fmt.fmt_count(total["not_updated"]), border=True)
-cols[3].metric(
-    "Nhập nhiệm vụ chậm",
-    fmt.fmt_rate(total["late_entry_share"]),
-    help="Tỷ lệ nhiệm vụ Văn phòng nhập quá 1 ngày làm việc sau ngày ban hành văn bản "
-    "(Điều 7.1.a), trên tổng số nhiệm vụ.",
-    border=True,
+cards.show_row(
+    [
+        cards.Card(
+            "Tỷ lệ cập nhật đúng hạn",
+            fmt.fmt_rate(total["update_rate"]),
+            help="Trên số lần đơn vị phải cập nhật: báo cáo chậm nhất 1 ngày làm việc sau khi "
+            "nhiệm vụ quá hạn (Điều 8.1.a) và cập nhật hằng tháng nhiệm vụ không có thời hạn.",
+        ),
+        cards.Card("Lần phải cập nhật", fmt.fmt_count(total["duties"])),
+        cards.Card("Chưa cập nhật đúng hạn", fmt.fmt_count(total["not_updated"])),
+        cards.Card(
+            "Nhập nhiệm vụ chậm",
+            fmt.fmt_rate(total["late_entry_share"]),
+            help="Tỷ lệ nhiệm vụ Văn phòng nhập quá 1 ngày làm việc sau ngày ban hành văn bản "
+            "(Điều 7.1.a), trên tổng số nhiệm vụ.",
+        ),
+    ]
 )
 st.caption("Tỷ lệ cập nhật đúng hạn: trên số lần phải cập nhật. Nhập chậm: trên tổng số nhiệm vụ.")
 if total["duties"] == 0:
@@ -105,14 +106,16 @@ else:
 duties = result.get("office_duties")
 if duties is not None:
     st.markdown("**Văn phòng UBND tỉnh: xử lý phản ánh của đơn vị trong 07 ngày làm việc**")
-    cols = st.columns(4)
-    cols[0].metric(
-        "Tỷ lệ xử lý đúng hạn",
-        fmt.fmt_rate(duties["rate"]),
-        help="Trên số phản ánh đã đến hạn xử lý (Điều 15.5): văn bản đôn đốc hoặc báo cáo xin ý "
-        "kiến chỉ đạo trong 07 ngày làm việc kể từ khi nhận.",
-        border=True,
+    cards.show_row(
+        [
+            cards.Card(
+                "Tỷ lệ xử lý đúng hạn",
+                fmt.fmt_rate(duties["rate"]),
+                help="Trên số phản ánh đã đến hạn xử lý (Điều 15.5): văn bản đôn đốc hoặc báo cáo "
+                "xin ý kiến chỉ đạo trong 07 ngày làm việc kể từ khi nhận.",
+            ),
+            cards.Card("Phản ánh đã đến hạn", fmt.fmt_count(duties["fallen_due"])),
+            cards.Card("Không xử lý đúng hạn", fmt.fmt_count(duties["missed"])),
+            cards.Card("Đang trong hạn xử lý", fmt.fmt_count(duties["open_in_time"])),
+        ]
     )
-    cols[1].metric("Phản ánh đã đến hạn", fmt.fmt_count(duties["fallen_due"]), border=True)
-    cols[2].metric("Không xử lý đúng hạn", fmt.fmt_count(duties["missed"]), border=True)
-    cols[3].metric("Đang trong hạn xử lý", fmt.fmt_count(duties["open_in_time"]), border=True)

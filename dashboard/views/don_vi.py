@@ -20,7 +20,7 @@ from core.metrics import (
 )
 from core.rows import RateField, StatusRow, TrendRow
 from core.vocab import STATUS_LABELS, UNIT_KINDS
-from dashboard import auth, blocks, chart_view, filters
+from dashboard import auth, blocks, cards, chart_view, filters
 from dashboard import data as db
 from dashboard import formatting as fmt
 from dashboard import navigation as nav
@@ -273,16 +273,18 @@ def show_unit(code: str) -> None:
         st.subheader("Chất lượng cập nhật")
         disc = disc_in.result()
         duty = disc["total"]
-        d1, d2, d3 = st.columns(3)
-        d1.metric(
-            "Tỷ lệ cập nhật đúng hạn",
-            fmt.fmt_rate(duty["update_rate"]),
-            help="Trên số lần đơn vị phải cập nhật (báo cáo khi quá hạn; cập nhật hằng tháng "
-            "nhiệm vụ không thời hạn).",
-            border=True,
+        cards.show_row(
+            [
+                cards.Card(
+                    "Tỷ lệ cập nhật đúng hạn",
+                    fmt.fmt_rate(duty["update_rate"]),
+                    help="Trên số lần đơn vị phải cập nhật (báo cáo khi quá hạn; cập nhật hằng "
+                    "tháng nhiệm vụ không thời hạn).",
+                ),
+                cards.Card("Lần phải cập nhật", fmt.fmt_count(duty["duties"])),
+                cards.Card("Chưa cập nhật đúng hạn", fmt.fmt_count(duty["not_updated"])),
+            ]
         )
-        d2.metric("Lần phải cập nhật", fmt.fmt_count(duty["duties"]), border=True)
-        d3.metric("Chưa cập nhật đúng hạn", fmt.fmt_count(duty["not_updated"]), border=True)
 
 
 code = st.session_state["p_donvi"]

@@ -9,7 +9,7 @@ from core import charts, explorer
 from core.dates import from_bson_day
 from core.metrics import RATE_LABELS
 from core.vocab import SECTORS, STATUS_LABELS
-from dashboard import chart_view, filters
+from dashboard import cards, chart_view, filters
 from dashboard import data as db
 from dashboard import formatting as fmt
 from dashboard import navigation as nav
@@ -145,19 +145,19 @@ else:
     if row is None:
         st.caption("Không có nhiệm vụ nào trong phạm vi đang xem.")
     else:
-        cols = st.columns(4)
-        cols[0].metric("Nhiệm vụ được giao", fmt.fmt_count(row["assigned"]), border=True)
-        cols[1].metric(
-            STATUS_LABELS["completed_on_time"], fmt.fmt_count(row["completed_on_time"]), border=True
-        )
-        cols[2].metric(
-            STATUS_LABELS["open_overdue"], fmt.fmt_count(row["open_overdue"]), border=True
-        )
-        cols[3].metric(
-            "Tỷ lệ hoàn thành đúng hạn",
-            fmt.fmt_rate(row["on_time_rate_due"]),
-            help=fmt.rate_help("on_time_rate_due"),
-            border=True,
+        cards.show_row(
+            [
+                cards.Card("Nhiệm vụ được giao", fmt.fmt_count(row["assigned"])),
+                cards.Card(
+                    STATUS_LABELS["completed_on_time"], fmt.fmt_count(row["completed_on_time"])
+                ),
+                cards.Card(STATUS_LABELS["open_overdue"], fmt.fmt_count(row["open_overdue"])),
+                cards.Card(
+                    "Tỷ lệ hoàn thành đúng hạn",
+                    fmt.fmt_rate(row["on_time_rate_due"]),
+                    help=fmt.rate_help("on_time_rate_due"),
+                ),
+            ]
         )
     st.page_link(
         nav.PAGE_TASKS,

@@ -12,6 +12,7 @@ import pytest
 from core import metrics
 from core.periods import default_rule, latest_ended
 from core.repository import Repository
+from dashboard import cards
 from tests.browser.helpers import wait_done
 from tests.dashboard.demo_db import AS_OF
 
@@ -38,13 +39,26 @@ TRUNCATED_JS = """() => {
   return out;
 }"""
 
+# Cards whose value, change or label runs past the card's border (the value never wraps).
+CARD_OVERFLOW_JS = """() => {
+  const out = [];
+  for (const card of document.querySelectorAll('.cddh-card')) {
+    const edge = card.getBoundingClientRect();
+    for (const el of card.querySelectorAll('*')) {
+      const box = el.getBoundingClientRect();
+      if (box.right > edge.right + 0.5 || el.scrollWidth > el.clientWidth + 1) {
+        out.push((el.innerText || '').trim().slice(0, 40) + ' [' + el.className + ']');
+      }
+    }
+  }
+  return out;
+}"""
+
 
 def metric_value(page: Any, label: str) -> str:
     """The value of the first metric card whose label is `label`."""
-    card = page.locator('[data-testid="stMetric"]').filter(
-        has=page.locator('[data-testid="stMetricLabel"]', has_text=label)
-    )
-    return str(card.first.locator('[data-testid="stMetricValue"]').inner_text()).strip()
+    card = page.locator(".cddh-card").filter(has=page.locator(".cddh-card-label", has_text=label))
+    return str(card.first.locator(".cddh-card-value").inner_text()).strip()
 
 
 def test_overview_leads_with_the_backlog_and_the_latest_ended_period(
@@ -57,10 +71,10 @@ def test_overview_leads_with_the_backlog_and_the_latest_ended_period(
     page.goto(f"{app_url}/?{DAY}")
     wait_done(page)
     # Above the fold, on the projector: the province's open overdue total as of D.
-    headline = page.locator('[data-testid="stMetric"]').first
+    headline = page.locator(".cddh-card").first
     assert headline.is_visible()
     assert headline.bounding_box()["y"] < 1080
-    assert "quá hạn" in headline.locator('[data-testid="stMetricLabel"]').inner_text()
+    assert "quá hạn" in headline.locator(".cddh-card-label").inner_text()
     assert metric_value(page, "Chưa hoàn thành, quá hạn") == metrics.format_count(overdue)
     text = page.locator('[data-testid="stMain"]').inner_text()
     assert f"Tồn đọng tại ngày {AS_OF:%d/%m/%Y}" in text
@@ -92,6 +106,38 @@ def test_no_text_is_cut(
     name = (path.split("?")[0] or "tong-quan") + f"-{width}-{'hop' if meeting else 'thuong'}"
     page.screenshot(path=str(artifacts_dir / f"cut-{name}.png"))
     assert cut == [], cut
+    assert page.evaluate(CARD_OVERFLOW_JS) == []
+
+
+@pytest.mark.parametrize("meeting", [False, True], ids=["normal", "meeting"])
+@pytest.mark.parametrize("width", [390, 1366, 1920])
+def test_a_province_sized_value_fits_its_card(
+    page: Any, app_url: str, width: int, meeting: bool
+) -> None:
+    """Values far larger than the demo's (a national roll-up's millions) shrink to fit their
+    cards, in the page's own font and styles, on a phone, a laptop and a projector."""
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{app_url}/?{DAY}" + ("&hop=1" if meeting else ""))
+    wait_done(page)
+    values = ["12.345.678", "1.234.567", "100,0%", "—", "987.654", "+1.234.567"]
+    row = cards.row_html(
+        [cards.Card(f"Thẻ {i}", v, delta="-1.234.567") for i, v in enumerate(values)]
+    )
+    page.evaluate(
+        """html => { const box = document.createElement('div'); box.id = 'probe-cards';
+        box.innerHTML = html;
+        document.querySelector('[data-testid="stMainBlockContainer"]').prepend(box); }""",
+        row,
+    )
+    probe = page.locator("#probe-cards .cddh-card-value")
+    assert probe.count() == len(values)
+    assert page.evaluate(CARD_OVERFLOW_JS) == []
+    sizes = [
+        float(probe.nth(i).evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
+        for i in range(len(values))
+    ]
+    assert min(sizes) >= 16, sizes  # shrunk, still a headline figure
+    assert sizes[3] == max(sizes)  # a short value keeps the full size
 
 
 @pytest.mark.parametrize("path", ["", "don-vi?donvi=SYT"], ids=["overview", "unit"])
@@ -106,15 +152,14 @@ def test_on_a_phone_the_sidebar_is_closed_and_the_backlog_comes_first(
     wait_done(page)
     sidebar = page.locator('[data-testid="stSidebar"]').bounding_box()
     assert sidebar is not None and sidebar["x"] + sidebar["width"] <= 0, sidebar
-    headline = page.locator('[data-testid="stMetric"]').first
+    headline = page.locator(".cddh-card").first
     box = headline.bounding_box()
     assert box is not None and box["y"] + box["height"] <= 844, box
-    assert headline.locator('[data-testid="stMetricLabel"]').inner_text().strip() == (
-        "Chưa hoàn thành, quá hạn"
-    )
+    assert headline.locator(".cddh-card-label").inner_text().strip() == ("Chưa hoàn thành, quá hạn")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     # (the closed sidebar's entries have no width: only the page itself is looked at)
     assert page.evaluate(TRUNCATED_JS.replace("stAppViewContainer", "stMain")) == []
+    assert page.evaluate(CARD_OVERFLOW_JS) == []
     links = page.locator("ul.cddh-links a")
     assert links.count() > 0
     for i in range(links.count()):

@@ -83,8 +83,8 @@ def tab_as(context: Any, url: str, repo: repository.Repository, username: str) -
 
 
 def card(tab: Any, label: str) -> str:
-    metric = tab.locator('[data-testid="stMetric"]').filter(has_text=label).first
-    return str(metric.locator('[data-testid="stMetricValue"]').inner_text()).strip()
+    metric = tab.locator(".cddh-card").filter(has_text=label).first
+    return str(metric.locator(".cddh-card-value").inner_text()).strip()
 
 
 def nav_titles(tab: Any) -> list[str]:

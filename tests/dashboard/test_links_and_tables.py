@@ -18,6 +18,7 @@ from core.repository import Repository
 from dashboard import filters
 from dashboard import formatting as fmt
 from dashboard import navigation as nav
+from tests.cards import cards
 from tests.dashboard.demo_db import AS_OF
 from tests.dashboard.test_pages import assert_clean, open_app
 
@@ -121,7 +122,7 @@ def test_caption_names_the_portfolio_and_a_running_period(demo_env: Repository) 
     assert "kỳ đang diễn ra: đã qua 6/30 ngày" in at.caption[0].value
     warnings = [w.value for w in at.warning]
     assert any("đang diễn ra (đã qua 6/30 ngày)" in w and "không so sánh" in w for w in warnings)
-    period_cards = [m for m in at.metric][5:10]
+    period_cards = cards(at)[5:10]
     assert period_cards and all(not m.delta for m in period_cards)
 
 

@@ -22,6 +22,7 @@ from core.readmodel import figures as readmodel_figures
 from core.repository import Repository
 from core.services import work_calendar
 from dashboard import formatting as fmt
+from tests.cards import cards
 from tests.dashboard.demo_db import AS_OF
 from tests.dashboard.test_links_and_tables import link_labels
 from tests.dashboard.test_pages import assert_clean, open_app
@@ -133,7 +134,7 @@ def test_the_unit_page_draws_cores_figures_each_in_its_place(
     assert at.title[0].value == "Sở Y tế"
     want = expected(demo_env)
     b, cmp, disc = want["backlog"], want["compare"]["current"], want["discipline"]
-    values = [m.value for m in at.metric]
+    values = [m.value for m in cards(at)]
     assert values == [
         fmt.fmt_count(b["open_overdue"]),
         fmt.fmt_count(b["open_within_deadline"]),

@@ -23,6 +23,7 @@ from core.dates import today_local
 from core.model import Unit, validate
 from core.scope import Scope
 from core.workflow import DocumentForm, TaskForm, enter_document, report_progress
+from tests.cards import cards
 from tests.integration.orgdata import load_org
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
@@ -102,7 +103,7 @@ def text_of(at: AppTest) -> str:
 
 
 def status_card(at: AppTest, label: str) -> str:
-    return next(str(m.value) for m in at.metric if m.label == label)
+    return next(m.value for m in cards(at) if m.label == label)
 
 
 def sections(office: AppTest) -> list[str]:
