@@ -1,9 +1,11 @@
-"""Rows of figure cards (label, value, change, note) drawn as one HTML element a row.
+"""Rows of figure cards (label, value, change, note, help) drawn as one HTML element a row.
 
-A row of `st.metric`s in `st.columns` is about four elements a card (column, block, metric, its
-caption), each a React component Chromium lays out at every click; a unit's page held 39 such
-elements for its two rows. One `st.html` a row draws the same cards with about a tenth of the
-work (docs/performance.md, «The cards as one element a row»). The text is escaped here; Streamlit
+`st.metric` in `st.columns` could not do what a card row must in a meeting: values level under
+labels of one to three lines, every card of a line as tall as the others, a value shrunk to fit
+its card instead of cut (a province's six or seven digits in meeting mode), and the help behind
+«?» on a phone's tap as well as on hover. One `st.html` a row does: a unit's page draws its
+three rows in 3 elements where the columns took 49; the clicks were no faster for it
+(docs/performance.md, «The cards as one element a row»). The text is escaped here; Streamlit
 sanitises the HTML again (DOMPurify) before it reaches the page.
 """
 
@@ -42,6 +44,13 @@ STYLE = """<style>
   width: 1.05em; height: 1.05em; border: 1.5px solid currentColor; border-radius: 50%;
   font-size: 0.75rem; font-weight: 600; opacity: 0.6; cursor: help; }
 .cddh-card-help::before { content: "?"; }
+.cddh-card-help:hover, .cddh-card-help:focus { opacity: 1; outline: none; }
+.cddh-card { position: relative; }
+.cddh-card-tip { display: none; position: absolute; z-index: 20; left: 0.5rem; right: 0.5rem;
+  top: 2.4rem; padding: 0.5rem 0.75rem; border-radius: 0.4rem; background: rgb(38, 39, 48);
+  color: #fff; font-size: 0.875rem; font-weight: 400; line-height: 1.4; text-align: left;
+  box-shadow: 0 2px 8px rgba(0, 0, 0, 0.25); }
+.cddh-card-help:hover .cddh-card-tip, .cddh-card-help:focus .cddh-card-tip { display: block; }
 .cddh-card-fit { container-type: inline-size; justify-self: stretch; }
 .cddh-card-value { font-size: min(2.25rem, var(--fit)); line-height: 1.25;
   white-space: nowrap; font-variant-numeric: tabular-nums; }
@@ -59,7 +68,8 @@ STYLE = """<style>
 class Card:
     """One figure: its label, its value as shown, and optionally its change against a period
     before (`delta`, signed: «+12», «-2,5 điểm %»), whether a rise is good (`colour`: «normal»),
-    bad («inverse») or neither («off»), a help text shown on hover and a note under the card."""
+    bad («inverse») or neither («off»), a help text behind its «?» (shown on hover, or on a tap
+    or a keyboard's focus) and a note under the card."""
 
     label: str
     value: str
@@ -96,8 +106,8 @@ def _delta_html(delta: str, colour: Colour) -> str:
 def _card_html(card: Card) -> str:
     """One cell: the bordered card and the note under it."""
     help_html = (
-        f'<span class="cddh-card-help" role="img" title="{html.escape(card.help)}" '
-        f'aria-label="{html.escape(card.help)}"></span>'
+        f'<span class="cddh-card-help" tabindex="0" aria-label="{html.escape(card.help)}">'
+        f'<span class="cddh-card-tip" role="tooltip">{html.escape(card.help)}</span></span>'
         if card.help
         else ""
     )

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
-PARTS = ("label", "value", "delta", "note")
+PARTS = ("label", "value", "delta", "note", "help")
 
 
 @dataclass
@@ -38,9 +38,6 @@ class _Reader(HTMLParser):
                 part = name
                 if name == "delta":
                     self.cards[-1].tone = next(c for c in classes if c in ("good", "bad", "flat"))
-        if "cddh-card-help" in classes:
-            self.cards[-1].help = dict(attrs).get("title") or ""
-            part = "help"
         self.stack.append(part)
 
     def handle_endtag(self, tag: str) -> None:

@@ -167,3 +167,10 @@ def test_on_a_phone_the_sidebar_is_closed_and_the_backlog_comes_first(
         assert edge is not None and edge["x"] + edge["width"] <= 390, (i, edge)
     name = path.split("?")[0] or "tong-quan"
     page.screenshot(path=str(artifacts_dir / f"phone-{name}.png"), full_page=True)
+    # The headline's «?» explains it on a tap (no hover on a phone), inside the screen.
+    tip = headline.locator(".cddh-card-tip")
+    assert not tip.is_visible()
+    headline.locator(".cddh-card-help").click()
+    assert tip.is_visible() and "quá thời hạn" in tip.inner_text()
+    edge = tip.bounding_box()
+    assert edge is not None and edge["x"] >= 0 and edge["x"] + edge["width"] <= 390, edge
