@@ -278,6 +278,21 @@ def show_period(f: Filters, q: MetricsQuery, computed: Comparison | None = None)
     return cmp
 
 
+def discipline_cards(total: dict[str, Any]) -> list[cards.Card]:
+    """«Chất lượng cập nhật»'s first cards (`core.metrics.update_discipline`'s total): the rate
+    of updates on time, the updates due, those not made on time."""
+    return [
+        cards.Card(
+            "Tỷ lệ cập nhật đúng hạn",
+            fmt.fmt_rate(total["update_rate"]),
+            help="Trên số lần đơn vị phải cập nhật: báo cáo chậm nhất 1 ngày làm việc sau khi "
+            "nhiệm vụ quá hạn (Điều 8.1.a) và cập nhật hằng tháng nhiệm vụ không có thời hạn.",
+        ),
+        cards.Card("Lần phải cập nhật", fmt.fmt_count(total["duties"])),
+        cards.Card("Chưa cập nhật đúng hạn", fmt.fmt_count(total["not_updated"])),
+    ]
+
+
 def show_ranking_apart(rows: Sequence[RankedRow], rate: RateField) -> None:
     """Units left unranked (too few tasks behind the rate), every one named with its count."""
     apart = [r for r in rows if not r.get("ranked") and r.get("volume")]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import cards, filters
+from dashboard import blocks, cards, filters
 from dashboard import data as db
 from dashboard import formatting as fmt
 from dashboard import navigation as nav
@@ -18,14 +18,7 @@ result = db.discipline(repo, key, f.period_query("unit"))
 total = result["total"]
 cards.show_row(
     [
-        cards.Card(
-            "Tỷ lệ cập nhật đúng hạn",
-            fmt.fmt_rate(total["update_rate"]),
-            help="Trên số lần đơn vị phải cập nhật: báo cáo chậm nhất 1 ngày làm việc sau khi "
-            "nhiệm vụ quá hạn (Điều 8.1.a) và cập nhật hằng tháng nhiệm vụ không có thời hạn.",
-        ),
-        cards.Card("Lần phải cập nhật", fmt.fmt_count(total["duties"])),
-        cards.Card("Chưa cập nhật đúng hạn", fmt.fmt_count(total["not_updated"])),
+        *blocks.discipline_cards(total),
         cards.Card(
             "Nhập nhiệm vụ chậm",
             fmt.fmt_rate(total["late_entry_share"]),

@@ -271,20 +271,7 @@ def show_unit(code: str) -> None:
 
     if content:  # computed from each task's reports
         st.subheader("Chất lượng cập nhật")
-        disc = disc_in.result()
-        duty = disc["total"]
-        cards.show_row(
-            [
-                cards.Card(
-                    "Tỷ lệ cập nhật đúng hạn",
-                    fmt.fmt_rate(duty["update_rate"]),
-                    help="Trên số lần đơn vị phải cập nhật (báo cáo khi quá hạn; cập nhật hằng "
-                    "tháng nhiệm vụ không thời hạn).",
-                ),
-                cards.Card("Lần phải cập nhật", fmt.fmt_count(duty["duties"])),
-                cards.Card("Chưa cập nhật đúng hạn", fmt.fmt_count(duty["not_updated"])),
-            ]
-        )
+        cards.show_row(blocks.discipline_cards(disc_in.result()["total"]))
 
 
 code = st.session_state["p_donvi"]
