@@ -27,15 +27,16 @@ Colour = Literal["normal", "inverse", "off"]
 # A value never wraps: its size is the smaller of 2.25 rem (3 rem in meeting mode,
 # `filters.meeting_css`) and what fits the card's width (`--fit`, in units of the width of the
 # value's box, a container spanning the card: the card cannot be a container and a subgrid).
-# Colours follow the page's text colour so a dark theme keeps them readable; the changes use
-# Streamlit's green and red.
+# Borders, notes and the neutral change follow the page's text colour; the good and bad changes
+# take Streamlit's green and red, lighter when the system asks for its dark theme (Streamlit
+# follows it: the dashboard sets no theme).
 STYLE = """<style>
 .cddh-cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(9.5rem, 1fr));
   column-gap: 1rem; row-gap: 0.25rem; width: 100%; }
 .cddh-cell { display: grid; grid-row: span 4; grid-template-rows: subgrid; min-width: 0;
   margin-bottom: 0.6rem; }
 .cddh-card { border: 1px solid color-mix(in srgb, currentColor 20%, transparent);
-  border-radius: 0.5rem; padding: calc(1rem - 1px);
+  border-radius: 0.5rem; padding: calc(1rem - 1px); position: relative;
   grid-row: span 3; display: grid; grid-template-rows: subgrid; justify-items: start; }
 .cddh-card-label { display: flex; justify-content: space-between; align-items: flex-start;
   gap: 0.5rem; font-size: 0.875rem; line-height: 1.3; overflow-wrap: anywhere;
@@ -44,8 +45,8 @@ STYLE = """<style>
   width: 1.05em; height: 1.05em; border: 1.5px solid currentColor; border-radius: 50%;
   font-size: 0.75rem; font-weight: 600; opacity: 0.6; cursor: help; }
 .cddh-card-help::before { content: "?"; }
-.cddh-card-help:hover, .cddh-card-help:focus { opacity: 1; outline: none; }
-.cddh-card { position: relative; }
+.cddh-card-help:hover, .cddh-card-help:focus { opacity: 1; }
+.cddh-card-help:focus-visible { outline: 2px solid currentColor; outline-offset: 1px; }
 .cddh-card-tip { display: none; position: absolute; z-index: 20; left: 0.5rem; right: 0.5rem;
   top: 2.4rem; padding: 0.5rem 0.75rem; border-radius: 0.4rem; background: rgb(38, 39, 48);
   color: #fff; font-size: 0.875rem; font-weight: 400; line-height: 1.4; text-align: left;
@@ -58,6 +59,9 @@ STYLE = """<style>
   border-radius: 0.5rem; font-size: 0.875rem; white-space: nowrap; }
 .cddh-card-delta.good { color: #177233; background: rgba(33, 195, 84, 0.15); }
 .cddh-card-delta.bad { color: #bd1c1c; background: rgba(255, 43, 43, 0.12); }
+@media (prefers-color-scheme: dark) {
+  .cddh-card-delta.good { color: rgb(92, 228, 136); }
+  .cddh-card-delta.bad { color: rgb(255, 108, 108); } }
 .cddh-card-delta.flat { background: color-mix(in srgb, currentColor 10%, transparent); }
 .cddh-card-note { font-size: 0.875rem; line-height: 1.4; opacity: 0.65; overflow-wrap: anywhere;
   padding-top: 0.15rem; }
