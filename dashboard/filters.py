@@ -723,6 +723,9 @@ def sync_url(filters: Filters) -> None:
     st.session_state[_WRITTEN] = wanted
 
 
+_OVERFLOW = "[data-testid='stTopNavSection'] [data-testid='stMarkdownContainer']"
+
+
 def meeting_css(filters: Filters) -> None:
     """Page links and chosen options wrap instead of being cut; larger text and cards on a
     projector (meeting mode). Streamlit's main menu (theme, print, "About"; English only,
@@ -756,5 +759,9 @@ def meeting_css(filters: Filters) -> None:
             ".cddh-card-label { font-size: 1rem; }"
             "[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'] "
             "{ display: none; }"
+            # The navigation moves to the top; the pages that do not fit it are behind
+            # Streamlit's English «5 more» (the only section of a flat navigation): Vietnamese.
+            f"{_OVERFLOW} p {{ font-size: 0 !important; }}"
+            f"{_OVERFLOW} p::after {{ content: 'Trang khác'; font-size: 0.875rem; }}"
             "</style>"
         )

@@ -107,6 +107,16 @@ def test_no_text_is_cut(
     page.screenshot(path=str(artifacts_dir / f"cut-{name}.png"))
     assert cut == [], cut
     assert page.evaluate(CARD_OVERFLOW_JS) == []
+    # In meeting mode the navigation is at the top; what does not fit it is behind a button
+    # whose English «N more» is drawn as «Trang khác» instead.
+    overflow = page.locator('[data-testid="stTopNavSection"]')
+    for i in range(overflow.count()):
+        shown = (
+            overflow.nth(i)
+            .locator("p")
+            .evaluate("p => [getComputedStyle(p).fontSize, getComputedStyle(p, '::after').content]")
+        )
+        assert shown == ["0px", '"Trang khác"'], shown
 
 
 @pytest.mark.parametrize("meeting", [False, True], ids=["normal", "meeting"])
