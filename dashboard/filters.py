@@ -727,9 +727,9 @@ _OVERFLOW = "[data-testid='stTopNavSection'] [data-testid='stMarkdownContainer']
 
 
 def meeting_css(filters: Filters) -> None:
-    """Page links and chosen options wrap instead of being cut; larger text and cards on a
-    projector (meeting mode). Streamlit's main menu (theme, print, "About"; English only,
-    nothing a reader needs) is hidden."""
+    """Page links and chosen options wrap instead of being cut; in meeting mode, larger text and
+    cards on a projector and the top navigation's overflow in Vietnamese. Streamlit's main menu
+    (theme, print, "About"; English only, nothing a reader needs) is hidden."""
     st.html(
         "<style>[data-testid^='stPageLink'] * { white-space: normal !important; "
         "overflow: visible !important; text-overflow: clip !important; }"
