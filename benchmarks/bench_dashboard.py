@@ -20,8 +20,9 @@ drawing (no "Running…" status, nothing stale, every visible chart drawn by Veg
 - new tabs (a new page load and websocket) on a unit's page, the status-filtered list and a
   search.
 
-Each round uses another as-of day, so no figure is served from a cache. Nothing is asserted;
-the figures are printed and appended to test-artifacts/dashboard-speed.json.
+Each round uses another as-of day, so no figure is served from a cache. The server's memory
+after the rounds (resident and peak, from /proc) is recorded too. Nothing is asserted; the
+figures are printed and appended to test-artifacts/dashboard-speed.json.
 """
 
 from __future__ import annotations
@@ -58,6 +59,18 @@ def timed(page: Any, action: Callable[[], Any], expect: str | None = None) -> fl
     if expect:
         page.locator('[data-testid="stMain"]').get_by_text(expect).first.wait_for(timeout=180_000)
     return round(wait_done(page, timeout=180) - start, 3)
+
+
+def server_memory_mb(pid: int) -> dict[str, float]:
+    """The server process's resident memory now and at its peak (VmRSS, VmHWM), in MB."""
+    out: dict[str, float] = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        name, _sep, value = line.partition(":")
+        if name in ("VmRSS", "VmHWM"):
+            out["server_rss_mb" if name == "VmRSS" else "server_peak_rss_mb"] = round(
+                int(value.split()[0]) / 1024
+            )
+    return out
 
 
 def nav_click(page: Any, label: str) -> Callable[[], Any]:
@@ -185,6 +198,7 @@ def main() -> None:
                 time.sleep(1)
             rounds = [round_of(page, context, url, DAYS[i], i) for i in range(args.repeat)]
             browser.close()
+        figures.update(server_memory_mb(proc.pid))
     finally:
         stop_app(proc, log_path)
     for name in rounds[0]:
