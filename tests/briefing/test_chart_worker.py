@@ -1,7 +1,10 @@
-"""The chart worker processes: the same PNG as drawn here, a worker that died is started again,
-and a chart is drawn here when no worker can run or one fails."""
+"""The chart worker processes: the same PNG as drawn here, below the server's priority, a worker
+that died is started again, and a chart is drawn here when no worker can run or one fails."""
 
 from __future__ import annotations
+
+import os
+import time
 
 import pytest
 
@@ -25,6 +28,21 @@ def test_the_worker_draws_what_this_process_draws() -> None:
     drawn = b.png(chart)
     assert drawn == figures.render_png(chart.to_json(), 3)  # type: ignore[attr-defined]
     assert b.png_size(drawn)[0] > 1000
+
+
+def test_the_workers_yield_the_cores_to_the_server() -> None:
+    """Started when Báo cáo opens, the workers run below the server's priority: their start-up
+    and charts must not slow the pages drawn meanwhile."""
+    b.warm_up_charts()
+    ours = os.getpriority(os.PRIO_PROCESS, 0)
+    for worker in figures._WORKERS.all:
+        proc = worker._proc
+        assert proc is not None
+        deadline = time.monotonic() + 30
+        while os.getpriority(os.PRIO_PROCESS, proc.pid) != min(19, ours + 10):
+            assert proc.poll() is None, "the worker ended"
+            assert time.monotonic() < deadline, "the worker kept the server's priority"
+            time.sleep(0.01)
 
 
 def test_a_dead_worker_is_started_again() -> None:
