@@ -7,9 +7,10 @@ big-endian length, then JSON `{"spec": str, "scale": int}`; on stdout: one statu
 1 failed), 4 bytes length, then the PNG or the error's text. Ends at the end of stdin.
 
 It runs at a lower priority (`NICENESS` above its parent's): its start-up (vl-convert's, about
-0.3 s of a core) and its charts then take what the server and the browser leave of the cores,
-so opening Báo cáo, which starts the workers, or one user's briefing never slows another's
-click on a small server. On an idle machine it is as fast as before.
+0.3 s of a core) and its charts take what the server and a browser on the same machine leave
+of the cores, so opening Báo cáo, which starts the workers, or one user's briefing yields to
+the pages being drawn on a small server. A briefing on an idle machine takes as long as before
+(docs/performance.md, seventh round).
 """
 
 from __future__ import annotations
